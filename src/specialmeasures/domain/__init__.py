@@ -6,7 +6,12 @@ a file, the environment or a database.
 
 from specialmeasures.domain.decision import Decision, DecisionKind
 from specialmeasures.domain.episode import EpisodeState, Regime, RegimeEpisode
-from specialmeasures.domain.errors import DomainError, NotFoundError, SpecialMeasuresError
+from specialmeasures.domain.errors import (
+    DomainError,
+    InputError,
+    NotFoundError,
+    SpecialMeasuresError,
+)
 from specialmeasures.domain.indicator import (
     Category,
     Frequency,
@@ -28,6 +33,7 @@ __all__ = [
     "Frequency",
     "IndicatorDefinition",
     "IndicatorKind",
+    "InputError",
     "Inspection",
     "KeyQuestion",
     "NotFoundError",

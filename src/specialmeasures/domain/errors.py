@@ -6,11 +6,16 @@ at the command line (or in an import report) knows what to fix.
 
 from __future__ import annotations
 
-__all__ = ["DomainError", "NotFoundError", "SpecialMeasuresError"]
+__all__ = ["DomainError", "InputError", "NotFoundError", "SpecialMeasuresError"]
 
 
 class SpecialMeasuresError(Exception):
-    """Base class of every error the platform reports to its users as a one-line message."""
+    """Base class of every error the platform reports to its users as a one-line message.
+
+    ``exit_code`` is what the command line exits with when this error reaches it.
+    """
+
+    exit_code = 1
 
 
 class DomainError(SpecialMeasuresError, ValueError):
@@ -30,3 +35,37 @@ class NotFoundError(SpecialMeasuresError, LookupError):
         self.kind = kind
         self.key = key
         super().__init__(f"unknown {kind}: {key!r}")
+
+
+class InputError(SpecialMeasuresError):
+    """Bad input data: names the file, row, column and value that are wrong.
+
+    Rows are counted as a person counts them in a spreadsheet: the header is row 1, so the first
+    data row is row 2. Commands exit with code 2 on this error and write no partial output.
+    """
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: object = None,
+    ) -> None:
+        self.file = file
+        self.row = row
+        self.column = column
+        self.value = value
+        where = []
+        if file is not None:
+            where.append(str(file))
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column {column!r}")
+        prefix = ", ".join(where)
+        shown = f" (value {value!r})" if value is not None else ""
+        super().__init__(f"{prefix}: {message}{shown}" if prefix else f"{message}{shown}")
