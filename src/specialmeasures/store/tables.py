@@ -1,0 +1,174 @@
+"""SQLAlchemy table definitions (Core tables; mapping to the domain is explicit, in mapping.py).
+
+The schema is created and changed only by the Alembic migrations in ``migrations/``; these
+definitions mirror the latest migration and are what queries are written against. A test checks
+that the two agree.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+__all__ = [
+    "dataset_meta",
+    "decisions",
+    "indicators",
+    "inspections",
+    "metadata",
+    "observations",
+    "providers",
+    "ratings",
+    "regime_episodes",
+    "truth_latent_quality",
+    "truth_records",
+]
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+dataset_meta = Table(
+    "dataset_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+providers = Table(
+    "providers",
+    metadata,
+    Column("code", String(5), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("teaching", Boolean, nullable=False),
+    Column("setting", String(16), nullable=False),
+    Column("region", String(120), nullable=False),
+    Column("system", String(120), nullable=False),
+    Column("beds", Integer),
+    Column("annual_income_gbp", Float),
+    Column("staff_headcount", Integer),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("synthetic", Boolean, nullable=False),
+)
+
+inspections = Table(
+    "inspections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("provider_code", String(5), ForeignKey("providers.code"), nullable=False),
+    Column("inspection_date", Date, nullable=False),
+    Column("publication_date", Date, nullable=False),
+    Column("source", String(64), nullable=False),
+    CheckConstraint("publication_date >= inspection_date", name="published_after_inspected"),
+    Index("ix_inspections_provider_published", "provider_code", "publication_date"),
+)
+
+ratings = Table(
+    "ratings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "inspection_id", Integer, ForeignKey("inspections.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("key_question", String(16), nullable=False),
+    Column("rating", Integer, nullable=False),
+    CheckConstraint("rating BETWEEN 1 AND 4", name="rating_scale"),
+    UniqueConstraint("inspection_id", "key_question", name="uq_ratings_inspection_question"),
+)
+
+regime_episodes = Table(
+    "regime_episodes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("provider_code", String(5), ForeignKey("providers.code"), nullable=False),
+    Column("regime", String(8), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date),
+    Column("state", String(24), nullable=False),
+    CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+    Index("ix_regime_episodes_provider", "provider_code", "start_date"),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("provider_code", String(5), ForeignKey("providers.code"), nullable=False),
+    Column("episode_id", Integer, ForeignKey("regime_episodes.id")),
+    Column("kind", String(32), nullable=False),
+    Column("actor", String(300), nullable=False),
+    Column("role", String(300), nullable=False),
+    Column("decided_at", DateTime(timezone=False), nullable=False),
+    Column("rationale", Text, nullable=False),
+    Column("recommendation_ref", String(300)),
+)
+
+indicators = Table(
+    "indicators",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("unit", String(120), nullable=False),
+    Column("polarity", String(16), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("frequency", String(16), nullable=False),
+    Column("category", String(24), nullable=False),
+    Column("domain", String(16)),
+    Column("multiplier", Float, nullable=False),
+    Column("description", Text, nullable=False),
+)
+
+observations = Table(
+    "observations",
+    metadata,
+    Column("provider_code", String(5), ForeignKey("providers.code"), primary_key=True),
+    Column("indicator_id", String(64), ForeignKey("indicators.id"), primary_key=True),
+    Column("period", Date, primary_key=True),
+    Column("value", Float, nullable=False),
+    Column("numerator", Float),
+    Column("denominator", Float),
+    Column("expected", Float),
+    Index("ix_observations_indicator_period", "indicator_id", "period"),
+)
+
+# The synthetic data's latent truth, kept apart from everything observed so that later work can
+# measure how well the early warning and impact estimates recover it. Empty for real data.
+truth_latent_quality = Table(
+    "truth_latent_quality",
+    metadata,
+    Column("provider_code", String(5), ForeignKey("providers.code"), primary_key=True),
+    Column("period", Date, primary_key=True),
+    Column("quality", Float, nullable=False),
+)
+
+truth_records = Table(
+    "truth_records",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(64), nullable=False),
+    Column("provider_code", String(5), ForeignKey("providers.code")),
+    Column("payload", Text, nullable=False),
+    Index("ix_truth_records_kind", "kind"),
+)
