@@ -1,0 +1,113 @@
+"""The FastAPI application factory.
+
+Every HTML page has a JSON twin at the same path with ``.json`` appended (``/providers`` and
+``/providers.json``), returning the same data the page shows. Errors have one shape in JSON
+(``{"error": {"status": 404, "code": "not_found", "message": "..."}}``) and an NHS.UK-styled
+error page in HTML.
+
+Until access control lands, the web app shows public data only: the confidential CP list is never
+included in any page or JSON twin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from specialmeasures import __version__
+from specialmeasures.bootstrap import Platform
+from specialmeasures.domain import NotFoundError, SpecialMeasuresError
+from specialmeasures.web.pages import build_router
+from specialmeasures.web.rendering import Renderer
+
+__all__ = ["create_app"]
+
+STATIC = Path(__file__).with_name("static")
+
+
+def _error_payload(status: int, code: str, message: str) -> dict[str, Any]:
+    return {"error": {"status": status, "code": code, "message": message}}
+
+
+def create_app(platform: Platform, *, today: Callable[[], date] = date.today) -> FastAPI:
+    """Build the web application over an already bootstrapped platform.
+
+    ``today`` is the clock used for the default "as of" date; tests pass a fixed one.
+    """
+    app = FastAPI(
+        title="specialmeasures",
+        version=__version__,
+        description="Register, regime engine and early warning for struggling healthcare providers.",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    renderer = Renderer(platform)
+    app.state.platform = platform
+    app.state.renderer = renderer
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # The NHS.UK stylesheet refers to its icons under /assets.
+    app.mount("/assets", StaticFiles(directory=STATIC / "nhsuk" / "assets"), name="assets")
+    app.include_router(build_router(renderer, today))
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse("/providers", status_code=307)
+
+    def wants_json(request: Request) -> bool:
+        return (
+            request.url.path.endswith(".json")
+            or "application/json" in request.headers.get("accept", "").split(",")[0]
+        )
+
+    def error_response(request: Request, status: int, code: str, message: str) -> Response:
+        if wants_json(request):
+            return JSONResponse(_error_payload(status, code, message), status_code=status)
+        html = renderer.render(
+            "error.html", request=request, status=status, code=code, message=message
+        )
+        return HTMLResponse(html, status_code=status)
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, error: NotFoundError) -> Response:
+        return error_response(request, 404, "not_found", str(error))
+
+    @app.exception_handler(SpecialMeasuresError)
+    async def bad_request(request: Request, error: SpecialMeasuresError) -> Response:
+        return error_response(request, 400, "bad_request", str(error))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        first = error.errors()[0] if error.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "path"))
+        message = f"{where}: {first.get('msg', 'invalid value')}" if where else "invalid request"
+        return error_response(request, 422, "invalid", message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        return error_response(request, error.status_code, code, str(error.detail))
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+        )
+        return response
+
+    return app
