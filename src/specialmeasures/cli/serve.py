@@ -1,0 +1,34 @@
+"""``specialmeasures serve``: the web application on Uvicorn."""
+
+from __future__ import annotations
+
+import click
+
+from specialmeasures.bootstrap import Platform
+from specialmeasures.cli._context import open_platform
+
+
+def run_server(platform: Platform, host: str, port: int) -> None:
+    """Serve the web app over ``platform`` until interrupted."""
+    import uvicorn
+
+    from specialmeasures.web.app import create_app
+
+    app = create_app(platform)
+    click.echo(f"Serving specialmeasures on http://{host}:{port}/ (Ctrl+C to stop)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+def serve(host: str, port: int) -> None:
+    """Serve the web application (migrates the database to the newest schema first)."""
+    platform = open_platform(upgrade=True)
+    try:
+        run_server(platform, host, port)
+    finally:
+        platform.close()
+
+
+COMMANDS = [serve]
