@@ -52,7 +52,19 @@ class _OwnPostgres:
         data = self.dir / "data"
         self._run([str(self.bin / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"])
         options = f"-k {self.dir} -c listen_addresses=127.0.0.1 -p {self.port} -c fsync=off"
-        self._run([str(self.bin / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l", str(self.dir / "log"), "start"])
+        self._run(
+            [
+                str(self.bin / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-w",
+                "-l",
+                str(self.dir / "log"),
+                "start",
+            ]
+        )
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def _run(self, args: list[str]) -> None:
@@ -61,7 +73,9 @@ class _OwnPostgres:
         subprocess.run(args, check=True, capture_output=True)
 
     def stop(self) -> None:
-        self._run([str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "immediate", "stop"])
+        self._run(
+            [str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "immediate", "stop"]
+        )
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

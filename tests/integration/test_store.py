@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from factories import G, I, RI, inspection, provider, small_register
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from factories import RI, G, I, inspection, provider, small_register
 from specialmeasures.bootstrap import Platform
 from specialmeasures.domain import KeyQuestion, NotFoundError, Rating, Regime
 from specialmeasures.register import provider_list, provider_profile
@@ -117,7 +117,9 @@ def test_failed_transaction_leaves_the_database_as_it_was(platform: Platform) ->
 def test_foreign_keys_are_enforced(platform: Platform) -> None:
     repo = platform.repository
     with pytest.raises(IntegrityError), repo.transaction() as conn:
-        repo.add_inspections(conn, [inspection("ZQ9", date(2014, 1, 1), date(2014, 2, 1), (G,) * 6)])
+        repo.add_inspections(
+            conn, [inspection("ZQ9", date(2014, 1, 1), date(2014, 2, 1), (G,) * 6)]
+        )
 
 
 def test_sqlite_runs_in_wal_mode(sqlite_url: str) -> None:
