@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "audit_log",
     "dataset_meta",
     "decisions",
     "indicators",
@@ -171,4 +172,22 @@ truth_records = Table(
     Column("provider_code", String(5), ForeignKey("providers.code")),
     Column("payload", Text, nullable=False),
     Index("ix_truth_records_kind", "kind"),
+)
+
+# Append-only, hash-chained record of every write (imports, decisions, changes). Rows are written
+# in the same transaction as the change they record; ``specialmeasures audit verify`` walks the
+# chain and names any altered, removed or reordered row.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("recorded_at", DateTime(timezone=False), nullable=False),
+    Column("actor", String(300), nullable=False),
+    Column("role", String(120), nullable=False),
+    Column("action", String(120), nullable=False),
+    Column("entity", String(120), nullable=False),
+    Column("entity_key", String(300), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
 )
