@@ -1,0 +1,205 @@
+"""Load a generated synthetic country into the store, in one transaction.
+
+The observed data (providers, inspections, episodes, indicators, observations) go into the
+ordinary tables; the latent truth goes into the ``truth_*`` tables, apart from everything
+observed. ``dataset_meta`` records that the database is synthetic, its label, seed and summary,
+so that every page and command can say so.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from sqlalchemy import delete, func, insert, select
+
+from specialmeasures.domain import SpecialMeasuresError
+from specialmeasures.store import audit
+from specialmeasures.store.repository import BATCH, Repository
+from specialmeasures.store.tables import (
+    audit_log,
+    dataset_meta,
+    decisions,
+    indicators,
+    inspections,
+    observations,
+    providers,
+    ratings,
+    regime_episodes,
+    truth_latent_quality,
+    truth_records,
+)
+
+if TYPE_CHECKING:
+    from specialmeasures.demo import SyntheticCountry
+
+__all__ = ["DEFAULT_SEED", "DemoState", "demo_state", "load_country", "reset_demo"]
+
+DEFAULT_SEED = 2013
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoState:
+    """What the database holds: a built synthetic demo, other data, or nothing."""
+
+    built: bool
+    has_data: bool
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def matches(self, wanted: dict[str, str]) -> bool:
+        return all(self.meta.get(k) == v for k, v in wanted.items())
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        return dict(json.loads(self.meta.get("summary", "{}")))
+
+    @property
+    def label(self) -> str:
+        return self.meta.get("label", "")
+
+
+def demo_state(repo: Repository) -> DemoState:
+    meta = repo.meta()
+    with repo.engine.connect() as conn:
+        has_data = bool(conn.execute(select(func.count()).select_from(providers)).scalar_one())
+    return DemoState(built=meta.get("synthetic") == "true" and has_data, has_data=has_data, meta=meta)
+
+
+def reset_demo(repo: Repository) -> None:
+    """Empty every table of a synthetic demo database; refuse if it holds real data."""
+    state = demo_state(repo)
+    if state.has_data and state.meta.get("synthetic") != "true":
+        raise SpecialMeasuresError(
+            "the database holds data that is not the synthetic demo; refusing to overwrite it "
+            "(point SPECIALMEASURES_DATABASE_URL at another database for the demo)"
+        )
+    with repo.transaction() as conn:
+        for table in (
+            truth_records,
+            truth_latent_quality,
+            observations,
+            indicators,
+            decisions,
+            ratings,
+            inspections,
+            regime_episodes,
+            providers,
+            dataset_meta,
+            audit_log,
+        ):
+            conn.execute(delete(table))
+
+
+def _none_if_nan(value: float) -> float | None:
+    return None if math.isnan(value) else value
+
+
+def _observation_rows(country: SyntheticCountry) -> Iterator[dict[str, Any]]:
+    obs = country.observations
+    periods = obs.period.astype("datetime64[D]").astype(object)
+    codes = obs.provider_code.tolist()
+    ids = obs.indicator_id.tolist()
+    values = obs.value.tolist()
+    nums = obs.numerator.tolist()
+    dens = obs.denominator.tolist()
+    exps = obs.expected.tolist()
+    for i in range(len(values)):
+        yield {
+            "provider_code": codes[i],
+            "indicator_id": ids[i],
+            "period": periods[i],
+            "value": values[i],
+            "numerator": _none_if_nan(nums[i]),
+            "denominator": _none_if_nan(dens[i]),
+            "expected": _none_if_nan(exps[i]),
+        }
+
+
+def _chunks(rows: Iterator[dict[str, Any]], total: int, stage: str, progress: Progress | None) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    done = 0
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            done += len(batch)
+            yield batch
+            batch = []
+            if progress:
+                progress(stage, done, total)
+    if batch:
+        done += len(batch)
+        yield batch
+    if progress:
+        progress(stage, done, total)
+
+
+def load_country(
+    repo: Repository,
+    country: SyntheticCountry,
+    *,
+    progress: Progress | None = None,
+    at: datetime | None = None,
+) -> dict[str, int]:
+    """Load ``country`` into an empty database in one transaction; return row counts."""
+    loaded_at = at or datetime.now(UTC)
+    with repo.transaction() as conn:
+        repo.add_providers(conn, country.providers)
+        repo.add_indicators(conn, country.indicators)
+        total = len(country.inspections)
+        for start in range(0, total, 200):
+            repo.add_inspections(conn, country.inspections[start : start + 200])
+            if progress:
+                progress("Loading inspections", min(start + 200, total), total)
+        for episode in country.episodes:
+            repo.add_episode(conn, episode)
+        n_obs = len(country.observations.value)
+        for batch in _chunks(_observation_rows(country), n_obs, "Loading observations", progress):
+            conn.execute(insert(observations), batch)
+        latent = country.truth.latent_rows()
+        for batch in _chunks(iter(latent), len(latent), "Loading latent truth", progress):
+            conn.execute(insert(truth_latent_quality), batch)
+        records = [
+            {"kind": kind, "provider_code": code, "payload": json.dumps(payload, default=str, sort_keys=True)}
+            for kind, code, payload in country.truth.records()
+        ]
+        if records:
+            conn.execute(insert(truth_records), records)
+        summary = {k: (v if not isinstance(v, np.generic) else v.item()) for k, v in country.summary().items()}
+        repo.set_meta(
+            conn,
+            {
+                "synthetic": "true",
+                "label": country.label,
+                "seed": str(country.seed),
+                "providers": str(len(country.providers)),
+                "period_start": country.start.isoformat() if isinstance(country.start, date) else str(country.start),
+                "period_end": country.end.isoformat() if isinstance(country.end, date) else str(country.end),
+                "summary": json.dumps(summary, default=str),
+            },
+        )
+        counts = {
+            "providers": len(country.providers),
+            "inspections": len(country.inspections),
+            "episodes": len(country.episodes),
+            "indicators": len(country.indicators),
+            "observations": n_obs,
+            "latent": len(latent),
+            "truth_records": len(records),
+        }
+        audit.append(
+            conn,
+            actor="specialmeasures demo",
+            role="system",
+            action="demo.loaded",
+            entity="dataset",
+            entity_key=f"synthetic-seed-{country.seed}",
+            payload={"counts": counts, "label": country.label},
+            at=loaded_at,
+        )
+    return counts
