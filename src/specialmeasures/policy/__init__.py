@@ -1,0 +1,1 @@
+"""Regime policies shipped as data: ``*.yaml`` files and their JSON Schema."""
