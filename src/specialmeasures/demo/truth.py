@@ -1,0 +1,86 @@
+"""The latent truth behind the synthetic country, kept apart from the observed data.
+
+Later work (monitoring, impact evaluation, trajectory classification) is tested against it: did a
+control chart flag the deterioration spells, did an impact estimate recover ``smq_effects``, did a
+classifier find the designed trajectory groups? Synthetic demonstration data only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from numpy.typing import NDArray
+
+from specialmeasures.demo.catalogue import SmqEffect
+from specialmeasures.demo.regime import EpisodeTruth
+
+__all__ = ["DeteriorationSpell", "GroundTruth", "JudgementCase", "LatentColumns"]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class LatentColumns:
+    """Latent quality per provider-month, as columns (standardised; higher is better)."""
+
+    provider_code: NDArray[np.object_]
+    period: NDArray[np.datetime64]
+    quality: NDArray[np.float64]
+
+    def matrix(self, n_providers: int) -> NDArray[np.float64]:
+        """``quality`` reshaped to (provider, month), providers in ``providers`` order."""
+        return self.quality.reshape(n_providers, -1)
+
+
+@dataclass(frozen=True, slots=True)
+class DeteriorationSpell:
+    """A spell of worse latent quality; ``magnitude`` is its greatest depth (quality units).
+
+    ``cause``: smq_crisis / cp_concern / rsp_crisis (designed), background (random) or
+    calibration (a dip added so an early-warning CP entry saw its threshold crossed). After
+    ``end`` the level stays at ``final_level`` (positive: a lasting turnaround).
+    """
+
+    provider_code: str
+    start: date
+    end: date
+    magnitude: float
+    final_level: float
+    cause: str
+
+
+@dataclass(frozen=True, slots=True)
+class JudgementCase:
+    """A decision the entry rule did not make on its own.
+
+    kind "placed_without_recommendation": NHSI placed the trust before any qualifying inspection
+    (the 2018 Shrewsbury and Telford precedent); "rule_met_not_placed": an inspection met the SMQ
+    rule but the leadership was judged able to fix things, so the trust went on the CP list;
+    "overall_one_inadequate": CQC's overall rating for a profile with exactly one Inadequate.
+    """
+
+    provider_code: str
+    day: date
+    kind: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class GroundTruth:
+    latent: LatentColumns
+    spells: tuple[DeteriorationSpell, ...]
+    smq_effects: Mapping[str, SmqEffect]
+    episode_notes: tuple[EpisodeTruth, ...]
+    judgements: tuple[JudgementCase, ...]
+    designed_group: Mapping[str, str]
+    role: Mapping[str, str]
+    cp_threshold: float
+    adjusted_inspections: int
+    inspection_purpose: tuple[str, ...]
+
+    def rule_entries(self) -> tuple[int, ...]:
+        """Indices of episodes that entered by the published rule (or the Keogh review)."""
+        return tuple(
+            n.episode for n in self.episode_notes if n.entry_basis in ("rule", "keogh_review")
+        )
