@@ -1,5 +1,27 @@
 """Statistics kernels: arrays in, frozen results out (pure: stdlib, numpy, scipy only)."""
 
+from specialmeasures.stats.cusum import (
+    CusumOptions,
+    CusumResult,
+    TabularCusumResult,
+    bernoulli_cusum,
+    bernoulli_weights,
+    cusum_path,
+    poisson_cusum,
+    poisson_weights,
+    risk_adjusted_cusum,
+    risk_adjusted_weights,
+    tabular_cusum,
+)
+from specialmeasures.stats.cusum_threshold import (
+    arl_markov,
+    false_signal_probability,
+    limit_exact,
+    limit_simulated,
+    normal_cusum_arl,
+    normal_cusum_limit,
+    simulate_extremes,
+)
 from specialmeasures.stats.funnel import (
     FunnelLookup,
     FunnelOptions,
@@ -11,11 +33,29 @@ from specialmeasures.stats.funnel import (
 )
 
 __all__ = [
+    "CusumOptions",
+    "CusumResult",
     "FunnelLookup",
     "FunnelOptions",
     "FunnelResult",
+    "TabularCusumResult",
     "aggregate_groups",
+    "arl_markov",
+    "bernoulli_cusum",
+    "bernoulli_weights",
     "compute_funnel",
+    "cusum_path",
+    "false_signal_probability",
     "funnel_lookup",
+    "limit_exact",
+    "limit_simulated",
+    "normal_cusum_arl",
+    "normal_cusum_limit",
     "outlier_flags",
+    "poisson_cusum",
+    "poisson_weights",
+    "risk_adjusted_cusum",
+    "risk_adjusted_weights",
+    "simulate_extremes",
+    "tabular_cusum",
 ]
