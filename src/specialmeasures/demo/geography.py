@@ -108,6 +108,7 @@ def build_providers(rng: np.random.Generator, n_providers: int) -> tuple[Provide
 
     About one local system per five trusts (42 for 217), nested in seven regions.
     """
+    south, north, west, east = BOUNDING_BOX
     counts = type_counts(n_providers)
     n_systems = max(len(REGIONS), round(n_providers * 42 / 217))
     places = _place_names(rng, n_providers + n_systems)
@@ -141,12 +142,16 @@ def build_providers(rng: np.random.Generator, n_providers: int) -> tuple[Provide
                 beds=beds,
                 annual_income_gbp=round(income, -3),
                 staff_headcount=staff,
-                latitude=round(system.latitude + float(rng.normal(0.0, 0.25)), 4),
-                longitude=round(system.longitude + float(rng.normal(0.0, 0.35)), 4),
+                latitude=_inside(system.latitude + float(rng.normal(0.0, 0.25)), south, north),
+                longitude=_inside(system.longitude + float(rng.normal(0.0, 0.35)), west, east),
                 synthetic=True,
             )
         )
     return tuple(providers)
+
+
+def _inside(value: float, low: float, high: float) -> float:
+    return round(min(max(value, low + 0.01), high - 0.01), 4)
 
 
 _CODE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXY0123456789"

@@ -114,8 +114,8 @@ def _stay_months(rng: np.random.Generator, short: bool, long: bool) -> float:
     if short:
         return float(rng.uniform(11.5, 21.0))
     if long:
-        return float(rng.uniform(31.0, 44.0))
-    return float(rng.uniform(24.5, 28.5))
+        return float(rng.uniform(30.0, 40.0))
+    return float(rng.uniform(24.2, 27.0))
 
 
 def _trigger(rng: np.random.Generator, entry: date, purpose: str) -> PlannedInspection:

@@ -38,6 +38,9 @@ class EpisodeTruth:
     """Why an episode began and ended, as designed (``episode`` indexes ``episodes``)."""
 
     episode: int
+    provider_code: str
+    regime: Regime
+    start: date
     entry_basis: str
     exit_basis: str | None
 
@@ -64,7 +67,12 @@ def build_episodes(
             )
             notes.append(
                 EpisodeTruth(
-                    len(episodes) - 1, planned.entry_basis, planned.exit_basis if closed else None
+                    episode=len(episodes) - 1,
+                    provider_code=code,
+                    regime=planned.regime,
+                    start=planned.start,
+                    entry_basis=planned.entry_basis,
+                    exit_basis=planned.exit_basis if closed else None,
                 )
             )
     return tuple(episodes), tuple(notes)

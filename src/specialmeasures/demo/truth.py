@@ -7,8 +7,8 @@ classifier find the designed trajectory groups? Synthetic demonstration data onl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass
 from datetime import date
 
 import numpy as np
@@ -84,3 +84,53 @@ class GroundTruth:
         return tuple(
             n.episode for n in self.episode_notes if n.entry_basis in ("rule", "keogh_review")
         )
+
+    def latent_rows(self) -> list[dict[str, object]]:
+        """Latent quality as rows (provider_code, period, quality) for a database table."""
+        periods = self.latent.period.astype("datetime64[D]").astype(object).tolist()
+        return [
+            {"provider_code": code, "period": period, "quality": quality}
+            for code, period, quality in zip(
+                self.latent.provider_code.tolist(),
+                periods,
+                self.latent.quality.tolist(),
+                strict=True,
+            )
+        ]
+
+    def records(self) -> Iterator[tuple[str, str | None, dict[str, object]]]:
+        """Everything else in the truth as (kind, provider_code or None, JSON-ready payload)."""
+        for spell in self.spells:
+            yield "spell", spell.provider_code, _plain(asdict(spell))
+        for effect in self.smq_effects.values():
+            payload = _plain(asdict(effect))
+            payload["form"] = effect.form
+            payload["per_month"] = [round(v, 6) for v in effect.per_month()]
+            yield "smq_effect", None, payload
+        for note in self.episode_notes:
+            yield "episode", note.provider_code, _plain(asdict(note))
+        for case in self.judgements:
+            yield "judgement", case.provider_code, _plain(asdict(case))
+        for code, group in self.designed_group.items():
+            yield "designed_group", code, {"group": group, "role": self.role.get(code, "")}
+        yield (
+            "parameters",
+            None,
+            {
+                "cp_threshold": self.cp_threshold,
+                "adjusted_inspections": self.adjusted_inspections,
+            },
+        )
+
+
+def _plain(payload: dict[str, object]) -> dict[str, object]:
+    """Dates as ISO text and enums as their values, ready for JSON."""
+    out: dict[str, object] = {}
+    for key, value in payload.items():
+        if isinstance(value, date):
+            out[key] = value.isoformat()
+        elif hasattr(value, "value") and not isinstance(value, int | float | str):
+            out[key] = value.value
+        else:
+            out[key] = value
+    return out
