@@ -1,0 +1,113 @@
+"""CSV in and out for the statistics commands: checked columns, numbers with row numbers in
+errors, and output written to a temporary file then renamed (never a partial file)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from specialmeasures.domain.errors import InputError
+
+__all__ = ["Table", "read_table", "write_csv_atomic", "write_json_atomic"]
+
+#: Rows are numbered as in a spreadsheet: the header is row 1.
+FIRST_DATA_ROW = 2
+
+
+class Table:
+    """The header and rows of a CSV file, with typed column access that reports bad cells."""
+
+    def __init__(self, path: Path, header: list[str], rows: list[list[str]]) -> None:
+        self.path = path
+        self.header = header
+        self.rows = rows
+
+    def require(self, *columns: str) -> None:
+        for column in columns:
+            if column not in self.header:
+                raise InputError(
+                    f"no column {column!r}; the columns are {', '.join(self.header)}",
+                    file=str(self.path),
+                    column=column,
+                )
+
+    def text(self, column: str) -> list[str]:
+        self.require(column)
+        i = self.header.index(column)
+        return [row[i] if i < len(row) else "" for row in self.rows]
+
+    def numbers(
+        self, column: str, check: Callable[[float], str | None] | None = None
+    ) -> list[float]:
+        """Parse a column as finite numbers; ``check`` returns a message for a bad value."""
+        out = []
+        for offset, raw in enumerate(self.text(column)):
+            row = offset + FIRST_DATA_ROW
+            try:
+                value = float(raw)
+            except ValueError:
+                raise InputError(
+                    "not a number", file=str(self.path), row=row, column=column, value=raw
+                ) from None
+            if not math.isfinite(value):
+                raise InputError(
+                    "not a finite number", file=str(self.path), row=row, column=column, value=raw
+                )
+            problem = check(value) if check else None
+            if problem:
+                raise InputError(problem, file=str(self.path), row=row, column=column, value=raw)
+            out.append(value)
+        return out
+
+
+def read_table(path: str | Path) -> Table:
+    """Read a CSV file with a header row."""
+    file = Path(path)
+    try:
+        with file.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            rows = [row for row in reader if row]
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", file=str(file)) from None
+    if not header:
+        raise InputError("empty file (no header row)", file=str(file))
+    if not rows:
+        raise InputError("no data rows", file=str(file))
+    return Table(file, [h.strip() for h in header], rows)
+
+
+def _atomic(path: Path, write: Callable[[Any], None]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+            write(handle)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_csv_atomic(
+    path: str | Path, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Write a CSV file in one step: a temporary file in the same folder, then a rename."""
+
+    def write(handle: Any) -> None:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+    _atomic(Path(path), write)
+
+
+def write_json_atomic(path: str | Path, data: Any) -> None:
+    """Write a JSON document in one step."""
+    _atomic(Path(path), lambda handle: handle.write(json.dumps(data, indent=2) + "\n"))
