@@ -21,7 +21,10 @@ from specialmeasures.domain import (
 )
 from specialmeasures.domain.aggregation import outstanding_threshold
 
-O, G, RI, I = Rating.OUTSTANDING, Rating.GOOD, Rating.REQUIRES_IMPROVEMENT, Rating.INADEQUATE  # noqa: E741
+O = Rating.OUTSTANDING
+G = Rating.GOOD
+RI = Rating.REQUIRES_IMPROVEMENT
+I = Rating.INADEQUATE
 FIVE = KeyQuestion.five()
 
 

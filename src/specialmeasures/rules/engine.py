@@ -86,7 +86,7 @@ class Recommendation:
             sentences.append("This applies because " + "; ".join(matched) + ".")
         if self.facts:
             used = [
-                f"{self.labels.get(f.name, f.name)} was {f.display()} ({f.source}, {f.date})"
+                f"{self.labels.get(f.name, f.name)}: {f.display()} ({f.source}; {f.date})"
                 for f in self.facts
             ]
             sentences.append("Facts used: " + "; ".join(used) + ".")
@@ -145,16 +145,17 @@ def _describe(cond: Condition, policy: Policy) -> str:
             value = " or ".join(display_value(v) for v in cond.value)
         else:
             value = display_value(cond.value)
-        if cond.param:
-            value += f" (parameter {cond.param})"
+        note = f" (parameter {cond.param})" if cond.param else ""
+        if type_ == "boolean" and cond.op in ("==", "!="):
+            return f"{label}: {'' if cond.op == '==' else 'not '}{value}{note}"
         if type_ == "rating" and cond.op in ("<=", ">="):
-            return f"{label} is {value} or {'worse' if cond.op == '<=' else 'better'}"
+            return f"{label} is {value} or {'worse' if cond.op == '<=' else 'better'}{note}"
         if type_ == "rating" and cond.op in _RATING_WORDS:
-            return f"{label} {_RATING_WORDS[cond.op]} {value}"
+            return f"{label} {_RATING_WORDS[cond.op]} {value}{note}"
         if type_ == "date" and cond.op in ("<", "<=", ">", ">="):
             word = {"<": "before", "<=": "on or before", ">": "after", ">=": "on or after"}
-            return f"{label} is {word[cond.op]} {value}"
-        return f"{label} {_WORDS[cond.op]} {value}"
+            return f"{label} is {word[cond.op]} {value}{note}"
+        return f"{label} {_WORDS[cond.op]} {value}{note}"
     if isinstance(cond, Not):
         return f"it is not the case that {_describe(cond.item, policy)}"
     joiner = " and " if isinstance(cond, All) else " or "

@@ -32,8 +32,9 @@ array([1.53])
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -87,6 +88,32 @@ class NofOptions:
     decimals: int = 2
     deficit_cap_segment: int = 3
     quartiles: tuple[float, float, float] = (0.25, 0.5, 0.75)
+
+    @classmethod
+    def from_parameters(cls, params: Mapping[str, Any]) -> NofOptions:
+        """Options from a policy's parameter values (``{n: p.value for n, p in ...}``).
+
+        >>> from specialmeasures.rules.policy import load_policy
+        >>> policy = load_policy("nof-2025")
+        >>> values = {n: p.value for n, p in policy.parameters.items()}
+        >>> NofOptions.from_parameters(values) == NofOptions()
+        True
+        """
+        p = params
+        q = tuple(float(x) for x in p["quartile_cuts"])
+        if len(q) != 3:
+            raise DomainError("quartile_cuts", p["quartile_cuts"], "must be three numbers")
+        return cls(
+            standard_met=float(p["standard_met_score"]),
+            standard_range=(float(p["standard_best_score"]), float(p["standard_worst_score"])),
+            floor_failed=float(p["floor_failed_score"]),
+            floor_range=(float(p["floor_best_score"]), float(p["floor_worst_score"])),
+            none_range=(float(p["none_best_score"]), float(p["none_worst_score"])),
+            infection_weight=1.0 / float(p["infection_weight_denominator"]),
+            decimals=int(p["decimals"]),
+            deficit_cap_segment=int(p["deficit_cap_segment"]),
+            quartiles=(q[0], q[1], q[2]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
