@@ -109,14 +109,19 @@ def _designed_groups(
     inspections: tuple[Inspection, ...],
 ) -> dict[str, str]:  # fmt: skip
     """Each trust's group by the seed paper's precedence, as its designed history stood in
-    October 2019; trusts outside the 62 are "later_regime_only" or "never_in_regime"."""
+    October 2019. Trusts matching none are "smq_other" (in SMQ by then, but a short stay with no
+    later better rating yet), "later_regime_only" (first entry after October 2019) or
+    "never_in_regime"."""
     groups = {}
     for code, plan in zip(codes, plans, strict=True):
         own_e = [e for e in episodes if e.provider_code == code]
         own_i = [i for i in inspections if i.provider_code == code]
         group = primary_group(trajectory_groups(own_e, own_i, EVER_BY))
-        if group == "none":
-            group = "never_in_regime" if plan.role == "never" else "later_regime_only"
+        if group == "none" and plan.role == "never":
+            group = "never_in_regime"
+        elif group == "none":
+            late = plan.role in ("late_smq", "rsp_new")
+            group = "later_regime_only" if late else "smq_other"
         groups[code] = group
     return groups
 
