@@ -130,11 +130,52 @@ def _in_regime(plan: TrustPlan, day: date) -> bool:
     )
 
 
-def _routine_days(rng: np.random.Generator, plan: TrustPlan, start: date, end: date) -> list[date]:
-    """Candidate routine inspection days, clear of planned ones and regime stays."""
+#: Months to the next routine inspection after an overall rating (sooner after concerns).
+_INTERVAL = {
+    Rating.OUTSTANDING: (36.0, 48.0),
+    Rating.GOOD: (30.0, 48.0),
+    Rating.REQUIRES_IMPROVEMENT: (18.0, 32.0),
+    Rating.INADEQUATE: (9.0, 15.0),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Rater:
+    """Rates one trust's inspections from its latent quality."""
+
+    index: int
+    code: str
+    latent: LatentQuality
+    trust_offset: dict[KeyQuestion, float]
+
+    def rate(self, rng: np.random.Generator, planned: PlannedInspection) -> InspectionRecord:
+        q = self.latent.at(self.index, planned.inspection)
+        scores = {
+            kq: q + _KQ_OFFSET[kq] + self.trust_offset[kq] + float(rng.normal(0.0, _NOISE_SD))
+            for kq in KeyQuestion.five()
+        }
+        ratings = _rate(scores)
+        adjusted = _force(planned.purpose, ratings, scores)
+        overall = aggregate_overall(ratings)
+        judged = overall is None
+        if overall is None:
+            overall = Rating.INADEQUATE if q < _ONE_INADEQUATE_CUT else Rating.REQUIRES_IMPROVEMENT
+        ratings[KeyQuestion.OVERALL] = overall
+        source = "keogh_review" if planned.purpose == "keogh_review" else "cqc"
+        inspection = Inspection(
+            self.code, planned.inspection, planned.publication, ratings, source=source
+        )
+        return InspectionRecord(self.index, inspection, planned.purpose, q, judged, adjusted)
+
+
+def _routine(
+    rng: np.random.Generator, plan: TrustPlan, rater: _Rater, end: date
+) -> list[InspectionRecord]:
+    """Routine inspections, clear of planned ones and regime stays; the next one comes sooner
+    after a worse overall rating."""
     planned = [p.inspection for p in plan.inspections]
     day = random_date(rng, *_FIRST_ROUTINE)
-    days: list[date] = []
+    records: list[InspectionRecord] = []
     while day <= end:
         clash = [p for p in planned if abs((p - day).days) < 270]
         if clash:
@@ -144,9 +185,13 @@ def _routine_days(rng: np.random.Generator, plan: TrustPlan, start: date, end: d
         elif COVID_PAUSE[0] <= day < COVID_PAUSE[1]:
             day = add_days(COVID_PAUSE[1], float(rng.uniform(0, 150)))
         else:
-            days.append(day)
-            day = add_months(day, float(rng.uniform(30, 48)))
-    return [d for d in days if d >= add_months(start, -6.0)]
+            publication = add_days(day, float(rng.uniform(60, 120)))
+            record = rater.rate(rng, PlannedInspection(day, publication, "routine"))
+            if publication <= end:
+                records.append(record)
+            overall = record.inspection.overall or Rating.REQUIRES_IMPROVEMENT
+            day = add_months(day, float(rng.uniform(*_INTERVAL[overall])))
+    return records
 
 
 def build_inspections(
@@ -159,33 +204,9 @@ def build_inspections(
     """Every inspection of every trust, planned and routine, in date order per trust."""
     records: list[InspectionRecord] = []
     for i, (provider, plan) in enumerate(zip(providers, plans, strict=True)):
-        trust_offset = {kq: float(rng.normal(0.0, 0.25)) for kq in KeyQuestion.five()}
-        routine = [
-            PlannedInspection(d, add_days(d, float(rng.uniform(60, 120))), "routine")
-            for d in _routine_days(rng, plan, latent.origin, end)
-        ]
-        # After a routine rating of Requires improvement or worse CQC comes back sooner; that
-        # is approximated by the 30-48 month cycle plus planned follow-ups, keeping it simple.
-        for planned in sorted([*plan.inspections, *routine], key=lambda p: p.inspection):
-            if planned.publication > end:
-                continue
-            q = latent.at(i, planned.inspection)
-            scores = {
-                kq: q + _KQ_OFFSET[kq] + trust_offset[kq] + float(rng.normal(0.0, _NOISE_SD))
-                for kq in KeyQuestion.five()
-            }
-            ratings = _rate(scores)
-            adjusted = _force(planned.purpose, ratings, scores)
-            overall = aggregate_overall(ratings)
-            judged = overall is None
-            if overall is None:
-                overall = (
-                    Rating.INADEQUATE if q < _ONE_INADEQUATE_CUT else Rating.REQUIRES_IMPROVEMENT
-                )
-            ratings[KeyQuestion.OVERALL] = overall
-            source = "keogh_review" if planned.purpose == "keogh_review" else "cqc"
-            inspection = Inspection(
-                provider.code, planned.inspection, planned.publication, ratings, source=source
-            )
-            records.append(InspectionRecord(i, inspection, planned.purpose, q, judged, adjusted))
+        offset = {kq: float(rng.normal(0.0, 0.25)) for kq in KeyQuestion.five()}
+        rater = _Rater(i, provider.code, latent, offset)
+        own = _routine(rng, plan, rater, end)
+        own += [rater.rate(rng, p) for p in plan.inspections if p.publication <= end]
+        records += sorted(own, key=lambda r: r.inspection.inspection_date)
     return records
