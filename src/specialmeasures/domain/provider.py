@@ -38,6 +38,8 @@ class Setting(Enum):
     URBAN = "urban"
     SEMI_URBAN = "semi_urban"
     RURAL = "rural"
+    #: Not recorded: e.g. a trust created from a CQC ratings file, which has no setting column.
+    UNKNOWN = "unknown"
 
     @property
     def label(self) -> str:
