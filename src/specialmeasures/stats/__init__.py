@@ -31,13 +31,21 @@ from specialmeasures.stats.funnel import (
     funnel_lookup,
     outlier_flags,
 )
+from specialmeasures.stats.spc import SpcBatch, spc_batch
+from specialmeasures.stats.spc_options import SpcOptions, special_cause_labels
+from specialmeasures.stats.spc_tidy import CalendarGap, SpcResult, SpcSummary, spc
 
 __all__ = [
+    "CalendarGap",
     "CusumOptions",
     "CusumResult",
     "FunnelLookup",
     "FunnelOptions",
     "FunnelResult",
+    "SpcBatch",
+    "SpcOptions",
+    "SpcResult",
+    "SpcSummary",
     "TabularCusumResult",
     "aggregate_groups",
     "arl_markov",
@@ -57,5 +65,8 @@ __all__ = [
     "risk_adjusted_cusum",
     "risk_adjusted_weights",
     "simulate_extremes",
+    "spc",
+    "spc_batch",
+    "special_cause_labels",
     "tabular_cusum",
 ]
