@@ -23,10 +23,15 @@ class Settings:
         ``sqlite:///specialmeasures.db``) or ``postgresql+psycopg://user@host:port/name``.
     ``SPECIALMEASURES_ECHO_SQL``
         ``1`` to log every SQL statement (debugging).
+    ``SPECIALMEASURES_COOKIE_SECURE``
+        ``1`` to mark the web app's cookies ``Secure`` (sent over HTTPS only), ``0`` not to.
+        Unset (the default): ``Secure`` unless the request is to a loopback address
+        (``localhost``, ``127.0.0.1``, ``::1``), so the demo works over plain HTTP on one machine.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
     echo_sql: bool = False
+    cookie_secure: bool | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -35,4 +40,7 @@ class Settings:
             database_url=env.get("SPECIALMEASURES_DATABASE_URL", "").strip()
             or DEFAULT_DATABASE_URL,
             echo_sql=env.get("SPECIALMEASURES_ECHO_SQL", "") == "1",
+            cookie_secure={"1": True, "0": False}.get(
+                env.get("SPECIALMEASURES_COOKIE_SECURE", "").strip()
+            ),
         )
