@@ -327,26 +327,28 @@ def _codes(
     shift_ends = shift_markers(rtm, starts, options.shift_length)
     shift = part_of_run(shift_ends, options.shift_length)
 
-    up = rtm > 0
-    code_outside = np.where(rtm == 1, 1, 2).astype(np.int8)
-    code_trend = np.where(trend_direction(steps, trend, starts) == 1, 3, 4).astype(np.int8)
-    code_two = np.where(up, 5, 6).astype(np.int8)
-    code_shift = np.where(up, 7, 8).astype(np.int8)
+    # Label codes of each rule at each point (see ``special_cause_labels``): the odd code is
+    # above / increasing, the even one below / decreasing.
+    up = (rtm > 0).view(np.int8)
+    increasing = (trend_direction(steps, trend, starts) == 1).view(np.int8)
+    code_outside = np.int8(2) - (rtm == 1).view(np.int8)
+    code_trend = np.int8(4) - increasing
+    code_two = np.int8(6) - up
+    code_shift = np.int8(8) - up
     flags = [outside, trend, in_two, shift]
     codes = [code_outside, code_trend, code_two, code_shift]
-    code = np.select(flags, codes, default=0).astype(np.int8)
+    code = _first_match(flags, codes)
     d = direction_sign(options.improvement_direction)
     if options.conflict_resolution == "improvement" and d != 0:
         better = [f & (_CODE_SIGN[c] * d > 0) for f, c in zip(flags, codes, strict=True)]
-        wins = np.select(better, codes, default=0).astype(np.int8)
-        code = np.where(wins != 0, wins, code).astype(np.int8)
-
-    sign = _CODE_SIGN[code]
+        wins = _first_match(better, codes)
+        code = np.where(wins != 0, wins, code)
     if d == 0:
-        point_type = np.where(sign > 0, 3, np.where(sign < 0, 4, 0))
+        table = np.array([0, 3, 4, 3, 4, 3, 4, 3, 4], dtype=np.int8)
     else:
-        oriented = sign * d
-        point_type = np.where(oriented > 0, 1, np.where(oriented < 0, 2, 0))
+        oriented = _CODE_SIGN * d
+        table = np.where(oriented > 0, 1, np.where(oriented < 0, 2, 0)).astype(np.int8)
+    point_type = table[code]
     return {
         "missing": missing,
         "outside_limits": outside,
@@ -356,8 +358,16 @@ def _codes(
         "rule_two_in_three": in_two,
         "rule_shift": shift,
         "special_cause_code": code,
-        "point_type_code": point_type.astype(np.int8),
+        "point_type_code": point_type,
     }
+
+
+def _first_match(flags: list[BoolArray], codes: list[Int8Array]) -> Int8Array:
+    """``codes[k]`` of the first ``flags[k]`` that is True, else 0 (precedence order)."""
+    code = np.zeros(flags[0].shape, dtype=np.int8)
+    for flag, value in zip(reversed(flags), reversed(codes), strict=True):
+        code = np.where(flag, value, code)
+    return code
 
 
 def _as_flat(
@@ -502,7 +512,7 @@ def spc_batch(
 
     # Per series: the latest point gives the variation icon, the latest group the assurance.
     nonempty = np.diff(series_offsets) > 0
-    point_type = per_point["point_type_code"].astype(np.int8)
+    point_type = np.asarray(per_point["point_type_code"], dtype=np.int8)
     last_type = np.zeros(n_series, dtype=np.int8)
     last_type[nonempty] = point_type[series_offsets[1:][nonempty] - 1]
     variation = variation_icon_codes(last_type, opts.improvement_direction)
@@ -536,14 +546,14 @@ def spc_batch(
         group_nupl=nupl,
         group_n=group_n.astype(np.intp),
         group_missing=np.asarray(group_missing, dtype=np.intp),
-        missing=per_point["missing"].astype(bool),
-        outside_limits=per_point["outside_limits"].astype(bool),
-        close_to_limits=per_point["close_to_limits"].astype(bool),
-        relative_to_mean=per_point["relative_to_mean"].astype(np.int8),
-        rule_trend=per_point["rule_trend"].astype(bool),
-        rule_two_in_three=per_point["rule_two_in_three"].astype(bool),
-        rule_shift=per_point["rule_shift"].astype(bool),
-        special_cause_code=per_point["special_cause_code"].astype(np.int8),
+        missing=np.asarray(per_point["missing"], dtype=bool),
+        outside_limits=np.asarray(per_point["outside_limits"], dtype=bool),
+        close_to_limits=np.asarray(per_point["close_to_limits"], dtype=bool),
+        relative_to_mean=np.asarray(per_point["relative_to_mean"], dtype=np.int8),
+        rule_trend=np.asarray(per_point["rule_trend"], dtype=bool),
+        rule_two_in_three=np.asarray(per_point["rule_two_in_three"], dtype=bool),
+        rule_shift=np.asarray(per_point["rule_shift"], dtype=bool),
+        special_cause_code=np.asarray(per_point["special_cause_code"], dtype=np.int8),
         point_type_code=point_type,
         series_target=target,
         series_variation_code=variation,

@@ -44,13 +44,17 @@ def _shift_back(a: NDArray[np.int8], fill: int = 0) -> NDArray[np.int8]:
     return out
 
 
-def _position_in_run(new_run: BoolArray) -> NDArray[np.int32]:
-    """0-based position of each element within its run (runs begin where ``new_run``)."""
-    n = new_run.size
-    index = np.arange(n, dtype=np.int32)
-    run_start = np.where(new_run, index, 0)
-    run_start[0] = 0
-    return index - np.maximum.accumulate(run_start)
+def _all_of_last(ok: BoolArray, count: int) -> BoolArray:
+    """``out[i]`` = ``ok[i - count + 1 .. i]`` are all True (False where the window is short).
+
+    ``count`` is a rule length (at most 7), so this is a handful of shifted ANDs on bytes,
+    cheaper than any run-length bookkeeping.
+    """
+    out = ok.copy()
+    for k in range(1, count):
+        out[k:] &= ok[:-k]
+        out[:k] = False
+    return out
 
 
 def shift_markers(relative_to_mean: Int8Array, starts: BoolArray, length: int = 7) -> Int8Array:
@@ -82,8 +86,10 @@ def shift_markers(relative_to_mean: Int8Array, starts: BoolArray, length: int = 
     """
     if relative_to_mean.size == 0:
         return np.zeros(0, dtype=np.int8)
-    new_run = starts | (relative_to_mean != _shift_back(relative_to_mean, 2))
-    at_end = _position_in_run(new_run) >= length - 1
+    # continues[i]: point i is on the same side as point i-1, in the same group
+    continues = (relative_to_mean != 0) & (relative_to_mean == _shift_back(relative_to_mean, 0))
+    continues &= ~starts
+    at_end = _all_of_last(continues, length - 1)
     return np.where(at_end, relative_to_mean, 0).astype(np.int8)
 
 
@@ -132,8 +138,9 @@ def trend_markers(steps: Int8Array, length: int = 7) -> Int8Array:
     """
     if steps.size == 0:
         return np.zeros(0, dtype=np.int8)
-    new_run = steps != _shift_back(steps, 2)
-    at_end = _position_in_run(new_run) >= length - 2
+    # A step at a group start is 0, so a run of equal non-zero steps never crosses groups.
+    continues = (steps != 0) & (steps == _shift_back(steps, 0))
+    at_end = (steps != 0) & _all_of_last(continues, length - 2)
     return np.where(at_end, steps, 0).astype(np.int8)
 
 
@@ -152,12 +159,11 @@ def part_of_run(markers: Int8Array, length: int = 7) -> BoolArray:
     >>> part_of_run(np.array([0, 0, 0, 0, 0, 0, 0, -1, 0], dtype=np.int8)).astype(int)
     array([0, 1, 1, 1, 1, 1, 1, 1, 0])
     """
-    n = markers.size
-    if n == 0:
-        return np.zeros(0, dtype=bool)
-    seen = np.concatenate(([0], np.cumsum(markers != 0, dtype=np.int32)))
-    ahead = np.minimum(np.arange(n) + length, n)
-    return np.asarray(seen[ahead] - seen[:n] > 0)
+    marked: BoolArray = np.asarray(markers != 0)
+    part = marked.copy()
+    for k in range(1, length):
+        part[:-k] |= marked[k:]
+    return part
 
 
 def trend_direction(steps: Int8Array, trend: BoolArray, starts: BoolArray) -> Int8Array:
