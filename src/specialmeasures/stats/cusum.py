@@ -285,9 +285,13 @@ def _lindley_blocks(
     position = np.zeros(starts.size, dtype=np.intp)
     carry = np.zeros(starts.size)
     active = np.flatnonzero(lengths > 0)
+    # After a signal the rest of a block is recomputed, so with frequent signals blocks shrink to
+    # a few times the gap between signals (total work stays linear); they double otherwise.
+    hint = BLOCK_ELEMENTS
     while active.size:
         remaining = lengths[active] - position[active]
-        block = int(min(int(remaining.max()), max(MIN_BLOCK, BLOCK_ELEMENTS // active.size)))
+        widest = max(MIN_BLOCK, BLOCK_ELEMENTS // active.size)
+        block = int(min(int(remaining.max()), min(widest, max(hint, MIN_BLOCK))))
         offset = np.arange(block)
         valid = offset[None, :] < remaining[:, None]
         index = np.where(valid, (starts[active] + position[active])[:, None] + offset, 0)
@@ -302,6 +306,7 @@ def _lindley_blocks(
             keep = valid & (offset[None, :] <= first[:, None])
             value = np.where(offset[None, :] == first[:, None], 0.0, value)
             advance = np.where(any_hit, first + 1, np.minimum(block, remaining))
+            hint = 4 * int(first[any_hit].max()) + MIN_BLOCK if any_hit.any() else 2 * block
         else:
             keep = valid
             advance = np.minimum(block, remaining)
