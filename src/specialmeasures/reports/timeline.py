@@ -14,7 +14,7 @@ from typing import Any
 __all__ = ["RATING_COLOURS", "REGIME_COLOURS", "timeline_svg"]
 
 RATING_COLOURS = {
-    "Outstanding": "#00862b",
+    "Outstanding": "#005eb8",
     "Good": "#007f3b",
     "Requires improvement": "#ffb81c",
     "Inadequate": "#d5281b",
