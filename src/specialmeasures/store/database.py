@@ -7,6 +7,7 @@ PostgreSQL is used through a ``postgresql+psycopg://`` URL. Failures are reporte
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -97,21 +98,25 @@ def _config(engine: Engine) -> Config:
     return config
 
 
+def _join(revisions: Iterable[str]) -> str:
+    return "+".join(sorted(revisions))
+
+
 def head_revision() -> str:
-    """The newest migration this version of the software knows."""
-    script = ScriptDirectory(str(MIGRATIONS))
-    head = script.get_current_head()
-    assert head is not None
-    return head
+    """The newest migration(s) this version of the software knows ("a+b" if there are branches)."""
+    heads = ScriptDirectory(str(MIGRATIONS)).get_heads()
+    assert heads
+    return _join(heads)
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The migration the database is at (None for an empty database)."""
+    """The migration(s) the database is at (None for an empty database)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        heads = MigrationContext.configure(connection).get_current_heads()
+    return _join(heads) if heads else None
 
 
-def migrate(engine: Engine, revision: str = "head") -> str:
+def migrate(engine: Engine, revision: str = "heads") -> str:
     """Upgrade the database to ``revision`` (default: the newest); returns the revision reached."""
     _check_known(engine)
     config = _config(engine)
@@ -137,7 +142,7 @@ def _check_known(engine: Engine) -> str | None:
         return None
     script = ScriptDirectory(str(MIGRATIONS))
     known = {rev.revision for rev in script.walk_revisions()}
-    if revision not in known:
+    if not set(revision.split("+")) <= known:
         raise DatabaseError(
             f"{safe_url(str(engine.url))} is at migration {revision!r}, which this version of "
             f"specialmeasures does not know (newest known: {head_revision()!r}); "
