@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "account_providers",
+    "accounts",
     "audit_log",
     "dataset_meta",
     "decisions",
@@ -37,6 +39,7 @@ __all__ = [
     "regime_episodes",
     "truth_latent_quality",
     "truth_records",
+    "web_sessions",
 ]
 
 metadata = MetaData(
@@ -190,4 +193,55 @@ audit_log = Table(
     Column("payload", Text, nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+)
+
+# Accounts for the web app (local passwords, or a single sign-on identity linked by issuer and
+# subject), each with exactly one role. Access decisions are made in access/policy.py.
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False),
+    Column("display_name", String(200), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("password_hash", String(255)),
+    Column("sso_issuer", String(300)),
+    Column("sso_subject", String(300)),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=False), nullable=False),
+    UniqueConstraint("username", name="uq_accounts_username"),
+    UniqueConstraint("sso_issuer", "sso_subject", name="uq_accounts_sso_identity"),
+)
+
+# The providers an account may act for: a trust user's own trust, an OAG member's or Improvement
+# Director's assigned trusts. No foreign key to providers: rebuilding the demo replaces the
+# providers but keeps the accounts; codes are checked when assigned.
+account_providers = Table(
+    "account_providers",
+    metadata,
+    Column(
+        "account_id",
+        Integer,
+        ForeignKey("accounts.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("provider_code", String(5), primary_key=True),
+)
+
+# Server-side sessions: the cookie carries a random token, the table only its SHA-256, so a copy
+# of the database does not let anyone sign in. Each session has its own CSRF token.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column(
+        "account_id",
+        Integer,
+        ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=False), nullable=False),
+    Column("expires_at", DateTime(timezone=False), nullable=False),
+    Index("ix_web_sessions_account", "account_id"),
 )
