@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import click
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from specialmeasures.access import create_demo_accounts
 from specialmeasures.cli._context import open_platform
 from specialmeasures.cli.serve import run_server
 from specialmeasures.store.loader import DEFAULT_SEED, demo_state, load_country, reset_demo
@@ -72,6 +73,10 @@ def demo(seed: int, n_providers: int, no_serve: bool, rebuild: bool, host: str, 
         click.echo("\n" + demo_state(platform.repository).label)
         for key, value in summary.items():
             click.echo(f"  {key.replace('_', ' '):<52} {value}")
+        click.echo("\nDemo accounts, one per role (new passwords on every run; sign in at /login):")
+        for username, password, role, scope in create_demo_accounts(platform.repository):
+            shown = f"  scope: {', '.join(scope)}" if scope else ""
+            click.echo(f"  {role.value:<26} {username:<30} {password}{shown}")
         if no_serve:
             click.echo("\nDatabase ready. Serve it with: specialmeasures serve")
             return
