@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -39,7 +40,8 @@ NO_FACET = "no facet"
 #: Steps of at least this many days make a series monthly under ``calendar="auto"``.
 MONTHLY_MIN_STEP_DAYS = 28
 
-RebaseSpec = ArrayLike | Mapping[str, Sequence[Any]] | None
+DatesLike = ArrayLike | Sequence[date]
+RebaseSpec = DatesLike | Mapping[str, Sequence[Any]] | None
 TargetSpec = float | Mapping[str, float] | None
 
 
@@ -270,7 +272,7 @@ def _group_starts(batch: SpcBatch) -> BoolArray:
     return starts
 
 
-def _to_dates(values: ArrayLike, name: str) -> DateArray:
+def _to_dates(values: DatesLike, name: str) -> DateArray:
     try:
         dates = np.asarray(values, dtype="datetime64[D]")
     except (TypeError, ValueError) as error:
@@ -356,7 +358,7 @@ def _calendar_gaps(
 
 def spc(
     values: ArrayLike,
-    dates: ArrayLike,
+    dates: DatesLike,
     *,
     facets: ArrayLike | None = None,
     rebase: RebaseSpec = None,
