@@ -30,12 +30,15 @@ __all__ = [
     "audit_log",
     "dataset_meta",
     "decisions",
+    "imports",
     "indicators",
     "inspections",
+    "location_ratings",
     "metadata",
     "observations",
     "providers",
     "ratings",
+    "real_smq_events",
     "regime_episodes",
     "truth_latent_quality",
     "truth_records",
@@ -244,4 +247,70 @@ web_sessions = Table(
     Column("created_at", DateTime(timezone=False), nullable=False),
     Column("expires_at", DateTime(timezone=False), nullable=False),
     Index("ix_web_sessions_account", "account_id"),
+)
+
+# One row per file imported (CQC ratings downloads, the public SMQ record): what was read and
+# applied, by whom and when. The same file (by SHA-256) and sheet is imported once.
+imports = Table(
+    "imports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("file_name", String(300), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("sheet", String(64), nullable=False),
+    Column("rows_read", Integer, nullable=False),
+    Column("rows_applied", Integer, nullable=False),
+    Column("imported_at", DateTime(timezone=False), nullable=False),
+    Column("actor", String(300), nullable=False),
+    UniqueConstraint("kind", "sha256", "sheet", name="uq_imports_kind_file_sheet"),
+)
+
+# Location-level CQC ratings of NHS trusts' locations, kept for reference only: trust ratings
+# come from the Providers sheet, never from aggregating these. ``rating`` is null for
+# "Not applicable" / "Not Rated" (the text is kept in ``rating_text``).
+location_ratings = Table(
+    "location_ratings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("location_id", String(32), nullable=False),
+    Column("location_name", String(300), nullable=False),
+    Column("provider_code", String(5), ForeignKey("providers.code"), nullable=False),
+    Column("service_group", String(200), nullable=False),
+    Column("key_question", String(16), nullable=False),
+    Column("rating", Integer),
+    Column("rating_text", String(40), nullable=False),
+    Column("publication_date", Date, nullable=False),
+    Column("report_type", String(40), nullable=False),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+    UniqueConstraint(
+        "location_id",
+        "service_group",
+        "key_question",
+        "publication_date",
+        name="uq_location_ratings_key",
+    ),
+    Index("ix_location_ratings_provider", "provider_code"),
+)
+
+# The sourced, partial public record of real special-measures events, kept apart from the
+# register: no link to ``providers`` (whose rows may be synthetic), no ratings attached.
+real_smq_events = Table(
+    "real_smq_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("trust_name", String(300), nullable=False),
+    Column("regime", String(8), nullable=False),
+    Column("event", String(32), nullable=False),
+    Column("event_date", String(10), nullable=False),
+    Column("date_precision", String(40), nullable=False),
+    Column("earliest", Date, nullable=False),
+    Column("latest", Date, nullable=False),
+    Column("decided_by", String(120), nullable=False),
+    Column("basis", Text, nullable=False),
+    Column("ratings_note", Text, nullable=False),
+    Column("source_url", String(500), nullable=False),
+    Column("notes", Text, nullable=False),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+    Index("ix_real_smq_events_trust", "trust_name"),
 )
