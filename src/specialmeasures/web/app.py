@@ -5,28 +5,35 @@ Every HTML page has a JSON twin at the same path with ``.json`` appended (``/pro
 (``{"error": {"status": 404, "code": "not_found", "message": "..."}}``) and an NHS.UK-styled
 error page in HTML.
 
-Until access control lands, the web app shows public data only: the confidential CP list is never
-included in any page or JSON twin.
+Access is decided in one place: every route declares a permission (``web.gate.permission``), a
+global dependency (``web.gate.Gate``) checks it with ``access.policy.can`` before the route runs,
+checks the CSRF token of every state-changing request and writes denials and sensitive reads to
+the audit log. See docs/access-control.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from specialmeasures import __version__
+from specialmeasures.access import Accounts, Action, LoginThrottle, can
 from specialmeasures.bootstrap import Platform
 from specialmeasures.domain import NotFoundError, SpecialMeasuresError
+from specialmeasures.web.admin import build_admin_router
+from specialmeasures.web.gate import AccessDeniedError, Gate, permission
 from specialmeasures.web.pages import build_router
 from specialmeasures.web.rendering import Renderer
+from specialmeasures.web.signin import build_signin_router
 
 __all__ = ["create_app"]
 
@@ -37,27 +44,57 @@ def _error_payload(status: int, code: str, message: str) -> dict[str, Any]:
     return {"error": {"status": status, "code": code, "message": message}}
 
 
-def create_app(platform: Platform, *, today: Callable[[], date] = date.today) -> FastAPI:
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(
+    platform: Platform,
+    *,
+    today: Callable[[], date] = date.today,
+    now: Callable[[], datetime] = _utcnow,
+    accounts: Accounts | None = None,
+    throttle: LoginThrottle | None = None,
+) -> FastAPI:
     """Build the web application over an already bootstrapped platform.
 
-    ``today`` is the clock used for the default "as of" date; tests pass a fixed one.
+    ``today`` is the clock used for the default "as of" date and ``now`` the clock of sessions,
+    login throttling and the audit log; tests pass fixed ones. ``accounts`` and ``throttle``
+    replace the default account book (argon2 parameters) and login limits.
     """
+    gate = Gate(platform, now=now, accounts=accounts, throttle=throttle)
     app = FastAPI(
         title="specialmeasures",
         version=__version__,
         description="Register, regime engine and early warning for struggling healthcare providers.",
         docs_url="/api/docs",
+        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
         redoc_url=None,
+        dependencies=[Depends(gate)],
     )
     renderer = Renderer(platform)
+
+    def page_context(request: Request) -> dict[str, Any]:
+        user = gate.user(request)
+        return {
+            "user": user,
+            "csrf_token": gate.csrf_token(request),
+            "can_manage_accounts": can(user, Action.ACCOUNTS_MANAGE).allowed,
+        }
+
+    renderer.context = page_context
     app.state.platform = platform
     app.state.renderer = renderer
+    app.state.gate = gate
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # The NHS.UK stylesheet refers to its icons under /assets.
     app.mount("/assets", StaticFiles(directory=STATIC / "nhsuk" / "assets"), name="assets")
-    app.include_router(build_router(renderer, today))
+    app.include_router(build_router(renderer, gate, today))
+    app.include_router(build_signin_router(renderer, gate))
+    app.include_router(build_admin_router(renderer, gate))
 
     @app.get("/", include_in_schema=False)
+    @permission(Action.PUBLIC_READ)
     def home() -> RedirectResponse:
         return RedirectResponse("/providers", status_code=307)
 
@@ -67,13 +104,28 @@ def create_app(platform: Platform, *, today: Callable[[], date] = date.today) ->
             or "application/json" in request.headers.get("accept", "").split(",")[0]
         )
 
-    def error_response(request: Request, status: int, code: str, message: str) -> Response:
+    def error_response(
+        request: Request,
+        status: int,
+        code: str,
+        message: str,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
         if wants_json(request):
-            return JSONResponse(_error_payload(status, code, message), status_code=status)
+            return JSONResponse(
+                _error_payload(status, code, message), status_code=status, headers=headers
+            )
         html = renderer.render(
             "error.html", request=request, status=status, code=code, message=message
         )
-        return HTMLResponse(html, status_code=status)
+        return HTMLResponse(html, status_code=status, headers=headers)
+
+    @app.exception_handler(AccessDeniedError)
+    async def denied(request: Request, error: AccessDeniedError) -> Response:
+        if error.status == 401 and request.method in ("GET", "HEAD") and not wants_json(request):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+        return error_response(request, error.status, error.code, error.message, error.headers)
 
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, error: NotFoundError) -> Response:
@@ -93,7 +145,9 @@ def create_app(platform: Platform, *, today: Callable[[], date] = date.today) ->
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
-        return error_response(request, error.status_code, code, str(error.detail))
+        return error_response(
+            request, error.status_code, code, str(error.detail), dict(error.headers or {})
+        )
 
     @app.middleware("http")
     async def security_headers(

@@ -1,4 +1,10 @@
-"""Pages and their JSON twins: the providers list and the provider page."""
+"""Pages and their JSON twins: the providers list and the provider page.
+
+Both are public, and role-aware: a person whose role may read confidential regime status (see
+``access.policy``) also sees the Challenged Provider list, on every provider for the list and on
+the providers in scope for the provider page. For everyone else the confidential fields are not
+in the HTML or JSON at all, not merely hidden; each confidential view is written to the audit log.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,14 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
+from specialmeasures.access import Action
 from specialmeasures.domain import ProviderType
 from specialmeasures.register import provider_list, provider_profile
 from specialmeasures.reports.timeline import timeline_svg
+from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.rendering import Renderer
 
 __all__ = ["build_router"]
@@ -22,14 +30,22 @@ AsOf = Annotated[
 ]
 Text = Annotated[str | None, Query(max_length=200)]
 PUBLIC_REGIMES = ("smq", "rsp", "smf", "none")
+CONFIDENTIAL_REGIMES = ("cp",)
 RATINGS = ("Outstanding", "Good", "Requires improvement", "Inadequate")
 
 
-def build_router(renderer: Renderer, today: Callable[[], date]) -> APIRouter:
+def build_router(renderer: Renderer, gate: Gate, today: Callable[[], date]) -> APIRouter:
     router = APIRouter()
     repo = renderer.platform.repository
 
+    def sees_whole_cp_list(request: Request) -> bool:
+        # The list shows confidential status only to roles that may see it for every provider;
+        # people with a provider scope see it on their providers' own pages.
+        decision = gate.decide(request, Action.CONFIDENTIAL_READ)
+        return decision.allowed and decision.scope is None
+
     def list_data(
+        request: Request,
         as_of: date | None,
         type_: str | None,
         system: str | None,
@@ -39,12 +55,13 @@ def build_router(renderer: Renderer, today: Callable[[], date]) -> APIRouter:
         q: str | None,
     ) -> dict[str, Any]:
         day = as_of or today()
-        # Public data only until access control lands: the CP list never reaches the web.
-        regime_filter = regime if regime in PUBLIC_REGIMES else None
+        confidential = sees_whole_cp_list(request)
+        allowed = PUBLIC_REGIMES + (CONFIDENTIAL_REGIMES if confidential else ())
+        regime_filter = regime if regime in allowed else None
         rows = provider_list(
             repo,
             day,
-            include_confidential=False,
+            include_confidential=confidential,
             type_=type_ or None,
             system=system or None,
             region=region or None,
@@ -62,6 +79,7 @@ def build_router(renderer: Renderer, today: Callable[[], date]) -> APIRouter:
                 "rating": rating,
                 "q": q,
             },
+            "confidential": confidential,
             "count": len(rows),
             "counts_by_status": dict(Counter(r["regime_status"] for r in rows)),
             "dataset": repo.meta(),
@@ -71,7 +89,9 @@ def build_router(renderer: Renderer, today: Callable[[], date]) -> APIRouter:
     @router.get(
         "/providers.json", tags=["providers"], summary="Providers (JSON twin of /providers)"
     )
+    @permission(Action.PUBLIC_READ)
     def providers_json(
+        request: Request,
         as_of: AsOf = None,
         type: Text = None,
         system: Text = None,
@@ -80,9 +100,10 @@ def build_router(renderer: Renderer, today: Callable[[], date]) -> APIRouter:
         rating: Text = None,
         q: Text = None,
     ) -> dict[str, Any]:
-        return list_data(as_of, type, system, region, regime, rating, q)
+        return list_data(request, as_of, type, system, region, regime, rating, q)
 
     @router.get("/providers", response_class=HTMLResponse, include_in_schema=False)
+    @permission(Action.PUBLIC_READ)
     def providers_page(
         request: Request,
         as_of: AsOf = None,
@@ -93,7 +114,7 @@ def build_router(renderer: Renderer, today: Callable[[], date]) -> APIRouter:
         rating: Text = None,
         q: Text = None,
     ) -> str:
-        data = list_data(as_of, type, system, region, regime, rating, q)
+        data = list_data(request, as_of, type, system, region, regime, rating, q)
         everyone = repo.providers()
         return renderer.render(
             "providers.html",
@@ -103,6 +124,7 @@ def build_router(renderer: Renderer, today: Callable[[], date]) -> APIRouter:
             systems=sorted({p.system for p in everyone}),
             regions=sorted({p.region for p in everyone}),
             regimes=[
+                *([("cp", "Challenged provider (confidential)")] if data["confidential"] else []),
                 ("smq", "Special measures for quality"),
                 ("rsp", "Recovery Support Programme"),
                 ("smf", "Special measures for finance"),
@@ -112,15 +134,29 @@ def build_router(renderer: Renderer, today: Callable[[], date]) -> APIRouter:
             query=str(request.url.query),
         )
 
+    def profile_data(request: Request, code: str, as_of: date | None) -> dict[str, Any]:
+        code = code.upper()
+        repo.provider(code)  # unknown codes are 404 before anything is audited
+        confidential = gate.decide(request, Action.CONFIDENTIAL_READ, code).allowed
+        profile = provider_profile(repo, code, as_of or today(), include_confidential=confidential)
+        profile["confidential"] = confidential
+        return profile
+
     @router.get("/providers/{code}.json", tags=["providers"], summary="One provider (JSON twin)")
-    def provider_json(code: str, as_of: AsOf = None) -> dict[str, Any]:
-        profile = provider_profile(repo, code.upper(), as_of or today(), include_confidential=False)
+    @permission(Action.PUBLIC_READ, provider="code")
+    def provider_json(
+        request: Request, code: Annotated[str, Path(max_length=20)], as_of: AsOf = None
+    ) -> dict[str, Any]:
+        profile = profile_data(request, code, as_of)
         profile["dataset"] = repo.meta()
         return profile
 
     @router.get("/providers/{code}", response_class=HTMLResponse, include_in_schema=False)
-    def provider_page(request: Request, code: str, as_of: AsOf = None) -> str:
-        profile = provider_profile(repo, code.upper(), as_of or today(), include_confidential=False)
+    @permission(Action.PUBLIC_READ, provider="code")
+    def provider_page(
+        request: Request, code: Annotated[str, Path(max_length=20)], as_of: AsOf = None
+    ) -> str:
+        profile = profile_data(request, code, as_of)
         return renderer.render(
             "provider.html",
             request=request,

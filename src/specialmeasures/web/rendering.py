@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,16 +35,19 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.globals["version"] = __version__
+        #: Per-request context every page needs (who is signed in, the CSRF token); set by the app.
+        self.context: Callable[[Request], dict[str, Any]] | None = None
 
     def dataset(self) -> dict[str, str]:
         return self.platform.repository.meta()
 
     def render(self, template: str, *, request: Request, **context: Any) -> str:
         page = self.env.get_template(template)
+        shared = self.context(request) if self.context else {}
         return page.render(
             request=request,
             path=request.url.path,
             dataset=self.dataset(),
             assetPath="/assets",
-            **context,
+            **{**shared, **context},
         )

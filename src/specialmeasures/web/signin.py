@@ -1,0 +1,162 @@
+"""Sign in, sign out and one's own account: pages, JSON twin and the form handlers."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from specialmeasures.access import Action
+from specialmeasures.domain import NotFoundError
+from specialmeasures.web.gate import COOKIE_CSRF, COOKIE_SESSION, Gate, permission
+from specialmeasures.web.rendering import Renderer
+
+__all__ = ["build_signin_router", "safe_next"]
+
+DEFAULT_NEXT = "/providers"
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not signed in"},
+    403: {"description": "Signed in without the permission this needs"},
+}
+
+
+def safe_next(value: str | None) -> str:
+    """Where to go after signing in: a path on this site only (no open redirect)."""
+    if (
+        value
+        and value.startswith("/")
+        and not value.startswith("//")
+        and "\\" not in value
+        and len(value) <= 500
+        and not any(ord(c) < 32 for c in value)
+    ):
+        return value
+    return DEFAULT_NEXT
+
+
+def build_signin_router(renderer: Renderer, gate: Gate) -> APIRouter:
+    router = APIRouter()
+
+    def login_response(
+        request: Request,
+        *,
+        status: int = 200,
+        next_: str = DEFAULT_NEXT,
+        username: str = "",
+        error: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> HTMLResponse:
+        html = renderer.render(
+            "login.html", request=request, next=next_, username=username, error=error
+        )
+        response = HTMLResponse(html, status_code=status, headers=headers)
+        gate.set_cookies(request, response)
+        return response
+
+    @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    @permission(Action.SIGN_IN)
+    def login_page(
+        request: Request, next: Annotated[str | None, Query(max_length=500)] = None
+    ) -> HTMLResponse:
+        return login_response(request, next_=safe_next(next))
+
+    @router.post("/login", response_class=HTMLResponse, include_in_schema=False)
+    @permission(Action.SIGN_IN)
+    async def login(request: Request) -> Response:
+        form = await gate.form(request)
+        username = form.get("username", "").strip().lower()[:64]
+        password = form.get("password", "")[:1024]
+        next_ = safe_next(form.get("next"))
+        address = request.client.host if request.client else "unknown"
+        wait = gate.throttle.retry_after(username, address, gate.now())
+        if wait is not None:
+            gate.record(request, "login.throttled", "session", "login", {"retry_after": wait})
+            minutes = math.ceil(wait / 60)
+            return login_response(
+                request,
+                status=429,
+                next_=next_,
+                username=username,
+                error=f"Too many failed attempts. Try again in {minutes} minute"
+                + ("s." if minutes != 1 else "."),
+                headers={"Retry-After": str(wait)},
+            )
+        if not username or not password:
+            return login_response(
+                request,
+                status=400,
+                next_=next_,
+                username=username,
+                error="Enter your username and password.",
+            )
+        account = await run_in_threadpool(gate.accounts.authenticate, username, password)
+        if account is None:
+            gate.throttle.failed(username, address, gate.now())
+            try:
+                # Name the account only if it exists: people type passwords into the wrong box.
+                known = gate.accounts.get(username).username
+            except NotFoundError:
+                known = "(no such account)"
+            gate.record(request, "login.failure", "session", "login", {"username": known})
+            return login_response(
+                request,
+                status=401,
+                next_=next_,
+                username=username,
+                error="The username or password is not right.",
+            )
+        gate.throttle.succeeded(username)
+        session = gate.sessions.start(account)
+        gate.record(request, "login.success", "session", "login", {}, user=account.principal())
+        response = RedirectResponse(next_, status_code=303)
+        response.set_cookie(
+            COOKIE_SESSION,
+            session.token,
+            max_age=int(gate.sessions.lifetime.total_seconds()),
+            httponly=True,
+            samesite="lax",
+            secure=gate.secure_cookies(request),
+            path="/",
+        )
+        response.delete_cookie(COOKIE_CSRF, path="/")
+        return response
+
+    @router.post("/logout", include_in_schema=False)
+    @permission(Action.SIGN_OUT)
+    def logout(request: Request) -> Response:
+        if gate.session(request):
+            gate.record(request, "logout", "session", "logout", {})
+            gate.sessions.end(request.cookies.get(COOKIE_SESSION))
+        response = RedirectResponse(DEFAULT_NEXT, status_code=303)
+        response.delete_cookie(COOKIE_SESSION, path="/")
+        return response
+
+    def account_data(request: Request) -> dict[str, Any]:
+        session = gate.session(request)
+        assert session is not None  # the gate let only signed-in people through
+        account = session.account
+        return {
+            **account.as_dict(),
+            "role_label": account.role.label,
+            "session_expires_at": session.expires_at.isoformat() + "Z",
+        }
+
+    @router.get(
+        "/account.json",
+        tags=["account"],
+        summary="The signed-in account (JSON twin of /account)",
+        responses=AUTH_RESPONSES,
+    )
+    @permission(Action.ACCOUNT_READ_OWN)
+    def account_json(request: Request) -> dict[str, Any]:
+        return account_data(request)
+
+    @router.get("/account", response_class=HTMLResponse, include_in_schema=False)
+    @permission(Action.ACCOUNT_READ_OWN)
+    def account_page(request: Request) -> str:
+        return renderer.render("account.html", request=request, account=account_data(request))
+
+    return router
