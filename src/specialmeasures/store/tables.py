@@ -33,6 +33,7 @@ __all__ = [
     "imports",
     "indicators",
     "inspections",
+    "judgements",
     "location_ratings",
     "metadata",
     "observations",
@@ -130,6 +131,30 @@ decisions = Table(
     Column("decided_at", DateTime(timezone=False), nullable=False),
     Column("rationale", Text, nullable=False),
     Column("recommendation_ref", String(300)),
+    # Regime life-cycle decisions (migration 0005): the regime, the transition taken and whether
+    # it accepted (True) or overrode (False) the recommendation named by recommendation_ref.
+    Column("regime", String(8)),
+    Column("transition", String(32)),
+    Column("accepted", Boolean),
+)
+
+# Facts only a person can supply to the rules engine (e.g. "leadership cannot fix it without
+# support"), each entered by a named person with a role, the day it takes effect and a rationale.
+# ``value`` is JSON (true/false, a number or text). No foreign key to providers: rebuilding the
+# demo replaces the providers; codes are checked when a judgement is entered.
+judgements = Table(
+    "judgements",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("provider_code", String(5), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("entered_by", String(300), nullable=False),
+    Column("role", String(300), nullable=False),
+    Column("entered_on", Date, nullable=False),
+    Column("rationale", Text, nullable=False),
+    Column("recorded_at", DateTime(timezone=False), nullable=False),
+    Index("ix_judgements_provider", "provider_code", "entered_on"),
 )
 
 indicators = Table(
