@@ -73,7 +73,9 @@ def _read_workbook(name: str, data: bytes, sheet: str, engine: str) -> Grid:
             names = [str(n) for n in book.sheet_names]
             if sheet not in names:
                 raise InputError(f"has no sheet {sheet!r} (sheets: {', '.join(names)})", file=name)
-            frame = book.parse(sheet, header=None, dtype=str, keep_default_na=False)
+            frame = pd.read_excel(
+                book, sheet_name=sheet, header=None, dtype=str, keep_default_na=False
+            )
     except InputError:
         raise
     except Exception as error:  # a corrupt or mislabelled workbook: say so in one line
