@@ -71,21 +71,27 @@ def _close(actual: Any, expected: Any, what: str) -> None:
     )
 
 
+def _unbox(value: Any) -> Any:
+    """R scalars are stored as one-element JSON arrays (``[0.5]``)."""
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
 def _run_case(case: dict[str, Any]) -> SpcResult:
     rows = POINTS[case["case_id"]]
+    fix = _unbox(case.get("fix_after_n_points"))
     options = SpcOptions(
-        improvement_direction=case.get("improvement_direction", "increase"),
-        screen_outliers=bool(case.get("screen_outliers", True)),
-        fix_after_n_points=(
-            int(case["fix_after_n_points"]) if case.get("fix_after_n_points") else None
-        ),
+        improvement_direction=_unbox(case.get("improvement_direction", "increase")),
+        screen_outliers=bool(_unbox(case.get("screen_outliers", True))),
+        fix_after_n_points=int(fix) if fix is not None else None,
     )
     rebase = case.get("rebase")
     if isinstance(rebase, str):
         rebase = [rebase]
     target = case.get("target")
-    if isinstance(target, list):
-        target = float(target[0])
+    if isinstance(target, dict):
+        target = {str(k): float(_unbox(v)) for k, v in target.items()}
+    elif target is not None:
+        target = float(_unbox(target))
     facets = [r["f"] for r in rows] if case.get("facet_field") else None
     return spc(
         [_num(r["y"]) for r in rows],
