@@ -75,38 +75,31 @@ def _check_recommendation(
     if parsed is None:
         return  # a reference outside the engine (a CQC letter): recorded as given
     if parsed.provider_code != code:
-        raise InputError(
-            f"recommendation {ref!r} is about {parsed.provider_code}, not {code}",
-            column="--recommendation",
-        )
+        raise InputError(f"recommendation {ref!r} is about {parsed.provider_code}, not {code}")
     policy = load_policy(parsed.policy_id)
     if policy.version != parsed.version:
         raise InputError(
             f"recommendation {ref!r} names version {parsed.version} of {policy.id}, but version"
-            f" {policy.version} is installed",
-            column="--recommendation",
+            f" {policy.version} is installed"
         )
     outcome = policy.rule(parsed.rule_id).outcome
     found = evaluate_provider(repository, code, parsed.as_of, policy_ids=[policy.id])
     if not any(r.rule_id == parsed.rule_id for r in found.recommendations):
         raise InputError(
             f"recommendation {ref!r} was not made: rule {parsed.rule_id} does not apply to"
-            f" {code} as of {parsed.as_of}",
-            column="--recommendation",
+            f" {code} as of {parsed.as_of}"
         )
     follows = ACCEPTING.get(outcome)
     if follows is None:
         return
     if transition in follows and overridden:
         raise InputError(
-            f"{transition!r} follows recommendation {ref!r} ({outcome}); it does not override it",
-            column="--overridden",
+            f"{transition!r} follows recommendation {ref!r} ({outcome}); it does not override it"
         )
     if transition not in follows and not overridden:
         raise InputError(
             f"{transition!r} does not follow recommendation {ref!r} ({outcome}); record it as an"
-            " override (--overridden) or name the recommendation it follows",
-            column="--recommendation",
+            " override (--overridden) or name the recommendation it follows"
         )
 
 
