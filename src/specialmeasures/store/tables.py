@@ -339,3 +339,213 @@ real_smq_events = Table(
     Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
     Index("ix_real_smq_events_trust", "trust_name"),
 )
+
+
+# -- Interventions (migration 0020): Improvement Directors, buddying, funding, improvement plans,
+# leadership, the Oversight and Assurance Group and the one monthly return. Provider codes have
+# no foreign key to ``providers`` (rebuilding the demo replaces the providers); the services
+# check them when writing. Every write is audited (store/audit.py) in the same transaction.
+improvement_directors = Table(
+    "improvement_directors",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("background", String(32), nullable=False),
+    Column("previous_smq_experience", Boolean, nullable=False),
+    Column("max_trusts", Integer, nullable=False),
+    CheckConstraint("max_trusts BETWEEN 1 AND 6", name="max_trusts_range"),
+    UniqueConstraint("name", name="uq_improvement_directors_name"),
+)
+
+director_assignments = Table(
+    "director_assignments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("director_id", Integer, ForeignKey("improvement_directors.id"), nullable=False),
+    Column("provider_code", String(5), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("intensive_months", Integer, nullable=False),
+    Column("maintenance_months", Integer, nullable=False),
+    Column("hours_intensive", Float, nullable=False),
+    Column("hours_maintenance", Float, nullable=False),
+    Column("end_date", Date),
+    Column("end_reason", Text),
+    CheckConstraint("end_date IS NULL OR end_date > start_date", name="end_after_start"),
+    Index("ix_director_assignments_provider", "provider_code", "start_date"),
+    Index("ix_director_assignments_director", "director_id", "start_date"),
+)
+
+buddy_arrangements = Table(
+    "buddy_arrangements",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("provider_code", String(5), nullable=False),
+    Column("buddy_code", String(5), nullable=False),
+    Column("scope", String(32), nullable=False),
+    Column("arranged_by", String(24), nullable=False),
+    Column("paid", Boolean, nullable=False),
+    Column("mou_date", Date),
+    Column("start_date", Date, nullable=False),
+    Column("review_date", Date),
+    Column("end_date", Date),
+    CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+    Index("ix_buddy_arrangements_provider", "provider_code"),
+    Index("ix_buddy_arrangements_buddy", "buddy_code"),
+)
+
+funding_applications = Table(
+    "funding_applications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("provider_code", String(5), nullable=False),
+    Column("stage", String(16), nullable=False),
+    Column("episode_id", Integer),
+    Column("applied_on", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("approved_amount", Integer),
+    Column("approved_by", String(300)),
+    Column("approved_on", Date),
+    Index("ix_funding_applications_provider", "provider_code", "applied_on"),
+)
+
+funding_aims = Table(
+    "funding_aims",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "application_id",
+        Integer,
+        ForeignKey("funding_applications.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("aim", Text, nullable=False),
+    Column("amount", Integer, nullable=False),
+    CheckConstraint("amount > 0", name="amount_positive"),
+)
+
+funding_spend = Table(
+    "funding_spend",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "application_id",
+        Integer,
+        ForeignKey("funding_applications.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("category", String(32), nullable=False),
+    Column("amount", Integer, nullable=False),
+    Column("spent_on", Date, nullable=False),
+    Column("description", Text, nullable=False),
+    CheckConstraint("amount > 0", name="amount_positive"),
+)
+
+plan_actions = Table(
+    "plan_actions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("provider_code", String(5), nullable=False),
+    Column("inspection_id", Integer),
+    Column("finding_kind", String(16), nullable=False),
+    Column("finding", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("domains", String(120), nullable=False),
+    Column("owner", String(300), nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("created_on", Date, nullable=False),
+    Index("ix_plan_actions_provider", "provider_code"),
+)
+
+plan_updates = Table(
+    "plan_updates",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action_id", Integer, ForeignKey("plan_actions.id", ondelete="CASCADE"), nullable=False),
+    Column("on_date", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("note", Text, nullable=False),
+)
+
+deep_dives = Table(
+    "deep_dives",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("provider_code", String(5), nullable=False),
+    Column("topic", String(300), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date),
+    Column("findings", Text, nullable=False),
+    CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+)
+
+leadership_terms = Table(
+    "leadership_terms",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("provider_code", String(5), nullable=False),
+    Column("post", String(24), nullable=False),
+    Column("holder", String(300), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date),
+    Column("interim", Boolean, nullable=False),
+    Column("previous_smq_experience", Boolean, nullable=False),
+    CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+    Index("ix_leadership_terms_provider", "provider_code", "post", "start_date"),
+)
+
+oag_members = Table(
+    "oag_members",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("provider_code", String(5), nullable=False),
+    Column("body", String(16), nullable=False),
+    Column("member_name", String(300), nullable=False),
+    UniqueConstraint("provider_code", "body", "member_name", name="uq_oag_members_member"),
+)
+
+oag_item_requests = Table(
+    "oag_item_requests",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("provider_code", String(5), nullable=False),
+    Column("body", String(16), nullable=False),
+    Column("item", String(120), nullable=False),
+    UniqueConstraint("provider_code", "body", "item", name="uq_oag_item_requests_item"),
+)
+
+monthly_returns = Table(
+    "monthly_returns",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("provider_code", String(5), nullable=False),
+    Column("period", Date, nullable=False),
+    Column("submitted_by", String(300), nullable=False),
+    Column("submitted_at", DateTime(timezone=False), nullable=False),
+    UniqueConstraint("provider_code", "period", name="uq_monthly_returns_period"),
+)
+
+return_values = Table(
+    "return_values",
+    metadata,
+    Column(
+        "return_id",
+        Integer,
+        ForeignKey("monthly_returns.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("item", String(120), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# What a trust's record says where no intervention row exists: 'none' (confirmed: none was
+# delivered) or 'no_data' (the trust could not supply data), as in the seed's Table 3.
+intervention_records = Table(
+    "intervention_records",
+    metadata,
+    Column("provider_code", String(5), primary_key=True),
+    Column("kind", String(24), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("note", Text, nullable=False),
+)
