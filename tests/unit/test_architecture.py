@@ -25,7 +25,7 @@ ALLOWED = {
     "reports": {"specialmeasures.reports"},
 }
 #: Optional adapters that may reach further, imported lazily by their callers.
-ADAPTERS = {"stats/frames.py": {"pandas"}}
+ADAPTERS = {"stats/frames.py": {"pandas"}, "reports/charts.py": {"matplotlib"}}
 
 
 def imports_of(path: Path) -> set[str]:

@@ -22,7 +22,7 @@ from specialmeasures.rules import (
 )
 from specialmeasures.rules.policy import _jsonable
 
-SHIPPED = ("cp", "nof-2025", "rsp-2021", "smq-2013", "sof-2016")
+SHIPPED = ("cp", "evaluation", "nof-2025", "rsp-2021", "smq-2013", "sof-2016")
 
 
 def test_shipped_policy_ids() -> None:

@@ -1,0 +1,134 @@
+"""``specialmeasures trajectories``, ``sample`` and ``figure trajectories``: the seed paper's
+sampling model (performance trajectories, purposive sample, trajectory figure).
+
+All three use the CP list, which is confidential: every output says so.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
+from specialmeasures.cli._tables import write_csv_atomic, write_json_atomic
+from specialmeasures.domain import InputError
+from specialmeasures.evaluation.views import (
+    FIGURE_COLUMNS,
+    SAMPLE_COLUMNS,
+    TRAJECTORY_COLUMNS,
+    figure_rows,
+    sample_sites,
+    trajectory_figure,
+    trajectory_rows,
+)
+
+CONFIDENTIAL = "CONFIDENTIAL (uses the CP list)"
+#: The table view is narrower than the CSV/JSON (which carry the names, reasons and facts).
+TABLE_COLUMNS = ("code", "trust_type", "setting", "primary_label", "groups", "smq_entries",
+                 "longest_smq_days", "in_smq")  # fmt: skip
+AS_OF_HELP = "Classify as known on this date (default: today)."
+
+
+@click.command()
+@click.option("--as-of", type=DateParam(), default=None, help=AS_OF_HELP)
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("--group", default=None, help="Only trusts whose primary group is this id.")
+def trajectories(as_of: date | None, fmt: str, group: str | None) -> None:
+    """Classify every trust into the seed paper's performance trajectories.
+
+    One row per trust: its primary group (by the precedence in policy/evaluation.yaml), every
+    group it matches, and the facts behind them.
+    """
+    day = as_of or date.today()
+    platform = open_platform()
+    try:
+        rows = trajectory_rows(platform.repository, day)
+    finally:
+        platform.close()
+    if group:
+        rows = [r for r in rows if r["primary_group"] == group]
+    columns = TRAJECTORY_COLUMNS if fmt != "table" else TABLE_COLUMNS
+    emit(rows, columns, fmt, title=f"Trajectories as of {day} — {CONFIDENTIAL}")
+
+
+@click.command()
+@click.option("--as-of", type=DateParam(), default=None, help=AS_OF_HELP)
+@click.option("--per-group", type=click.IntRange(min=1), default=None,
+              help="Sites per group (default: the policy's, 2).")  # fmt: skip
+@click.option("--seed", type=click.IntRange(min=0), default=2019, show_default=True)
+@click.option("--decline", "declines", multiple=True, metavar="CODE",
+              help="A site that declined the invitation (repeat); it is replaced.")  # fmt: skip
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+def sample(
+    as_of: date | None, per_group: int | None, seed: int, declines: tuple[str, ...], fmt: str
+) -> None:
+    """Draw the purposive sample of case-study sites (the seed paper's Table 1).
+
+    Lists every site approached, in order, as included or declined; a declined site is replaced
+    from the same group with the same constraints.
+    """
+    day = as_of or date.today()
+    platform = open_platform()
+    try:
+        result = sample_sites(
+            platform.repository, day, per_group=per_group, seed=seed, declined=declines
+        )
+    finally:
+        platform.close()
+    counts = result.counts()
+    if fmt == "table":
+        included = sorted(result.included, key=lambda a: a.case or 0)
+        emit([a.row() for a in included], ("case", "group", "trust_type", "setting", "region",
+             "code"), "table", title=f"Characteristics of included sites — {CONFIDENTIAL}")  # fmt: skip
+        emit(
+            [a.row() for a in result.approaches], SAMPLE_COLUMNS, "table", title="Sites approached"
+        )
+        click.echo(
+            f"approached {counts['approached']}, declined {counts['declined']}, "
+            f"included {counts['included']} (seed {seed})"
+        )
+        for group, missing in result.shortfall:
+            click.echo(f"warning: group {group} is {missing} site(s) short", err=True)
+        return
+    emit([a.row() for a in result.approaches], SAMPLE_COLUMNS, fmt)
+
+
+@click.group()
+def figure() -> None:
+    """Static figures (SVG or PNG), each with a JSON and CSV twin of its data."""
+
+
+@figure.command("trajectories")
+@click.argument("codes", nargs=-1, required=True)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              required=True, help="Chart file: .svg or .png.")  # fmt: skip
+@click.option("--as-of", type=DateParam(), default=None, help=AS_OF_HELP)
+@click.option("--start", type=DateParam(), default=date(2013, 7, 1), show_default=True)
+def figure_trajectories(
+    codes: tuple[str, ...], output: Path, as_of: date | None, start: date
+) -> None:
+    """Draw overall and well-led ratings over time for CODES, regime episodes shaded, group
+    marked; writes OUTPUT plus OUTPUT.json and OUTPUT.csv (the data drawn)."""
+    if output.suffix.lower() not in (".svg", ".png"):
+        raise InputError("the chart file must end in .svg or .png", value=str(output))
+    day = as_of or date.today()
+    platform = open_platform()
+    try:
+        data = trajectory_figure(platform.repository, list(codes), day, start=start)
+    finally:
+        platform.close()
+    from specialmeasures.reports.charts import save_chart, trajectory_chart
+
+    save_chart(trajectory_chart(data), output)
+    write_json_atomic(output.with_suffix(".json"), data)
+    write_csv_atomic(
+        output.with_suffix(".csv"),
+        [*FIGURE_COLUMNS, "confidential"],
+        [[r.get(c) for c in FIGURE_COLUMNS] + ["yes"] for r in figure_rows(data)],
+    )
+    click.echo(f"wrote {output}, {output.with_suffix('.json')}, {output.with_suffix('.csv')}")
+
+
+COMMANDS = [trajectories, sample, figure]
