@@ -62,3 +62,21 @@ def test_reset_refuses_a_database_with_real_data(platform: Platform) -> None:
     with pytest.raises(SpecialMeasuresError, match="refusing to overwrite"):
         reset_demo(repo)
     assert [p.code for p in repo.providers()] == ["RA1"]
+
+
+def test_rebuild_empties_every_demo_table(platform: Platform) -> None:
+    from specialmeasures.store.loader import KEPT_ON_RESET
+    from specialmeasures.store.tables import metadata
+
+    repo = platform.repository
+    load_country(repo, generate(7, end=date(2014, 3, 1)))
+    reset_demo(repo)
+    with platform.engine.connect() as conn:
+        leftovers = {
+            t.name: n
+            for t in metadata.sorted_tables
+            if t.name not in KEPT_ON_RESET
+            and (n := conn.execute(select(func.count()).select_from(t)).scalar_one())
+        }
+    assert leftovers == {}
+    assert not demo_state(repo).has_data

@@ -21,15 +21,8 @@ from specialmeasures.domain import SpecialMeasuresError
 from specialmeasures.store import audit
 from specialmeasures.store.repository import BATCH, Repository
 from specialmeasures.store.tables import (
-    audit_log,
-    dataset_meta,
-    decisions,
-    indicators,
-    inspections,
-    observations,
+    metadata,
     providers,
-    ratings,
-    regime_episodes,
     truth_latent_quality,
     truth_records,
 )
@@ -40,6 +33,8 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_SEED", "DemoState", "demo_state", "load_country", "reset_demo"]
 
 DEFAULT_SEED = 2013
+#: Tables a demo rebuild leaves alone: the sourced record of real SMQ events is not demo data.
+KEPT_ON_RESET = frozenset({"real_smq_events"})
 Progress = Callable[[str, int, int], None]
 
 
@@ -81,20 +76,11 @@ def reset_demo(repo: Repository) -> None:
             "(point SPECIALMEASURES_DATABASE_URL at another database for the demo)"
         )
     with repo.transaction() as conn:
-        for table in (
-            truth_records,
-            truth_latent_quality,
-            observations,
-            indicators,
-            decisions,
-            ratings,
-            inspections,
-            regime_episodes,
-            providers,
-            dataset_meta,
-            audit_log,
-        ):
-            conn.execute(delete(table))
+        # Every table the schema has, children before parents, so that tables added by later
+        # migrations are emptied too; the real public record is kept apart and kept.
+        for table in reversed(metadata.sorted_tables):
+            if table.name not in KEPT_ON_RESET:
+                conn.execute(delete(table))
 
 
 _OBSERVATION_COLUMNS = (
