@@ -69,7 +69,7 @@ def test_rebuild_empties_every_demo_table(platform: Platform) -> None:
     from specialmeasures.store.tables import metadata
 
     repo = platform.repository
-    load_country(repo, generate(7, end=date(2014, 3, 1)))
+    load_country(repo, generate(7, end=date(2014, 9, 1)))
     reset_demo(repo)
     with platform.engine.connect() as conn:
         leftovers = {
