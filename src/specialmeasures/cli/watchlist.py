@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -14,8 +15,9 @@ from specialmeasures.cli._tables import _atomic
 from specialmeasures.domain.errors import InputError
 from specialmeasures.monitoring import CONFIDENTIAL_BANNER, screen
 from specialmeasures.monitoring.export import to_csv, to_json, write_xlsx
+from specialmeasures.monitoring.validation import validate_store
 
-__all__ = ["COMMANDS", "watchlist"]
+__all__ = ["COMMANDS", "validate_early_warning", "watchlist"]
 
 TABLE_COLUMNS = ("band", "code", "name", "system", "score", "elevated_risks", "risks",
                  "ew_band", "reason")  # fmt: skip
@@ -78,4 +80,55 @@ def watchlist(as_of: date, fmt: str, output: Path | None, limit: int | None) -> 
     console.print(f"{high} local systems have at least one provider in bands 1-2.", highlight=False)
 
 
-COMMANDS = [watchlist]
+@click.command("validate-early-warning")
+@click.option(
+    "--from", "start", type=DateParam(), default=None, help="First month (default 2014-07)."
+)
+@click.option(
+    "--to", "end", type=DateParam(), default=None, help="Last month (default: latest data)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def validate_early_warning(start: date | None, end: date | None, fmt: str) -> None:
+    """Check the watch list against the synthetic truth: sensitivity to latent deteriorations,
+    false alarms per provider-year, median detection delay, and lead time before SMQ entry."""
+    platform = open_platform()
+    try:
+        report = validate_store(platform.repository, start, end)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        platform.close()
+    data = report.to_dict()
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2))
+        return
+    lead = data["smq_lead_time"]
+    click.echo(CONFIDENTIAL_BANNER)
+    click.echo(
+        f"Early warning, {data['from']} to {data['to']}: {data['providers']} providers x "
+        f"{data['months']} months, screened in {data['seconds']} s"
+    )
+    click.echo(
+        f"  sensitivity: {data['detected']} of {data['spells']} latent deteriorations flagged "
+        f"({data['sensitivity']:.0%}); median detection delay {data['median_detection_delay_months']} months"
+    )
+    click.echo(
+        f"  false alarms: {data['false_alarms']} in {data['provider_years']} provider-years "
+        f"({data['false_alarms_per_provider_year']} per provider-year); "
+        f"{data['share_of_provider_months_flagged']:.1%} of provider-months flagged"
+    )
+    click.echo(
+        f"  SMQ entries: {lead['flagged_before_entry']} of {lead['entries']} flagged beforehand; "
+        f"lead time median {lead['lead_months_median']} months (IQR {lead['lead_months_q1']}-"
+        f"{lead['lead_months_q3']}); >= 6 months: {lead['lead_at_least_6']}, "
+        f">= 12 months: {lead['lead_at_least_12']}"
+    )
+    click.echo(
+        "  lead-time distribution (months: trusts): "
+        + ", ".join(f"{k}: {v}" for k, v in lead["histogram"].items())
+    )
+
+
+COMMANDS = [watchlist, validate_early_warning]
