@@ -1,0 +1,94 @@
+"""``specialmeasures interventions``: the Table 3 matrix, "none"/"no data" records, packs."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import click
+
+from specialmeasures.cli._actor import actor, actor_options
+from specialmeasures.cli._context import DateParam, emit, open_platform
+from specialmeasures.domain import InputError
+from specialmeasures.interventions import intervention_matrix
+from specialmeasures.interventions.matrix import KINDS, record_status
+from specialmeasures.interventions.packs import (
+    build_pack,
+    pack_html,
+    write_matrix_xlsx,
+    write_pack_xlsx,
+)
+
+
+@click.group()
+def interventions() -> None:
+    """Interventions by trust (the seed's Table 3), records of none, board/OAG packs."""
+
+
+@interventions.command("matrix")
+@click.option("--providers", "codes", multiple=True, help="Trust code (repeatable).")
+@click.option("--as-of", type=DateParam(), default=None)
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "csv", "json", "xlsx"], case_sensitive=False))  # fmt: skip
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File for --format xlsx.")  # fmt: skip
+def matrix(codes: tuple[str, ...], as_of: date | None, fmt: str, output: Path | None) -> None:
+    """Rows: ID, buddying, leadership changes, NHSI funds; a column per trust; "No data"."""
+    if fmt == "xlsx" and output is None:
+        raise InputError("--format xlsx needs --output FILE.xlsx", column="--output")
+    platform = open_platform()
+    try:
+        found = intervention_matrix(platform.repository, as_of=as_of or date.today(),
+                                    providers=list(codes) or None)  # fmt: skip
+    finally:
+        platform.close()
+    if fmt == "xlsx":
+        assert output is not None
+        write_matrix_xlsx(found, output)
+        click.echo(f"wrote {output} ({len(found.providers)} trusts)")
+        return
+    if fmt == "json":
+        click.echo(json.dumps(found.rows(), indent=2, ensure_ascii=False))
+        return
+    emit(found.rows(), found.columns, fmt, title="The delivery of NHSI interventions by trust")
+
+
+@interventions.command("record")
+@click.argument("code")
+@click.option("--kind", type=click.Choice(list(KINDS)), required=True)
+@click.option("--status", type=click.Choice(["none", "no_data"]), required=True)
+@click.option("--note", default="")
+@actor_options
+def record(code: str, kind: str, status: str, note: str, **who: str) -> None:
+    """Record that trust CODE had no such intervention, or could not supply data."""
+    platform = open_platform()
+    try:
+        record_status(platform.repository, code, kind, status, note,
+                      actor(who["actor"], who["role"], who["rationale"]))  # fmt: skip
+    finally:
+        platform.close()
+    click.echo(f"{code} {kind}: {status}")
+
+
+@interventions.command("pack")
+@click.argument("code")
+@click.option("--as-of", type=DateParam(), default=None)
+@click.option("--format", "fmt", type=click.Choice(["html", "xlsx"]), default="html",
+              show_default=True)  # fmt: skip
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def pack(code: str, as_of: date | None, fmt: str, output: Path) -> None:
+    """Write trust CODE's board/OAG pack (HTML or Excel; print the HTML for PDF)."""
+    platform = open_platform()
+    try:
+        built = build_pack(platform.repository, code, as_of or date.today())
+    finally:
+        platform.close()
+    if fmt == "html":
+        output.write_text(pack_html(built), encoding="utf-8")
+    else:
+        write_pack_xlsx(built, output)
+    click.echo(f"wrote {output}")
+
+
+COMMANDS = [interventions]

@@ -1,0 +1,155 @@
+"""Board / OAG packs for one trust as HTML and Excel, and the Table 3 matrix as Excel.
+
+PDF: no pure-Python PDF writer is among the project's dependencies (reportlab, fpdf2 and
+WeasyPrint are not); the HTML pack carries print styles, so a browser's "Print to PDF" gives a
+PDF without a new dependency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, select_autoescape
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from specialmeasures.domain.directors import add_months
+from specialmeasures.interventions import buddies, directors, funding, leadership, plans, returns
+from specialmeasures.interventions.matrix import Matrix
+from specialmeasures.store import Repository
+
+__all__ = ["Pack", "build_pack", "pack_html", "write_matrix_xlsx", "write_pack_xlsx"]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    title: str
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    provider_code: str
+    provider_name: str
+    as_of: date
+    synthetic: bool
+    sections: list[Section] = field(default_factory=list)
+
+
+def build_pack(repository: Repository, code: str, as_of: date) -> Pack:
+    """Everything an OAG or board meeting reads about a trust's interventions on ``as_of``."""
+    p = repository.provider(code)
+    active = repository.active_episodes(as_of, [code]).get(code, [])
+    pack = Pack(code, p.name, as_of, p.synthetic)
+    pack.sections.append(Section("Regime status", ["regime", "since"], [
+        {"regime": e.regime.label, "since": e.start} for e in active
+    ], "" if active else "Not in a regime on this date."))  # fmt: skip
+    roster = {d.id: d.name for d in directors.directors(repository)}
+    pack.sections.append(Section("Improvement Director", ["director", "start", "phase", "end"], [
+        {"director": roster.get(a.director_id), "start": a.start, "phase": a.phase_on(as_of) or "ended",
+         "end": a.end}
+        for a in directors.assignments(repository) if a.provider_code == code and a.start <= as_of
+    ]))  # fmt: skip
+    pack.sections.append(Section("Buddying", ["buddy", "scope", "arranged_by", "paid", "start", "end"], [
+        {"buddy": b.buddy_code, "scope": b.scope.value, "arranged_by": b.arranged_by.value,
+         "paid": "yes" if b.paid else "no", "start": b.start, "end": b.end}
+        for b in buddies.arrangements(repository) if b.provider_code == code
+    ]))  # fmt: skip
+    pack.sections.append(Section("NHSI funds", ["stage", "applied", "status", "approved", "spent"], [
+        {"stage": v.application.stage.value, "applied": v.application.amount,
+         "status": v.application.status, "approved": v.application.approved_amount,
+         "spent": v.spent}
+        for v in funding.applications(repository, code)
+    ]))  # fmt: skip
+    posts, stable = leadership.leadership_summary(repository, code, as_of)
+    pack.sections.append(Section(
+        "Leadership", ["post", "holder", "interim", "tenure_months", "vacancy_months", "changes_24m"],
+        [{"post": s.post.label, "holder": s.holder or "vacant", "interim": "yes" if s.interim else "",
+          "tenure_months": s.tenure_months, "vacancy_months": s.vacancy_months,
+          "changes_24m": s.changes_24m} for s in posts],
+        "Triumvirate stable." if stable.stable else "Triumvirate unstable: " + "; ".join(stable.reasons),
+    ))  # fmt: skip
+    pack.sections.append(
+        Section(
+            "Improvement plan progress",
+            ["month", "actions", "complete", "in_progress", "overdue", "percent_complete"],
+            plans.progress(repository, code, add_months(as_of, -5), as_of),
+        )
+    )
+    b = returns.burden_report(repository, code)
+    pack.sections.append(Section("Reporting burden", ["measure", "value"], [
+        {"measure": "items requested across bodies", "value": b.requested},
+        {"measure": "unique items in the one return", "value": b.unique},
+        {"measure": "saving", "value": b.saving},
+    ]))  # fmt: skip
+    return pack
+
+
+_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{{ pack.provider_name }} - interventions pack {{ pack.as_of }}</title>
+<style>
+body{font-family:Arial,sans-serif;margin:2em;color:#212b32}
+table{border-collapse:collapse;margin-bottom:1.5em}
+th,td{border:1px solid #aeb7bd;padding:4px 8px;text-align:left}
+th{background:#f0f4f5}.note{font-style:italic}
+@media print{body{margin:0}h2{page-break-after:avoid}}
+</style></head><body>
+{% if pack.synthetic %}<p><strong>Synthetic demonstration data — fictional trusts, not real NHS
+organisations.</strong></p>{% endif %}
+<p>CONFIDENTIAL: for the trust board and its Oversight and Assurance Group.</p>
+<h1>{{ pack.provider_name }} ({{ pack.provider_code }})</h1>
+<p>Interventions as of {{ pack.as_of }}</p>
+{% for s in pack.sections %}<h2>{{ s.title }}</h2>
+{% if s.rows %}<table><thead><tr>{% for c in s.columns %}<th>{{ c.replace('_', ' ') }}</th>{% endfor %}</tr></thead>
+<tbody>{% for r in s.rows %}<tr>{% for c in s.columns %}<td>{{ '' if r[c] is none else r[c] }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
+{% else %}<p class="note">None recorded.</p>{% endif %}
+{% if s.note %}<p class="note">{{ s.note }}</p>{% endif %}{% endfor %}
+</body></html>
+"""
+
+
+def pack_html(pack: Pack) -> str:
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    return env.from_string(_HTML).render(pack=pack)
+
+
+def _sheet(
+    wb: Workbook, title: str, columns: Sequence[str], rows: Sequence[dict[str, Any]]
+) -> None:
+    ws = wb.create_sheet(title[:31])
+    ws.append([c.replace("_", " ") for c in columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        ws.append([r.get(c) for c in columns])
+
+
+def write_pack_xlsx(pack: Pack, path: Path) -> None:
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "Cover"
+    cover.append([f"{pack.provider_name} ({pack.provider_code})"])
+    cover.append([f"Interventions as of {pack.as_of}"])
+    if pack.synthetic:
+        cover.append(
+            ["Synthetic demonstration data — fictional trusts, not real NHS organisations"]
+        )
+    for s in pack.sections:
+        _sheet(wb, s.title, s.columns, s.rows)
+        if s.note:
+            wb[s.title[:31]].append([s.note])
+    wb.save(path)
+
+
+def write_matrix_xlsx(matrix: Matrix, path: Path) -> None:
+    wb = Workbook()
+    wb.remove(wb.active)
+    _sheet(wb, "Interventions by trust", matrix.columns, matrix.rows())
+    wb.save(path)
