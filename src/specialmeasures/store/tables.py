@@ -30,6 +30,9 @@ __all__ = [
     "audit_log",
     "dataset_meta",
     "decisions",
+    "evidence_codes",
+    "evidence_codings",
+    "evidence_sources",
     "imports",
     "indicators",
     "inspections",
@@ -548,4 +551,51 @@ intervention_records = Table(
     Column("kind", String(24), primary_key=True),
     Column("status", String(16), nullable=False),
     Column("note", Text, nullable=False),
+)
+
+
+# Qualitative evidence of the evaluation (migration 0030): a codebook (framework) of codes in
+# families (driver, intervention, unintended, other), evidence sources per site (interviews,
+# observations, documents) with a rapid-assessment summary under fixed headings (JSON in
+# ``summary``) and quotes (JSON list), and which codes each source supports. Confidential by
+# default. No foreign key to providers: rebuilding the demo replaces the providers; site codes
+# are checked on import.
+evidence_codes = Table(
+    "evidence_codes",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("family", String(32), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+)
+
+evidence_sources = Table(
+    "evidence_sources",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ref", String(64), nullable=False),
+    Column("provider_code", String(5), nullable=False),
+    Column("collected_on", Date, nullable=False),
+    Column("source_type", String(16), nullable=False),
+    Column("tier", String(16), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("quotes", Text, nullable=False),
+    Column("confidential", Boolean, nullable=False),
+    Column("import_file", String(300), nullable=False),
+    Column("imported_at", DateTime(timezone=False), nullable=False),
+    UniqueConstraint("ref", name="uq_evidence_sources_ref"),
+    Index("ix_evidence_sources_provider", "provider_code"),
+)
+
+evidence_codings = Table(
+    "evidence_codings",
+    metadata,
+    Column(
+        "source_id",
+        Integer,
+        ForeignKey("evidence_sources.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("code", String(64), ForeignKey("evidence_codes.code"), primary_key=True),
 )
