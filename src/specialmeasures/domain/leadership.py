@@ -80,7 +80,7 @@ def check_no_overlap(term: LeadershipTerm, existing: Sequence[LeadershipTerm]) -
     if term.post is Post.OTHER:
         return
     for t in existing:
-        same = t.provider_code == term.provider_code and t.post is term.post and t.id != term.id
+        same = t.provider_code == term.provider_code and t.post is term.post and t is not term
         if same and t.overlaps(term.start, term.end):
             raise DomainError(
                 "leader.start",
