@@ -1,0 +1,217 @@
+"""``specialmeasures impact``, ``validate-impact``, ``sustainability`` and ``balancing``: the
+quantitative side of the evaluation (docs/evaluation.md)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
+from specialmeasures.cli._tables import write_csv_atomic, write_json_atomic
+from specialmeasures.domain import InputError
+from specialmeasures.evaluation.balancing import BALANCING_COLUMNS, balancing_row, roles
+from specialmeasures.evaluation.history import load_histories
+from specialmeasures.evaluation.impact import event_study, interrupted_time_series
+from specialmeasures.evaluation.panel import EVENTS, panel_from_store
+from specialmeasures.evaluation.sustainability import (
+    CURVE_COLUMNS,
+    EXIT_COLUMNS,
+    exits,
+    reentry_curves,
+)
+from specialmeasures.evaluation.thresholds import load_thresholds
+from specialmeasures.evaluation.validation import validate_impact
+
+ES_COLUMNS = ("k", "estimate", "se", "ci_low", "ci_high", "n_treated")
+CONFIDENTIAL = "CONFIDENTIAL"
+
+
+def _plot_twins(output: Path, document: dict[str, Any]) -> None:
+    from specialmeasures.reports.charts import event_study_chart, save_chart
+
+    save_chart(event_study_chart(document), output)
+    write_json_atomic(output.with_suffix(".json"), document)
+    write_csv_atomic(
+        output.with_suffix(".csv"),
+        [*ES_COLUMNS, "confidential"],
+        [[r.get(c) for c in ES_COLUMNS] + ["yes"] for r in document["event_study"]],
+    )
+
+
+def _balancing_rows(platform: Any, months: int) -> list[dict[str, Any]]:
+    t = load_thresholds()
+    rows = []
+    for definition, role in roles(t.balancing_indicators, platform.repository.indicators()):
+        try:
+            panel = panel_from_store(platform.repository, definition.id)
+        except Exception:  # an indicator with no observations: nothing to compare
+            continue
+        rows.append(balancing_row(panel, definition, months, role))
+    return rows
+
+
+@click.command()
+@click.option("--indicator", required=True, help="Indicator id (see the indicators table).")
+@click.option("--design", type=click.Choice(["did", "its"]), default="did", show_default=True)
+@click.option("--event", type=click.Choice(EVENTS), default="entry", show_default=True)
+@click.option("--provider", "code", default=None, help="Trust for --design its.")
+@click.option("--window", nargs=2, type=int, default=None, metavar="FROM TO",
+              help="Months relative to the event (default: the policy's, -12 24).")  # fmt: skip
+@click.option("--level", type=click.FloatRange(0.5, 0.999), default=0.95, show_default=True)
+@click.option("--balancing", is_flag=True, help="Also print the balancing measures table.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Event-study plot (.svg or .png) with .json and .csv twins.")  # fmt: skip
+def impact(
+    indicator: str,
+    design: str,
+    event: str,
+    code: str | None,
+    window: tuple[int, int] | None,
+    level: float,
+    balancing: bool,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Estimate the effect of SMQ entry (or exit) on an indicator.
+
+    --design did: a did2s event study over every trust (never- and not-yet-treated
+    comparators), with the average effect over months 0..TO and a pre-trend test.
+    --design its: one trust's interrupted time series (OLS, Newey-West SEs).
+    """
+    if output is not None and output.suffix.lower() not in (".svg", ".png"):
+        raise InputError("the plot file must end in .svg or .png", value=str(output))
+    t = load_thresholds()
+    span = window or t.event_window
+    platform = open_platform()
+    try:
+        panel = panel_from_store(platform.repository, indicator, event)
+        extra = _balancing_rows(platform, t.balancing_months) if balancing else []
+    finally:
+        platform.close()
+    if design == "its":
+        if not code:
+            raise InputError("--design its needs --provider CODE", column="--provider")
+        its = interrupted_time_series(
+            panel, code.upper(), span, min_months=t.its_min_months, level=level
+        ).document()
+        its["confidential"] = True
+        if fmt == "json":
+            click.echo(json.dumps(its, indent=2))
+        else:
+            rows = [
+                {"term": name, **its[name]}
+                for name in ("pre_slope", "level_change", "slope_change")
+            ]
+            emit(rows, ("term", "estimate", "se", "ci_low", "ci_high"), fmt,
+                 title=f"ITS of {indicator} for {code.upper()} around SMQ {event} — "
+                 f"{CONFIDENTIAL}")  # fmt: skip
+    else:
+        result = event_study(panel, span, level=level)
+        document = {**result.document(), "confidential": True}
+        if fmt == "json":
+            click.echo(json.dumps(document, indent=2))
+        else:
+            emit(list(result.rows), ES_COLUMNS, fmt,
+                 title=f"Event study: {indicator} around SMQ {event} — {CONFIDENTIAL}")  # fmt: skip
+            if fmt == "table":
+                a, p = result.att, result.pretrend
+                click.echo(
+                    f"average effect months 0..{span[1]}: {a['estimate']:.4g} "
+                    f"({int(level * 100)}% CI {a['ci_low']:.4g} to {a['ci_high']:.4g}); "
+                    f"pre-trend test chi2 {p['chi2']:.1f} on {p['df']:.0f} df, p = "
+                    f"{p['p_value']:.3g}; {result.treated_units} treated of {result.units} "
+                    f"trusts ({result.treated_left_out} left out)"
+                )
+        if output is not None:
+            _plot_twins(output, document)
+            click.echo(f"wrote {output} and its .json and .csv twins", err=True)
+    if balancing:
+        emit(extra, BALANCING_COLUMNS, fmt if fmt != "json" else "json",
+             title=f"Balancing measures, {t.balancing_months} months after vs before entry")  # fmt: skip
+
+
+@click.command("validate-impact")
+@click.option("--seeds", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--first-seed", type=click.IntRange(min=0), default=1, show_default=True)
+@click.option("--indicator", default="ae_four_hour", show_default=True)
+@click.option("--window", nargs=2, type=int, default=None, metavar="FROM TO")
+@click.option("--outcome", type=click.Choice(["observed", "parallel"]), default="observed",
+              show_default=True,
+              help="observed: the generated values; parallel: same trusts, dates and true "
+              "effect with an outcome where parallel trends hold.")  # fmt: skip
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+def validate_impact_command(
+    seeds: int,
+    first_seed: int,
+    indicator: str,
+    window: tuple[int, int] | None,
+    outcome: str,
+    fmt: str,
+) -> None:
+    """Regenerate the synthetic country with SEEDS seeds, run the event study on each and
+    report bias, RMSE and confidence-interval coverage against the true effect."""
+    span = window or load_thresholds().event_window
+
+    def tick(done: int, total: int) -> None:
+        click.echo(f"seed {done}/{total}", err=True)
+
+    result = validate_impact(
+        indicator, seeds, first_seed=first_seed, window=span, outcome=outcome, progress=tick
+    )
+    if fmt == "json":
+        click.echo(json.dumps({"indicator": indicator, "window": list(span), "outcome": outcome,
+                               "seeds": list(result.seeds), "summary": result.summary,
+                               "per_seed": [{k: v for k, v in s.items() if not k.startswith("month_")}
+                                            for s in result.per_seed]}, indent=2))  # fmt: skip
+        return
+    rows = [{"measure": k, "value": round(v, 5)} for k, v in result.summary.items()]
+    emit(rows, ("measure", "value"), fmt,
+         title=f"Event-study validation ({outcome} outcome): {indicator}, {seeds} seeds, "
+         f"window {span[0]}..{span[1]}")  # fmt: skip
+
+
+@click.command()
+@click.option(
+    "--as-of", type=DateParam(), default=None, help="Date to answer as of (default: today)."
+)
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("--exits", "show_exits", is_flag=True, help="List each exit instead of the curves.")
+def sustainability(as_of: date | None, fmt: str, show_exits: bool) -> None:
+    """Time from SMQ exit to re-entry (Kaplan-Meier, censored) by group and trust type, and
+    the overall ratings held after exit."""
+    day = as_of or date.today()
+    platform = open_platform()
+    try:
+        rows = exits(load_histories(platform.repository), day, load_thresholds())
+    finally:
+        platform.close()
+    if show_exits:
+        emit(rows, EXIT_COLUMNS, fmt, title=f"SMQ exits as of {day} — {CONFIDENTIAL}")
+        return
+    emit(reentry_curves(rows), CURVE_COLUMNS, fmt,
+         title=f"Re-entry-free survival after SMQ exit, as of {day} — {CONFIDENTIAL}")  # fmt: skip
+
+
+@click.command()
+@click.option("--months", type=click.IntRange(min=1), default=None,
+              help="Months before and after entry (default: the policy's, 12).")  # fmt: skip
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+def balancing(months: int | None, fmt: str) -> None:
+    """Unintended consequences: workforce and culture indicators before and after SMQ entry,
+    beside the intended quality indicators, with never-treated trusts as comparator."""
+    span = months or load_thresholds().balancing_months
+    platform = open_platform()
+    try:
+        rows = _balancing_rows(platform, span)
+    finally:
+        platform.close()
+    emit(rows, BALANCING_COLUMNS, fmt,
+         title=f"Balancing measures, {span} months after vs before SMQ entry — {CONFIDENTIAL}")  # fmt: skip
+
+
+COMMANDS = [impact, validate_impact_command, sustainability, balancing]

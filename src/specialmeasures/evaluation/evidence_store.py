@@ -1,0 +1,253 @@
+"""Qualitative evidence in the store: CSV import (checked in full first, then written in one
+transaction with an audit entry; re-importing a record's ``ref`` replaces it) and reads.
+
+Two CSV layouts, told apart by their header:
+
+* evidence: ``ref, site, date, source_type, tier, title, rap_<heading>... , quote, codes``
+  (``codes`` separated by ``;``; ``quote`` may hold several quotes separated by ``||``);
+* codebook: ``code, family, label, description`` (adds or updates framework codes).
+
+Errors are ``InputError`` naming the file, row (header = row 1), column and value; on any error
+nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select
+
+from specialmeasures.domain import InputError
+from specialmeasures.evaluation.evidence import (
+    DEFAULT_FRAMEWORK,
+    FAMILIES,
+    RAP_HEADINGS,
+    SOURCE_TYPES,
+    TIERS,
+    Code,
+    EvidenceRecord,
+)
+from specialmeasures.store import Repository, audit
+from specialmeasures.store.tables import evidence_codes, evidence_codings, evidence_sources
+
+__all__ = ["EVIDENCE_COLUMNS", "import_evidence", "load_codes", "load_records"]
+
+EVIDENCE_COLUMNS = ("ref", "site", "date", "source_type", "tier", "title",
+                    *(f"rap_{h}" for h in RAP_HEADINGS), "quote", "codes")  # fmt: skip
+CODEBOOK_COLUMNS = ("code", "family", "label", "description")
+_CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_FIRST_ROW = 2
+
+
+def _read(path: Path) -> tuple[list[str], list[list[str]]]:
+    import csv
+
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.reader(handle))
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", file=str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", file=str(path)) from None
+    if not rows or not rows[0]:
+        raise InputError("empty file (no header row)", file=str(path))
+    return [h.strip() for h in rows[0]], rows[1:]
+
+
+def _ensure_framework(conn: Connection) -> dict[str, Code]:
+    have = {r.code: Code(r.code, r.family, r.label, r.description)
+            for r in conn.execute(select(evidence_codes))}  # fmt: skip
+    missing = [c for c in DEFAULT_FRAMEWORK if c.code not in have]
+    if missing:
+        conn.execute(
+            insert(evidence_codes),
+            [
+                {"code": c.code, "family": c.family, "label": c.label,
+                 "description": c.description}
+                for c in missing
+            ],
+        )  # fmt: skip
+        have.update({c.code: c for c in missing})
+    return have
+
+
+def _cell(row: list[str], header: list[str], column: str) -> str:
+    i = header.index(column)
+    return row[i].strip() if i < len(row) else ""
+
+
+def _parse_codebook(path: Path, header: list[str], rows: list[list[str]]) -> list[Code]:
+    out = []
+    for n, row in enumerate(rows, start=_FIRST_ROW):
+        if not any(c.strip() for c in row):
+            continue
+        code = _cell(row, header, "code")
+        if not _CODE.match(code):
+            raise InputError("must be lower-case letters, digits and _", file=str(path), row=n,
+                             column="code", value=code)  # fmt: skip
+        family = _cell(row, header, "family")
+        if family not in FAMILIES:
+            raise InputError(f"must be one of {', '.join(FAMILIES)}", file=str(path), row=n,
+                             column="family", value=family)  # fmt: skip
+        label = _cell(row, header, "label")
+        if not label:
+            raise InputError("is required", file=str(path), row=n, column="label", value=label)
+        out.append(Code(code, family, label, _cell(row, header, "description")))
+    return out
+
+
+def _parse_evidence(
+    path: Path, header: list[str], rows: list[list[str]], sites: set[str], codes: set[str]
+) -> list[EvidenceRecord]:
+    missing = [c for c in EVIDENCE_COLUMNS if c not in header]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)}", file=str(path),
+                         column=missing[0])  # fmt: skip
+    out: list[EvidenceRecord] = []
+    seen: set[str] = set()
+    for n, row in enumerate(rows, start=_FIRST_ROW):
+        if not any(c.strip() for c in row):
+            continue
+
+        def fail(column: str, message: str, value: object, n: int = n) -> InputError:
+            return InputError(message, file=str(path), row=n, column=column, value=value)
+
+        ref = _cell(row, header, "ref")
+        if not ref or len(ref) > 64:
+            raise fail("ref", "is required (at most 64 characters)", ref)
+        if ref in seen:
+            raise fail("ref", "appears twice in the file", ref)
+        seen.add(ref)
+        site = _cell(row, header, "site").upper()
+        if site not in sites:
+            raise fail("site", "is not a provider code in the register", site)
+        raw_date = _cell(row, header, "date")
+        try:
+            collected = date.fromisoformat(raw_date)
+        except ValueError:
+            raise fail("date", "must be a date YYYY-MM-DD", raw_date) from None
+        source_type = _cell(row, header, "source_type").lower()
+        if source_type not in SOURCE_TYPES:
+            raise fail("source_type", f"must be one of {', '.join(SOURCE_TYPES)}", source_type)
+        tier = _cell(row, header, "tier").lower()
+        if tier not in TIERS:
+            raise fail("tier", f"must be one of {', '.join(TIERS)}", tier)
+        title = _cell(row, header, "title")
+        if not title or len(title) > 300:
+            raise fail("title", "is required (at most 300 characters)", title)
+        found = [c.strip() for c in _cell(row, header, "codes").split(";") if c.strip()]
+        unknown = [c for c in found if c not in codes]
+        if unknown:
+            raise fail("codes", "unknown code (import a codebook CSV to add codes)", unknown[0])
+        quotes = tuple(q.strip() for q in _cell(row, header, "quote").split("||") if q.strip())
+        summary = {h: _cell(row, header, f"rap_{h}") for h in RAP_HEADINGS}
+        out.append(EvidenceRecord(ref, site, collected, source_type, tier, title, summary,
+                                  quotes, tuple(dict.fromkeys(found))))  # fmt: skip
+    if not out:
+        raise InputError("no data rows", file=str(path))
+    return out
+
+
+def import_evidence(
+    repo: Repository, path: str | Path, *, actor: str = "specialmeasures evidence import",
+    at: datetime | None = None,
+) -> dict[str, int]:  # fmt: skip
+    """Import an evidence or codebook CSV in one transaction; return what was written."""
+    file = Path(path)
+    header, rows = _read(file)
+    sites = {p.code for p in repo.providers()}
+    now = (at or datetime.now(UTC)).replace(tzinfo=None)
+    with repo.transaction() as conn:
+        framework = _ensure_framework(conn)
+        if "family" in header and "ref" not in header:
+            new = _parse_codebook(file, header, rows)
+            for c in new:
+                values = {"family": c.family, "label": c.label, "description": c.description}
+                if _exists(conn, c.code):  # updated in place: codings may cite it
+                    conn.execute(
+                        evidence_codes.update()
+                        .where(evidence_codes.c.code == c.code)
+                        .values(**values)
+                    )
+                else:
+                    conn.execute(insert(evidence_codes).values(code=c.code, **values))
+            counts = {"codes": len(new)}
+        else:
+            records = _parse_evidence(file, header, rows, sites, set(framework))
+            replaced = 0
+            for r in records:
+                old = conn.execute(
+                    select(evidence_sources.c.id).where(evidence_sources.c.ref == r.ref)
+                ).scalar_one_or_none()
+                if old is not None:
+                    conn.execute(
+                        delete(evidence_codings).where(evidence_codings.c.source_id == old)
+                    )
+                    conn.execute(delete(evidence_sources).where(evidence_sources.c.id == old))
+                    replaced += 1
+                result = conn.execute(
+                    insert(evidence_sources).values(
+                        ref=r.ref, provider_code=r.site, collected_on=r.collected_on,
+                        source_type=r.source_type, tier=r.tier, title=r.title,
+                        summary=json.dumps(r.summary, sort_keys=True),
+                        quotes=json.dumps(list(r.quotes)), confidential=True,
+                        import_file=file.name[:300], imported_at=now,
+                    )
+                )  # fmt: skip
+                key = result.inserted_primary_key
+                assert key is not None
+                if r.codes:
+                    conn.execute(insert(evidence_codings),
+                                 [{"source_id": int(key[0]), "code": c} for c in r.codes])  # fmt: skip
+            counts = {"records": len(records), "replaced": replaced,
+                      "codings": sum(len(r.codes) for r in records)}  # fmt: skip
+        audit.append(conn, actor=actor, role="researcher", action="evidence.imported",
+                     entity="evidence", entity_key=file.name[:300],
+                     payload={"counts": counts, "file": file.name}, at=now)  # fmt: skip
+    return counts
+
+
+def _exists(conn: Connection, code: str) -> bool:
+    return (
+        conn.execute(select(evidence_codes.c.code).where(evidence_codes.c.code == code)).first()
+        is not None
+    )
+
+
+def load_codes(repo: Repository) -> list[Code]:
+    """The framework: the stored codebook (or the default one when nothing is stored), in
+    family then framework order."""
+    with repo.engine.connect() as conn:
+        stored = [Code(r.code, r.family, r.label, r.description)
+                  for r in conn.execute(select(evidence_codes))]  # fmt: skip
+    order = {c.code: n for n, c in enumerate(DEFAULT_FRAMEWORK)}
+    codes = stored or list(DEFAULT_FRAMEWORK)
+    return sorted(codes, key=lambda c: (FAMILIES.index(c.family), order.get(c.code, 999), c.code))
+
+
+def load_records(repo: Repository, sites: Sequence[str] | None = None) -> list[EvidenceRecord]:
+    with repo.engine.connect() as conn:
+        query = select(evidence_sources).order_by(evidence_sources.c.provider_code,
+                                                  evidence_sources.c.ref)  # fmt: skip
+        if sites:
+            query = query.where(evidence_sources.c.provider_code.in_(list(sites)))
+        sources = list(conn.execute(query).mappings())
+        coded: dict[int, list[str]] = {}
+        for source_id, code in conn.execute(
+            select(evidence_codings.c.source_id, evidence_codings.c.code)
+        ):
+            coded.setdefault(source_id, []).append(code)
+    return [_record(r, coded.get(r["id"], [])) for r in sources]
+
+
+def _record(r: Any, codes: list[str]) -> EvidenceRecord:
+    return EvidenceRecord(
+        r["ref"], r["provider_code"], r["collected_on"], r["source_type"], r["tier"], r["title"],
+        json.loads(r["summary"]), tuple(json.loads(r["quotes"])), tuple(sorted(codes)),
+        bool(r["confidential"]),
+    )  # fmt: skip

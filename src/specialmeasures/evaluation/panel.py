@@ -1,0 +1,141 @@
+"""The provider-by-month panel of one indicator, with each trust's event month.
+
+Only the indicator needed is read (one query, or one slice of a generated country's columns),
+as a pandas frame with columns ``unit`` (provider code), ``t`` (months since the panel's first
+month), ``y`` (value), ``g`` (the unit's event month, -1 for never), ``rel`` (t - g, NaN for
+never). Events: ``entry`` is the trust's *first* SMQ entry; observations from a second entry on
+are dropped (absorbing-treatment estimators cannot handle re-entry; re-entry is a separate
+question, see sustainability). ``exit`` is the first exit of a trust that exited; trusts still
+in SMQ count as not yet exited, trusts never in SMQ are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import select
+
+from specialmeasures.domain import InputError, NotFoundError, Regime, RegimeEpisode
+from specialmeasures.store import Repository
+from specialmeasures.store.tables import observations
+
+if TYPE_CHECKING:
+    import pandas as pd  # type: ignore[import-untyped]
+
+__all__ = ["EVENTS", "Panel", "build_panel", "panel_from_columns", "panel_from_store"]
+
+EVENTS = ("entry", "exit")
+NEVER = -1
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Panel:
+    indicator: str
+    event: str
+    origin: date
+    frame: pd.DataFrame
+
+    @property
+    def treated_units(self) -> int:
+        return int(self.frame.loc[self.frame["g"] >= 0, "unit"].nunique())
+
+    @property
+    def units(self) -> int:
+        return int(self.frame["unit"].nunique())
+
+
+def _month(day: date, origin: date) -> int:
+    return (day.year - origin.year) * 12 + day.month - origin.month
+
+
+def _events(
+    episodes: Sequence[RegimeEpisode], event: str, origin: date
+) -> tuple[dict[str, int], dict[str, int]]:
+    """(event month by unit, cut-off month by unit: its second SMQ entry)."""
+    smq: dict[str, list[RegimeEpisode]] = {}
+    for e in episodes:
+        if e.regime is Regime.SMQ:
+            smq.setdefault(e.provider_code, []).append(e)
+    when: dict[str, int] = {}
+    cut: dict[str, int] = {}
+    for code, spells in smq.items():
+        spells.sort(key=lambda e: e.start)
+        if len(spells) > 1:
+            cut[code] = _month(spells[1].start, origin)
+        if event == "entry":
+            when[code] = _month(spells[0].start, origin)
+        elif spells[0].end is not None:
+            when[code] = _month(spells[0].end, origin)
+    return when, cut
+
+
+def build_panel(
+    indicator: str,
+    event: str,
+    origin: date,
+    codes: NDArray[np.object_],
+    months: NDArray[np.int64],
+    values: NDArray[np.float64],
+    episodes: Sequence[RegimeEpisode],
+) -> Panel:
+    """Assemble the panel from parallel arrays (one row per observation)."""
+    import pandas as pd
+
+    if event not in EVENTS:
+        raise InputError(f"event: must be one of {', '.join(EVENTS)}", value=event)
+    when, cut = _events(episodes, event, origin)
+    frame = pd.DataFrame({"unit": codes.astype(str), "t": months, "y": values})
+    frame = frame[np.isfinite(frame["y"].to_numpy())]
+    frame["g"] = frame["unit"].map(when).fillna(NEVER).astype(np.int64)
+    if event == "exit":
+        ever = {e.provider_code for e in episodes if e.regime is Regime.SMQ}
+        frame = frame[frame["unit"].isin(ever)]
+    limit = frame["unit"].map(cut)
+    frame = frame[~(limit.notna() & (frame["t"] >= limit.fillna(0)))]
+    frame["rel"] = np.where(frame["g"] >= 0, frame["t"] - frame["g"], np.nan)
+    frame = frame.sort_values(["unit", "t"]).reset_index(drop=True)
+    return Panel(indicator, event, origin, frame)
+
+
+def panel_from_columns(
+    indicator: str,
+    event: str,
+    provider_code: NDArray[np.object_],
+    indicator_id: NDArray[np.str_],
+    period: NDArray[np.datetime64],
+    value: NDArray[np.float64],
+    episodes: Sequence[RegimeEpisode],
+) -> Panel:
+    """The panel from column arrays (a generated country's ``observations``)."""
+    rows = np.flatnonzero(indicator_id == indicator)
+    if rows.size == 0:
+        raise NotFoundError("indicator", indicator)
+    months = period[rows].astype("datetime64[M]").astype(np.int64)
+    first = int(months.min())
+    origin_m = np.datetime64(first, "M").astype("datetime64[D]").item()
+    assert isinstance(origin_m, date)
+    return build_panel(
+        indicator, event, origin_m, provider_code[rows], months - first, value[rows], episodes
+    )
+
+
+def panel_from_store(repo: Repository, indicator: str, event: str = "entry") -> Panel:
+    """The panel from the database: one query for the indicator's observations."""
+    query = select(observations.c.provider_code, observations.c.period, observations.c.value).where(
+        observations.c.indicator_id == indicator
+    )
+    with repo.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    if not rows:
+        raise NotFoundError("indicator", indicator)
+    codes = np.array([r[0] for r in rows], dtype=object)
+    periods = np.array([r[1] for r in rows], dtype="datetime64[D]")
+    values = np.array([r[2] for r in rows], dtype=np.float64)
+    return panel_from_columns(
+        indicator, event, codes, np.full(len(rows), indicator), periods, values, repo.episodes()
+    )
