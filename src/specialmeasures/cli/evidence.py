@@ -1,0 +1,142 @@
+"""``specialmeasures evidence import`` and ``evidence matrix``: qualitative evidence records and
+the framework matrix (sites x codes, with the sources and source types behind each cell).
+
+Confidential by default: every export says CONFIDENTIAL (a column in CSV, a title in tables, a
+first sheet and page header in Excel).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from specialmeasures.cli._context import emit, open_platform
+from specialmeasures.cli._tables import write_csv_atomic
+from specialmeasures.domain import InputError
+from specialmeasures.evaluation.evidence import RAP_HEADINGS, framework_matrix
+from specialmeasures.evaluation.evidence_store import import_evidence, load_codes, load_records
+
+CONFIDENTIAL = "CONFIDENTIAL: qualitative evidence, not for publication"
+CELL_COLUMNS = ("site", "code", "sources", "source_types", "tiers", "triangulated", "refs")
+
+
+@click.group()
+def evidence() -> None:
+    """Qualitative evidence: import records and codebooks, print the framework matrix."""
+
+
+@evidence.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def import_command(file: Path) -> None:
+    """Import an evidence CSV (or a codebook CSV: code, family, label, description).
+
+    All or nothing: any bad cell stops the import with its file, row, column and value, and
+    nothing is written. Re-importing a record's ref replaces it.
+    """
+    platform = open_platform()
+    try:
+        counts = import_evidence(platform.repository, file)
+    finally:
+        platform.close()
+    click.echo(", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+def _matrix(platform: Any) -> tuple[list[Any], dict[str, dict[str, Any]], list[Any]]:
+    codes = load_codes(platform.repository)
+    records = load_records(platform.repository)
+    return codes, framework_matrix(records, codes), records
+
+
+@evidence.command("matrix")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx"]), default="table",
+              show_default=True)  # fmt: skip
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (required for xlsx).")  # fmt: skip
+@click.option("--long", "long_form", is_flag=True, help="One row per site and code (CSV/table).")
+def matrix(fmt: str, output: Path | None, long_form: bool) -> None:
+    """Sites x codes: each cell shows the number of sources and their types; * marks a cell
+    triangulated across two or more source types."""
+    platform = open_platform()
+    try:
+        codes, cells, records = _matrix(platform)
+    finally:
+        platform.close()
+    if fmt == "xlsx":
+        if output is None or output.suffix.lower() != ".xlsx":
+            raise InputError("--format xlsx needs -o FILE.xlsx", column="--output")
+        _write_xlsx(output, codes, cells, records)
+        click.echo(f"wrote {output}")
+        return
+    if long_form:
+        rows = [{**cell.row(), "confidential": "yes"} for row in cells.values()
+                for cell in row.values() if cell.sources]  # fmt: skip
+        columns: tuple[str, ...] = (*CELL_COLUMNS, "confidential")
+    else:
+        rows = [{"site": site, **{c.code: row[c.code].text() for c in codes},
+                 "confidential": "yes"} for site, row in cells.items()]  # fmt: skip
+        columns = ("site", *(c.code for c in codes), "confidential")
+    if output is not None:
+        write_csv_atomic(output, columns, [[r.get(c) for c in columns] for r in rows])
+        click.echo(f"wrote {output}")
+        return
+    emit(rows, columns, fmt, title=f"Framework matrix — {CONFIDENTIAL}")
+
+
+def _write_xlsx(path: Path, codes: list[Any], cells: dict[str, dict[str, Any]],
+                records: list[Any]) -> None:  # fmt: skip
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    cover = book.active
+    cover.title = "CONFIDENTIAL"
+    cover.append([CONFIDENTIAL])
+    cover["A1"].font = Font(bold=True, color="D5281B")
+    cover.append(["Framework matrix: cells show sources (source types); * = triangulated."])
+
+    def sheet(title: str, header: list[str], rows: list[list[Any]]) -> None:
+        ws = book.create_sheet(title)
+        ws.oddHeader.center.text = CONFIDENTIAL
+        ws.append(header)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for r in rows:
+            ws.append(r)
+
+    sheet(
+        "matrix",
+        ["site", *(c.code for c in codes)],
+        [[site, *(row[c.code].text() for c in codes)] for site, row in cells.items()],
+    )
+    sheet(
+        "cells",
+        list(CELL_COLUMNS),
+        [
+            [cell.row()[k] for k in CELL_COLUMNS]
+            for row in cells.values()
+            for cell in row.values()
+            if cell.sources
+        ],
+    )
+    sheet(
+        "codebook",
+        ["code", "family", "label", "description"],
+        [[c.code, c.family, c.label, c.description] for c in codes],
+    )
+    sheet("evidence", ["ref", "site", "date", "source_type", "tier", "title",
+                       *(f"rap_{h}" for h in RAP_HEADINGS), "quotes", "codes"],
+          [[r.ref, r.site, r.collected_on.isoformat(), r.source_type, r.tier, r.title,
+            *(r.summary.get(h, "") for h in RAP_HEADINGS), " || ".join(r.quotes),
+            ";".join(r.codes)] for r in records])  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        book.save(tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+COMMANDS = [evidence]
