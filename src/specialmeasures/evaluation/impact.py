@@ -27,6 +27,7 @@ Epidemiol 2017;46:348-55.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,6 +112,9 @@ def event_study(
     all_treated = set(d.loc[d["g"] >= 0, "unit"])
     left_out = len(all_treated - keep)
     d = d[d["unit"].isin(keep)]
+    # A month with no untreated observation has no month effect to impute from (e.g. late
+    # months of an exit study, when every comparator has exited): leave it out.
+    d = d[d["t"].isin(set(d.loc[d["treat"] == 0, "t"]))]
     n_treated = int(d.loc[d["g"] >= 0, "unit"].nunique())
     if n_treated == 0:
         raise InputError(
@@ -126,14 +130,18 @@ def event_study(
         if column.any():
             d[_name(k)] = column
             names.append(_name(k))
-    fit = pf.did2s(
-        d,
-        yname="y",
-        first_stage="~ 0 | unit + t",
-        second_stage="~ 0 + " + " + ".join(names),
-        treatment="treat",
-        cluster="unit",
-    )
+    with warnings.catch_warnings():
+        # pyfixest 0.60 calls DataFrame methods with inplace=True, deprecated by pandas 3.1;
+        # harmless, and not ours to fix: silence exactly that message, nothing else.
+        warnings.filterwarnings("ignore", message="The inplace keyword in DataFrame")
+        fit = pf.did2s(
+            d,
+            yname="y",
+            first_stage="~ 0 | unit + t",
+            second_stage="~ 0 + " + " + ".join(names),
+            treatment="treat",
+            cluster="unit",
+        )
     coef = fit.coef()
     order = [str(n) for n in fit._coefnames]
     vcov = np.asarray(fit._vcov, dtype=np.float64)
