@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from specialmeasures.access import create_demo_accounts
 from specialmeasures.cli._context import open_platform
 from specialmeasures.cli.serve import run_server
+from specialmeasures.interventions.demo_load import load_interventions
 from specialmeasures.store.loader import DEFAULT_SEED, demo_state, load_country, reset_demo
 
 
@@ -64,6 +66,7 @@ def demo(seed: int, n_providers: int, no_serve: bool, rebuild: bool, host: str, 
                 country = generate(seed, n_providers=n_providers, progress=report)
                 generated = time.perf_counter()
                 counts = load_country(platform.repository, country, progress=report)
+                load_interventions(platform.repository, country, progress=report)
             loaded = time.perf_counter()
             click.echo(
                 f"Generated in {generated - started:.1f} s and loaded in {loaded - generated:.1f} s "
@@ -73,6 +76,9 @@ def demo(seed: int, n_providers: int, no_serve: bool, rebuild: bool, host: str, 
         click.echo("\n" + demo_state(platform.repository).label)
         for key, value in summary.items():
             click.echo(f"  {key.replace('_', ' '):<52} {value}")
+        interventions = json.loads(demo_state(platform.repository).meta.get("interventions", "{}"))
+        for key, value in interventions.items():
+            click.echo(f"  interventions: {key.replace('_', ' '):<38} {value}")
         click.echo("\nDemo accounts, one per role (new passwords on every run; sign in at /login):")
         for username, password, role, scope in create_demo_accounts(platform.repository):
             shown = f"  scope: {', '.join(scope)}" if scope else ""
