@@ -38,7 +38,10 @@ def main(argv: list[str]) -> int:
         for row in module.run():
             row = {"benchmark": short, **row}
             results.append(row)
-            print("   " + "  ".join(f"{k}={_fmt(v)}" for k, v in row.items() if k != "benchmark"), flush=True)
+            print(
+                "   " + "  ".join(f"{k}={_fmt(v)}" for k, v in row.items() if k != "benchmark"),
+                flush=True,
+            )
         print(f"   ({time.perf_counter() - started:.1f} s)", flush=True)
     out = here.parent / "var" / "bench-results.json"
     out.parent.mkdir(exist_ok=True)

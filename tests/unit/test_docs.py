@@ -38,7 +38,9 @@ def test_every_setting_is_documented() -> None:
 
 
 def test_every_web_route_is_documented() -> None:
-    source = "\n".join(p.read_text() for p in (ROOT / "src" / "specialmeasures" / "web").rglob("*.py"))
+    source = "\n".join(
+        p.read_text() for p in (ROOT / "src" / "specialmeasures" / "web").rglob("*.py")
+    )
     routes = set(re.findall(r'@(?:router|app)\.(?:get|post|put|delete)\(\s*"([^"]+)"', source))
     text = (DOCS / "web.md").read_text()
     assert routes
