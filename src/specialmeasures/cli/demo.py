@@ -30,8 +30,12 @@ def _progress() -> Iterator[Progress]:
 
 
 @click.command()
-@click.option("--seed", default=DEFAULT_SEED, show_default=True, help="Seed of the synthetic country.")
-@click.option("--providers", "n_providers", default=217, show_default=True, type=click.IntRange(150, 2000))
+@click.option(
+    "--seed", default=DEFAULT_SEED, show_default=True, help="Seed of the synthetic country."
+)
+@click.option(
+    "--providers", "n_providers", default=217, show_default=True, type=click.IntRange(150, 2000)
+)
 @click.option("--no-serve", is_flag=True, help="Build the database and stop.")
 @click.option("--rebuild", is_flag=True, help="Replace an existing demo database.")
 @click.option("--host", default="127.0.0.1", show_default=True)
