@@ -15,7 +15,8 @@ from specialmeasures.cli._tables import write_csv_atomic, write_json_atomic
 from specialmeasures.domain import InputError
 from specialmeasures.evaluation.balancing import BALANCING_COLUMNS, balancing_row, roles
 from specialmeasures.evaluation.history import load_histories
-from specialmeasures.evaluation.impact import event_study, interrupted_time_series
+from specialmeasures.evaluation.impact import DESIGNS, event_study, interrupted_time_series
+from specialmeasures.evaluation.matched import matched_event_study
 from specialmeasures.evaluation.panel import EVENTS, panel_from_store
 from specialmeasures.evaluation.sustainability import (
     CURVE_COLUMNS,
@@ -56,7 +57,10 @@ def _balancing_rows(platform: Any, months: int) -> list[dict[str, Any]]:
 
 @click.command()
 @click.option("--indicator", required=True, help="Indicator id (see the indicators table).")
-@click.option("--design", type=click.Choice(["did", "its"]), default="did", show_default=True)
+@click.option("--design", type=click.Choice(["matched", "did", "its"]), default="matched",
+              show_default=True,
+              help="matched: matched DiD on the pre-entry trajectory; did: did2s; its: one "
+              "trust's interrupted time series.")  # fmt: skip
 @click.option("--event", type=click.Choice(EVENTS), default="entry", show_default=True)
 @click.option("--provider", "code", default=None, help="Trust for --design its.")
 @click.option("--window", nargs=2, type=int, default=None, metavar="FROM TO",
@@ -79,6 +83,8 @@ def impact(
 ) -> None:
     """Estimate the effect of SMQ entry (or exit) on an indicator.
 
+    --design matched (default): each entering trust against the never- or not-yet-treated
+    trusts with the nearest pre-entry trajectory of the indicator (matched DiD).
     --design did: a did2s event study over every trust (never- and not-yet-treated
     comparators), with the average effect over months 0..TO and a pre-trend test.
     --design its: one trust's interrupted time series (OLS, Newey-West SEs).
@@ -111,7 +117,10 @@ def impact(
                  title=f"ITS of {indicator} for {code.upper()} around SMQ {event} — "
                  f"{CONFIDENTIAL}")  # fmt: skip
     else:
-        result = event_study(panel, span, level=level)
+        if design == "matched":
+            result = matched_event_study(panel, span, level=level)
+        else:
+            result = event_study(panel, span, level=level)
         document = {**result.document(), "confidential": True}
         if fmt == "json":
             click.echo(json.dumps(document, indent=2))
@@ -144,6 +153,7 @@ def impact(
               show_default=True,
               help="observed: the generated values; parallel: same trusts, dates and true "
               "effect with an outcome where parallel trends hold.")  # fmt: skip
+@click.option("--design", type=click.Choice(DESIGNS), default="matched", show_default=True)
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def validate_impact_command(
     seeds: int,
@@ -151,6 +161,7 @@ def validate_impact_command(
     indicator: str,
     window: tuple[int, int] | None,
     outcome: str,
+    design: str,
     fmt: str,
 ) -> None:
     """Regenerate the synthetic country with SEEDS seeds, run the event study on each and
@@ -161,17 +172,23 @@ def validate_impact_command(
         click.echo(f"seed {done}/{total}", err=True)
 
     result = validate_impact(
-        indicator, seeds, first_seed=first_seed, window=span, outcome=outcome, progress=tick
+        indicator,
+        seeds,
+        first_seed=first_seed,
+        window=span,
+        outcome=outcome,
+        design=design,
+        progress=tick,
     )
     if fmt == "json":
         click.echo(json.dumps({"indicator": indicator, "window": list(span), "outcome": outcome,
-                               "seeds": list(result.seeds), "summary": result.summary,
+                               "design": design, "seeds": list(result.seeds), "summary": result.summary,
                                "per_seed": [{k: v for k, v in s.items() if not k.startswith("month_")}
                                             for s in result.per_seed]}, indent=2))  # fmt: skip
         return
     rows = [{"measure": k, "value": round(v, 5)} for k, v in result.summary.items()]
     emit(rows, ("measure", "value"), fmt,
-         title=f"Event-study validation ({outcome} outcome): {indicator}, {seeds} seeds, "
+         title=f"Event-study validation ({design}, {outcome} outcome): {indicator}, {seeds} seeds, "
          f"window {span[0]}..{span[1]}")  # fmt: skip
 
 

@@ -37,6 +37,7 @@ from specialmeasures.domain import InputError
 from specialmeasures.evaluation.panel import Panel
 
 __all__ = [
+    "DESIGNS",
     "MIN_UNTREATED",
     "EventStudyResult",
     "ItsResult",
@@ -44,6 +45,8 @@ __all__ = [
     "interrupted_time_series",
 ]
 
+#: Event-study designs: the matched DiD (``evaluation.matched``, the default) and did2s.
+DESIGNS = ("matched", "did2s")
 #: Untreated months a treated trust needs to enter the event study (its own fixed effect).
 MIN_UNTREATED = 3
 #: Newey-West lag length for the interrupted time series (monthly data: one quarter).

@@ -25,7 +25,8 @@ from typing import Any
 import numpy as np
 
 from specialmeasures.domain import InputError
-from specialmeasures.evaluation.impact import event_study
+from specialmeasures.evaluation.impact import DESIGNS, event_study
+from specialmeasures.evaluation.matched import matched_event_study
 from specialmeasures.evaluation.panel import panel_from_columns
 
 __all__ = ["ValidationResult", "true_effects", "validate_impact"]
@@ -76,6 +77,7 @@ def validate_impact(
     seeds: int,
     *,
     outcome: str = "observed",
+    design: str = "matched",
     first_seed: int = 1,
     window: tuple[int, int] = (-12, 24),
     level: float = 0.95,
@@ -86,6 +88,8 @@ def validate_impact(
 
     if outcome not in ("observed", "parallel"):
         raise InputError("outcome: must be observed or parallel", value=outcome)
+    if design not in DESIGNS:
+        raise InputError(f"design: must be one of {', '.join(DESIGNS)}", value=design)
     if seeds < 1:
         raise InputError("seeds: must be at least 1", value=seeds)
     per_seed: list[dict[str, Any]] = []
@@ -110,7 +114,10 @@ def validate_impact(
         truth = true_effects(effect, window)
         if outcome == "parallel":
             panel = _parallel(panel, truth, seed, effect)
-        result = event_study(panel, window, level=level)
+        if design == "matched":
+            result = matched_event_study(panel, window, level=level)
+        else:
+            result = event_study(panel, window, level=level)
         att_truth = float(np.mean([truth[k] for k in range(0, window[1] + 1)]))
         months = [r for r in result.rows if r["estimate"] is not None and r["k"] != -1]
         per_seed.append(
