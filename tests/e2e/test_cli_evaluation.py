@@ -93,6 +93,10 @@ def test_figure_svg_and_png_with_twins(run, tmp_path: Path) -> None:  # type: ig
 
 def test_impact_did_with_plot_and_its(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     doc = json.loads(run("impact", "--indicator", "shmi", "--format", "json").stdout)
+    assert doc["estimator"] == "matched"  # the default design
+    doc = json.loads(
+        run("impact", "--indicator", "shmi", "--design", "did", "--format", "json").stdout
+    )
     assert doc["estimator"] == "did2s"
     assert "p_value" in doc["pretrend"]
     plot = tmp_path / "es.svg"
