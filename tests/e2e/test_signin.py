@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import httpx
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 
@@ -62,7 +62,7 @@ def csrf_of(client: TestClient, path: str = "/login") -> str:
 
 def sign_in(
     client: TestClient, username: str, password: str = PASSWORD, **extra: str
-) -> httpx.Response:
+) -> httpx2.Response:
     token = csrf_of(client)
     form = {"username": username, "password": password, "csrf_token": token, **extra}
     return client.post("/login", data=form, follow_redirects=False)
