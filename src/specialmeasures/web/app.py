@@ -30,10 +30,12 @@ from specialmeasures.access import Accounts, Action, LoginThrottle, can
 from specialmeasures.bootstrap import Platform
 from specialmeasures.domain import NotFoundError, SpecialMeasuresError
 from specialmeasures.web.admin import build_admin_router
+from specialmeasures.web.decisions import build_decisions_router
 from specialmeasures.web.gate import AccessDeniedError, Gate, permission
 from specialmeasures.web.pages import build_router
 from specialmeasures.web.rendering import Renderer
 from specialmeasures.web.signin import build_signin_router
+from specialmeasures.web.watchlist import build_watchlist_router
 
 __all__ = ["create_app"]
 
@@ -92,6 +94,8 @@ def create_app(
     app.include_router(build_router(renderer, gate, today))
     app.include_router(build_signin_router(renderer, gate))
     app.include_router(build_admin_router(renderer, gate))
+    app.include_router(build_watchlist_router(renderer, today))
+    app.include_router(build_decisions_router(renderer, gate, today))
 
     @app.get("/", include_in_schema=False)
     @permission(Action.PUBLIC_READ)

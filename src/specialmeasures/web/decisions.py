@@ -1,0 +1,151 @@
+"""The decision page: recommendations with their reasons, the regime timeline, past decisions,
+and the form a regulator decision-maker records a decision with.
+
+The page and its JSON twin need ``recommendation.read`` (draft recommendations are
+confidential: regulator roles only); the form posts to the same path and needs
+``decision.record``. The gate checks the CSRF token before the route runs. A decision that the
+regime service refuses (an illegal transition, a recommendation it does not follow, a missing
+rationale) is shown with the NHS.UK error summary and nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from specialmeasures.access import Action
+from specialmeasures.domain import Regime, SpecialMeasuresError
+from specialmeasures.regime import record_decision
+from specialmeasures.regime.views import decision_view
+from specialmeasures.web.gate import Gate, permission
+from specialmeasures.web.rendering import Renderer
+
+__all__ = ["build_decisions_router"]
+
+Code = Annotated[str, Path(max_length=20)]
+AsOf = Annotated[
+    date | None, Query(description="Answer as of this date (YYYY-MM-DD); default today.")
+]
+Recorded = Annotated[int | None, Query(ge=1, description="The decision just recorded.")]
+FIELDS = ("decision", "on", "rationale", "recommendation", "verdict")
+
+
+def build_decisions_router(renderer: Renderer, gate: Gate, today: Callable[[], date]) -> APIRouter:
+    router = APIRouter()
+    repo = renderer.platform.repository
+
+    def data(request: Request, code: str, as_of: date | None) -> dict[str, Any]:
+        code = code.upper()
+        repo.provider(code)  # unknown codes are 404 before anything is audited
+        confidential = gate.decide(request, Action.CONFIDENTIAL_READ, code).allowed
+        view = decision_view(repo, code, as_of or today(), include_confidential=confidential)
+        view["can_record"] = gate.decide(request, Action.DECISION_RECORD, code).allowed
+        view["dataset"] = repo.meta()
+        return view
+
+    def page(
+        request: Request,
+        view: dict[str, Any],
+        *,
+        errors: list[dict[str, str]] | None = None,
+        form: dict[str, str] | None = None,
+        recorded: int | None = None,
+        status: int = 200,
+    ) -> HTMLResponse:
+        html = renderer.render(
+            "decisions.html",
+            request=request,
+            data=view,
+            errors=errors or [],
+            form=form or {"on": view["as_of"], "verdict": "accept"},
+            recorded=recorded,
+            query=str(request.url.query),
+        )
+        return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+    @router.get(
+        "/providers/{code}/decisions.json",
+        tags=["regime"],
+        summary="Recommendations, timeline and decisions of one provider (JSON twin)",
+    )
+    @permission(Action.RECOMMENDATION_READ, provider="code")
+    def decisions_json(request: Request, code: Code, as_of: AsOf = None) -> dict[str, Any]:
+        return data(request, code, as_of)
+
+    @router.get("/providers/{code}/decisions", response_class=HTMLResponse, include_in_schema=False)
+    @permission(Action.RECOMMENDATION_READ, provider="code")
+    def decisions_page(
+        request: Request, code: Code, as_of: AsOf = None, recorded: Recorded = None
+    ) -> HTMLResponse:
+        return page(request, data(request, code, as_of), recorded=recorded)
+
+    @router.post(
+        "/providers/{code}/decisions", response_class=HTMLResponse, include_in_schema=False
+    )
+    @permission(Action.DECISION_RECORD, provider="code")
+    async def record(request: Request, code: Code) -> Response:
+        code = code.upper()
+        repo.provider(code)
+        sent = await gate.form(request)
+        form = {k: sent.get(k, "").strip() for k in FIELDS}
+        errors = _check(form)
+        if not errors:
+            user = gate.user(request)
+            ref = form["recommendation"] or None
+            regime, transition = form["decision"].split(":", 1)
+            try:
+                done = record_decision(
+                    repo,
+                    provider_code=code,
+                    regime=Regime(regime),
+                    transition=transition,
+                    actor=user.display_name or user.username,
+                    role=user.role.label,
+                    rationale=form["rationale"],
+                    on=date.fromisoformat(form["on"]),
+                    recorded_at=gate.now(),
+                    recommendation_ref=ref,
+                    overridden=ref is not None and form["verdict"] == "override",
+                )
+            except SpecialMeasuresError as error:
+                errors = [{"text": str(error), "href": "#decision"}]
+            else:
+                return RedirectResponse(
+                    f"/providers/{code}/decisions?recorded={done.decision_id}", status_code=303
+                )
+        on = _day(form["on"])
+        return page(request, data(request, code, on), errors=errors, form=form, status=400)
+
+    return router
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _check(form: dict[str, str]) -> list[dict[str, str]]:
+    """The form's own checks (the service checks the rest), each linked to its field."""
+    errors = []
+    regime, _, transition = form["decision"].partition(":")
+    if regime not in {r.value for r in Regime} or not transition:
+        errors.append({"text": "Select the decision", "href": "#decision"})
+    if _day(form["on"]) is None:
+        errors.append({"text": "Enter the date it takes effect as YYYY-MM-DD", "href": "#on"})
+    if not form["rationale"]:
+        errors.append({"text": "Enter the rationale for the decision", "href": "#rationale"})
+    elif len(form["rationale"]) > 20_000:
+        errors.append(
+            {"text": "The rationale must be 20,000 characters or fewer", "href": "#rationale"}
+        )
+    if form["verdict"] not in ("accept", "override"):
+        errors.append(
+            {"text": "Say whether the decision follows the recommendation", "href": "#verdict"}
+        )
+    return errors
