@@ -90,6 +90,9 @@ class Action(StrEnum):
     EVIDENCE_SUBMIT = "evidence.submit"
     ACCOUNTS_MANAGE = "accounts.manage"
     AUDIT_READ = "audit.read"
+    INTERVENTIONS_READ = "interventions.read"
+    CASELOAD_READ = "caseload.read"
+    EVALUATION_READ = "evaluation.read"
 
     @property
     def description(self) -> str:
@@ -113,6 +116,11 @@ _ACTION_DESCRIPTIONS = {
     Action.EVIDENCE_SUBMIT: "submit qualitative evidence",
     Action.ACCOUNTS_MANAGE: "list, add, disable accounts; assign providers",
     Action.AUDIT_READ: "read the audit log",
+    Action.INTERVENTIONS_READ: "a trust's interventions: Improvement Director, buddying, funds, "
+    "leadership, improvement plan, OAG",
+    Action.CASELOAD_READ: "Improvement Directors' caseload by month and their flags",
+    Action.EVALUATION_READ: "evaluation results built on the CP list: trajectories, sample, "
+    "impact, sustainability",
 }
 
 #: Actions whose every allowed use is a sensitive read, written to the audit log.
@@ -125,6 +133,8 @@ CONFIDENTIAL = frozenset(
         Action.RETURN_READ,
         Action.EVIDENCE_READ,
         Action.AUDIT_READ,
+        Action.CASELOAD_READ,
+        Action.EVALUATION_READ,
     }
 )
 
@@ -174,6 +184,14 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     Action.EVIDENCE_SUBMIT: {Role.TRUST_USER: Scope.OWN, Role.IMPROVEMENT_DIRECTOR: Scope.OWN},
     Action.ACCOUNTS_MANAGE: {Role.ADMINISTRATOR: Scope.ANY},
     Action.AUDIT_READ: {Role.ADMINISTRATOR: Scope.ANY},
+    Action.INTERVENTIONS_READ: {
+        **_REGULATORS,
+        Role.TRUST_USER: Scope.OWN,
+        Role.OAG_MEMBER: Scope.OWN,
+        Role.IMPROVEMENT_DIRECTOR: Scope.OWN,
+    },
+    Action.CASELOAD_READ: {**_REGULATORS, Role.IMPROVEMENT_DIRECTOR: Scope.OWN},
+    Action.EVALUATION_READ: _REGULATORS,
 }
 
 
