@@ -32,6 +32,7 @@ from specialmeasures.domain import NotFoundError, SpecialMeasuresError
 from specialmeasures.web.admin import build_admin_router
 from specialmeasures.web.decisions import build_decisions_router
 from specialmeasures.web.gate import AccessDeniedError, Gate, permission
+from specialmeasures.web.indicators import build_indicators_router
 from specialmeasures.web.pages import build_router
 from specialmeasures.web.rendering import Renderer
 from specialmeasures.web.signin import build_signin_router
@@ -96,6 +97,7 @@ def create_app(
     app.include_router(build_admin_router(renderer, gate))
     app.include_router(build_watchlist_router(renderer, today))
     app.include_router(build_decisions_router(renderer, gate, today))
+    app.include_router(build_indicators_router(renderer, gate, today))
 
     @app.get("/", include_in_schema=False)
     @permission(Action.PUBLIC_READ)

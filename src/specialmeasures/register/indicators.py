@@ -1,0 +1,187 @@
+"""A provider's published indicators as Making Data Count XmR charts: a summary per indicator
+(variation and assurance icons, mean and process limits) and the points of one chart.
+
+Plain JSON-ready data for the provider's indicator pages and their JSON twins. The charts are
+computed here with the statistics kernel (``stats.spc``), one call per improvement direction for
+all of a provider's indicators; drawing is ``reports.spc_chart``. Published indicators are
+public; there is no confidential indicator in the catalogue yet.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from specialmeasures.domain import IndicatorDefinition, NotFoundError, Observation
+from specialmeasures.stats import SpcOptions, SpcResult, spc
+from specialmeasures.store import Repository
+
+__all__ = [
+    "ASSURANCE_LABELS",
+    "POINT_LABELS",
+    "VARIATION_LABELS",
+    "indicator_chart",
+    "indicators_view",
+    "provider_indicators",
+]
+
+#: Plain words for the Making Data Count icons and point types (NHSRplotthedots names).
+VARIATION_LABELS = {
+    "common_cause": "Common cause variation",
+    "improvement_high": "Special cause variation: improvement (higher)",
+    "improvement_low": "Special cause variation: improvement (lower)",
+    "concern_high": "Special cause variation: concern (higher)",
+    "concern_low": "Special cause variation: concern (lower)",
+    "neutral_high": "Special cause variation: neither improvement nor concern (higher)",
+    "neutral_low": "Special cause variation: neither improvement nor concern (lower)",
+}
+ASSURANCE_LABELS = {
+    "pass": "The process will consistently hit the target",
+    "fail": "The process will consistently miss the target",
+    "inconsistent": "The process will not consistently hit or miss the target",
+    None: "No target: no assurance",
+}
+POINT_LABELS = {
+    "common_cause": "Common cause",
+    "special_cause_improvement": "Special cause: improvement",
+    "special_cause_concern": "Special cause: concern",
+    "special_cause_neutral_high": "Special cause: neutral (high)",
+    "special_cause_neutral_low": "Special cause: neutral (low)",
+}
+
+
+def _num(x: float) -> float | None:
+    return None if math.isnan(x) else round(float(x), 6)
+
+
+def _charts(
+    definitions: list[IndicatorDefinition], series: dict[str, list[Observation]]
+) -> dict[str, tuple[SpcResult, IndicatorDefinition]]:
+    """XmR charts of every indicator with data, one kernel call per improvement direction."""
+    by_direction: dict[str, list[IndicatorDefinition]] = defaultdict(list)
+    for d in definitions:
+        if series.get(d.id):
+            by_direction[d.polarity.value].append(d)
+    out: dict[str, tuple[SpcResult, IndicatorDefinition]] = {}
+    for direction, members in by_direction.items():
+        obs = [o for d in members for o in series[d.id]]
+        result = spc(
+            [o.value for o in obs],
+            [o.period for o in obs],
+            facets=[o.indicator_id for o in obs],
+            options=SpcOptions(improvement_direction=direction),  # type: ignore[arg-type]
+        )
+        for d in members:
+            out[d.id] = (result, d)
+    return out
+
+
+def _summary(result: SpcResult, d: IndicatorDefinition) -> dict[str, Any]:
+    rows = [r for r in result.summary().rows() if r["facet"] == d.id]
+    last = rows[-1]
+    variation, assurance = result.icons()[d.id]
+    mask = result.facet == d.id
+    dates = result.date[mask]
+    values = result.value[mask]
+    return {
+        "id": d.id,
+        "name": d.name,
+        "unit": d.unit,
+        "category": d.category.value,
+        "category_label": d.category.label,
+        "improvement_direction": d.polarity.value,
+        "description": d.description,
+        "confidential": False,
+        "n": int(mask.sum()),
+        "first_period": str(dates[0]),
+        "latest_period": str(dates[-1]),
+        "latest_value": _num(values[-1]),
+        "mean": _num(last["mean"]),
+        "lower_process_limit": _num(last["lpl"]),
+        "upper_process_limit": _num(last["upl"]),
+        "special_cause_improvement": sum(r["special_cause_improvement"] for r in rows),
+        "special_cause_concern": sum(r["special_cause_concern"] for r in rows),
+        "variation_icon": variation,
+        "variation_label": VARIATION_LABELS.get(variation, variation),
+        "assurance_icon": assurance,
+        "assurance_label": ASSURANCE_LABELS.get(assurance, str(assurance)),
+        "warnings": last["warnings"],
+    }
+
+
+def _load(
+    repository: Repository, code: str, as_of: date, indicator_id: str | None = None
+) -> tuple[list[IndicatorDefinition], dict[str, list[Observation]]]:
+    repository.provider(code)  # NotFoundError for an unknown provider
+    definitions = repository.indicators()
+    if indicator_id is not None:
+        definitions = [d for d in definitions if d.id == indicator_id]
+        if not definitions:
+            raise NotFoundError("indicator", indicator_id)
+    series: dict[str, list[Observation]] = defaultdict(list)
+    for o in repository.observations(code, indicator_id, as_of=as_of):
+        series[o.indicator_id].append(o)
+    return definitions, series
+
+
+def provider_indicators(repository: Repository, code: str, as_of: date) -> list[dict[str, Any]]:
+    """One summary per indicator the provider has data for on ``as_of``, by category then id."""
+    definitions, series = _load(repository, code, as_of)
+    charts = _charts(definitions, series)
+    return [_summary(*charts[d.id]) for d in definitions if d.id in charts]
+
+
+def indicator_chart(
+    repository: Repository, code: str, indicator_id: str, as_of: date
+) -> dict[str, Any]:
+    """The XmR chart of one indicator of one provider: its summary and every point.
+
+    Raises NotFoundError for an unknown provider or indicator, or no data by ``as_of``.
+    """
+    definitions, series = _load(repository, code, as_of, indicator_id)
+    charts = _charts(definitions, series)
+    if indicator_id not in charts:
+        raise NotFoundError(f"series of {code} by {as_of}", indicator_id)
+    result, d = charts[indicator_id]
+    mask = np.flatnonzero(result.facet == indicator_id)
+    points = []
+    for k in mask:
+        kind = str(result.point_type[k])
+        points.append(
+            {
+                "period": str(result.date[k]),
+                "value": _num(result.value[k]),
+                "mean": _num(result.mean[k]),
+                "lower_process_limit": _num(result.lpl[k]),
+                "upper_process_limit": _num(result.upl[k]),
+                "point_type": kind,
+                "point_label": POINT_LABELS.get(kind, kind),
+                "special_cause": bool(result.special_cause_flag[k]),
+            }
+        )
+    return {"indicator": _summary(result, d), "points": points}
+
+
+def indicators_view(
+    repository: Repository, code: str, as_of: date, *, include_confidential: bool
+) -> dict[str, Any]:
+    """The provider's indicator page: who, where they stand, and every indicator's summary.
+
+    ``regime_status`` lists the regimes active on ``as_of``; the confidential Challenged
+    Provider list only with ``include_confidential``.
+    """
+    p = repository.provider(code)
+    active = repository.active_episodes(as_of, [code]).get(code, [])
+    return {
+        "provider": {"code": p.code, "name": p.name, "system": p.system, "synthetic": p.synthetic},
+        "as_of": as_of.isoformat(),
+        "confidential": include_confidential,
+        "regime_status": [
+            e.regime.label for e in active if include_confidential or not e.regime.confidential
+        ],
+        "indicators": provider_indicators(repository, code, as_of),
+    }
