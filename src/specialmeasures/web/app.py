@@ -31,11 +31,14 @@ from specialmeasures.bootstrap import Platform
 from specialmeasures.domain import NotFoundError, SpecialMeasuresError
 from specialmeasures.web.admin import build_admin_router
 from specialmeasures.web.decisions import build_decisions_router
-from specialmeasures.web.gate import AccessDeniedError, Gate, permission
+from specialmeasures.web.gate import AccessDeniedError, Gate
 from specialmeasures.web.indicators import build_indicators_router
+from specialmeasures.web.interventions import build_interventions_router
+from specialmeasures.web.overview import build_overview_router
 from specialmeasures.web.pages import build_router
 from specialmeasures.web.rendering import Renderer
 from specialmeasures.web.signin import build_signin_router
+from specialmeasures.web.systems import build_systems_router
 from specialmeasures.web.watchlist import build_watchlist_router
 
 __all__ = ["create_app"]
@@ -83,6 +86,8 @@ def create_app(
             "user": user,
             "csrf_token": gate.csrf_token(request),
             "can_manage_accounts": can(user, Action.ACCOUNTS_MANAGE).allowed,
+            "can_read_watchlist": can(user, Action.WATCHLIST_READ).allowed,
+            "can_read_recommendations": can(user, Action.RECOMMENDATION_READ).allowed,
         }
 
     renderer.context = page_context
@@ -98,11 +103,9 @@ def create_app(
     app.include_router(build_watchlist_router(renderer, today))
     app.include_router(build_decisions_router(renderer, gate, today))
     app.include_router(build_indicators_router(renderer, gate, today))
-
-    @app.get("/", include_in_schema=False)
-    @permission(Action.PUBLIC_READ)
-    def home() -> RedirectResponse:
-        return RedirectResponse("/providers", status_code=307)
+    app.include_router(build_overview_router(renderer, gate, today))
+    app.include_router(build_systems_router(renderer, gate, today))
+    app.include_router(build_interventions_router(renderer, gate, today))
 
     def wants_json(request: Request) -> bool:
         return (
