@@ -106,7 +106,8 @@ def test_static_assets_and_openapi_are_served(client: TestClient) -> None:
     assert "/providers/{code}.json" in paths
 
 
-def test_home_redirects_to_providers(client: TestClient) -> None:
+def test_home_is_the_national_overview(client: TestClient) -> None:
     response = client.get("/", follow_redirects=False)
-    assert response.status_code == 307
-    assert response.headers["location"] == "/providers"
+    assert response.status_code == 200
+    assert "National overview" in response.text
+    assert 'href="/providers' in response.text
