@@ -32,6 +32,7 @@ from specialmeasures.domain import NotFoundError, SpecialMeasuresError
 from specialmeasures.web.admin import build_admin_router
 from specialmeasures.web.decisions import build_decisions_router
 from specialmeasures.web.gate import AccessDeniedError, Gate
+from specialmeasures.web.evaluation import build_evaluation_router
 from specialmeasures.web.indicators import build_indicators_router
 from specialmeasures.web.interventions import build_interventions_router
 from specialmeasures.web.overview import build_overview_router
@@ -106,6 +107,7 @@ def create_app(
     app.include_router(build_overview_router(renderer, gate, today))
     app.include_router(build_systems_router(renderer, gate, today))
     app.include_router(build_interventions_router(renderer, gate, today))
+    app.include_router(build_evaluation_router(renderer, gate, today))
 
     def wants_json(request: Request) -> bool:
         return (

@@ -186,7 +186,8 @@ def build_interventions_router(
         day = as_of or today()
         stop = _month(last, day)
         start = _month(first, add_months(stop, -11))
-        decision = gate.decide(request, Action.CASELOAD_READ)
+        # The gate has checked and audited the route; this only asks how far it reaches.
+        decision = can(gate.user(request), Action.CASELOAD_READ)
         data = caseload_view(repo, start, stop, day, decision.scope)
         data["dataset"] = repo.meta()
         return data
@@ -229,7 +230,7 @@ def build_interventions_router(
 
     def matrix_data(request: Request, providers: str | None, as_of: date | None) -> dict[str, Any]:
         codes = [c.strip().upper() for c in (providers or "").split(",") if c.strip()]
-        decision = gate.decide(request, Action.INTERVENTIONS_READ)
+        decision = can(gate.user(request), Action.INTERVENTIONS_READ)
         data = matrix_view(repo, as_of or today(), codes or None, decision.scope)
         data["requested"] = codes
         data["dataset"] = repo.meta()

@@ -1,0 +1,160 @@
+"""Evaluation results as documents for the web pages and their JSON and CSV twins.
+
+Thin services over the evaluation toolkit: the purposive sample (the seed's Table 1), the event
+study of SMQ entry or exit on an indicator (cached in process per parameters, since an estimate
+over every trust takes seconds and pyfixest, for ``did``, is slow to import), sustainability
+after exit and the framework matrix of qualitative evidence. All of them rest on the CP list or
+on qualitative evidence, which are confidential: every document says so.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Collection
+from datetime import date
+from typing import Any
+
+from specialmeasures.domain import InputError
+from specialmeasures.evaluation.evidence import SOURCE_TYPES
+from specialmeasures.evaluation.evidence import framework_matrix as _framework_matrix
+from specialmeasures.evaluation.evidence_store import load_codes, load_records
+from specialmeasures.evaluation.history import load_histories
+from specialmeasures.evaluation.sustainability import exits, reentry_curves
+from specialmeasures.evaluation.thresholds import load_thresholds
+from specialmeasures.evaluation.views import SAMPLE_COLUMNS, sample_sites
+from specialmeasures.store import Repository
+
+__all__ = [
+    "ES_COLUMNS",
+    "IMPACT_DESIGNS",
+    "ImpactCache",
+    "evidence_document",
+    "sample_document",
+    "sustainability_document",
+]
+
+ES_COLUMNS = ("k", "estimate", "se", "ci_low", "ci_high", "n_treated")
+IMPACT_DESIGNS = ("matched", "did")
+
+
+def sample_document(
+    repo: Repository,
+    as_of: date,
+    *,
+    seed: int,
+    declined: Collection[str] = (),
+    per_group: int | None = None,
+) -> dict[str, Any]:
+    """The purposive sample of case-study sites (the seed's Table 1) with every approach."""
+    result = sample_sites(repo, as_of, seed=seed, declined=declined, per_group=per_group)
+    return {
+        "confidential": True,
+        "as_of": as_of.isoformat(),
+        "seed": result.seed,
+        "per_group": result.per_group,
+        "declined": sorted({c.upper() for c in declined}),
+        "counts": result.counts(),
+        "columns": [*SAMPLE_COLUMNS[:6], "name", *SAMPLE_COLUMNS[6:]],
+        "sample": [a.row() for a in result.included],
+        "approaches": [a.row() for a in result.approaches],
+        "shortfall": [{"group": g, "missing": n} for g, n in result.shortfall],
+    }
+
+
+class ImpactCache:
+    """Event-study documents kept in process memory per parameters (least recently used go
+    first). ``clear`` after loading new data; each worker keeps its own."""
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def document(
+        self,
+        repo: Repository,
+        indicator: str,
+        *,
+        event: str = "entry",
+        design: str = "matched",
+        level: float = 0.95,
+    ) -> dict[str, Any]:
+        """The event study of SMQ ``event`` on ``indicator`` over the policy's window."""
+        if design not in IMPACT_DESIGNS:
+            raise InputError(f"design: must be one of {', '.join(IMPACT_DESIGNS)}", value=design)
+        window = load_thresholds().event_window
+        key = (id(repo), indicator, event, design, window, level)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        found = _estimate(repo, indicator, event, design, window, level)
+        with self._lock:
+            self._items[key] = found
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return found
+
+
+def _estimate(
+    repo: Repository,
+    indicator: str,
+    event: str,
+    design: str,
+    window: tuple[int, int],
+    level: float,
+) -> dict[str, Any]:
+    # Imported here: the estimators pull in numpy-heavy code, and did2s pulls in pyfixest.
+    from specialmeasures.evaluation.panel import panel_from_store
+
+    panel = panel_from_store(repo, indicator, event)
+    if design == "matched":
+        from specialmeasures.evaluation.matched import matched_event_study
+
+        result = matched_event_study(panel, window, level=level)
+    else:
+        from specialmeasures.evaluation.impact import event_study
+
+        result = event_study(panel, window, level=level)
+    document: dict[str, Any] = {**result.document(), "design": design, "confidential": True}
+    return document
+
+
+def sustainability_document(repo: Repository, as_of: date) -> dict[str, Any]:
+    """Every first SMQ exit by ``as_of`` and the re-entry-free survival curves."""
+    rows = exits(load_histories(repo), as_of, load_thresholds())
+    return {
+        "confidential": True,
+        "as_of": as_of.isoformat(),
+        "exits": rows,
+        "curves": reentry_curves(rows),
+    }
+
+
+def evidence_document(repo: Repository, scope: Collection[str] | None = None) -> dict[str, Any]:
+    """The framework matrix (sites x codes) of the qualitative evidence, kept to ``scope``
+    (sites are provider codes) when given."""
+    codes = load_codes(repo)
+    sites = sorted({c.upper() for c in scope}) if scope is not None else None
+    records = load_records(repo, sites) if sites is None or sites else []
+    cells = _framework_matrix(records, codes)
+    return {
+        "confidential": True,
+        "source_types": list(SOURCE_TYPES),
+        "codes": [
+            {"code": c.code, "family": c.family, "label": c.label, "description": c.description}
+            for c in codes
+        ],
+        "columns": ["site", *(c.code for c in codes)],
+        "rows": [
+            {"site": site, **{c.code: row[c.code].text() for c in codes}}
+            for site, row in cells.items()
+        ],
+        "cells": [cell.row() for row in cells.values() for cell in row.values() if cell.sources],
+        "records": len(records),
+    }

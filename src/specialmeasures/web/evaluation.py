@@ -1,0 +1,278 @@
+"""Evaluation pages, their JSON twins and CSV downloads.
+
+Everything here rests on the confidential CP list (trajectories, the sample, impact and
+sustainability: ``evaluation.read``, regulators) or on qualitative evidence (``evidence.read``;
+scoped roles see their own trust's evidence only). Every response is marked confidential and is
+not cached; the gate writes each read to the audit log.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from specialmeasures.access import Action, can
+from specialmeasures.domain import InputError
+from specialmeasures.evaluation.documents import (
+    ES_COLUMNS,
+    IMPACT_DESIGNS,
+    ImpactCache,
+    evidence_document,
+    sample_document,
+    sustainability_document,
+)
+from specialmeasures.evaluation.panel import EVENTS
+from specialmeasures.evaluation.sustainability import CURVE_COLUMNS, EXIT_COLUMNS
+from specialmeasures.evaluation.thresholds import GROUPS
+from specialmeasures.evaluation.views import TRAJECTORY_COLUMNS, trajectory_figure, trajectory_rows
+from specialmeasures.reports.evaluation_svg import event_study_svg, trajectory_svg
+from specialmeasures.web.downloads import csv_response
+from specialmeasures.web.gate import Gate, permission
+from specialmeasures.web.rendering import Renderer
+
+__all__ = ["build_evaluation_router"]
+
+AsOf = Annotated[
+    date | None, Query(description="Answer as of this date (YYYY-MM-DD); default today.")
+]
+Codes = Annotated[str | None, Query(max_length=2000, description="Comma-separated codes.")]
+Seed = Annotated[int, Query(ge=0, le=2**31 - 1, description="Seed of the sample's draw.")]
+PerGroup = Annotated[int | None, Query(ge=1, le=50, description="Sites per group.")]
+Indicator = Annotated[str | None, Query(max_length=100, description="Indicator id.")]
+Event = Annotated[str, Query(pattern="^(entry|exit)$", description="SMQ entry or exit.")]
+Design = Annotated[str, Query(pattern="^(matched|did)$", description="matched or did (did2s).")]
+NO_STORE = {"Cache-Control": "no-store"}
+#: Trusts drawn in the trajectory figure when none are chosen: the first of each group.
+DEFAULT_FIGURE_TRUSTS = 8
+
+
+def _codes(text: str | None) -> list[str]:
+    return [c.strip().upper() for c in (text or "").split(",") if c.strip()][:40]
+
+
+def build_evaluation_router(renderer: Renderer, gate: Gate, today: Callable[[], date]) -> APIRouter:
+    router = APIRouter()
+    repo = renderer.platform.repository
+    impact_cache = ImpactCache()
+
+    def page(template: str, request: Request, **context: Any) -> HTMLResponse:
+        html = renderer.render(template, request=request, query=str(request.url.query), **context)
+        return HTMLResponse(html, headers=NO_STORE)
+
+    # -- trajectories ------------------------------------------------------------------------
+    def trajectories_data(as_of: date | None, codes: str | None) -> dict[str, Any]:
+        day = as_of or today()
+        rows = trajectory_rows(repo, day)
+        chosen = _codes(codes)
+        if not chosen:
+            firsts: dict[str, str] = {}
+            for r in rows:
+                if r["primary_group"] in GROUPS:
+                    firsts.setdefault(str(r["primary_group"]), str(r["code"]))
+            chosen = list(firsts.values())[:DEFAULT_FIGURE_TRUSTS]
+        known = {r["code"] for r in rows}
+        unknown = [c for c in chosen if c not in known]
+        if unknown:
+            raise InputError(f"codes: unknown provider {', '.join(unknown)}", value=codes)
+        return {
+            "confidential": True,
+            "as_of": day.isoformat(),
+            "count": len(rows),
+            "counts_by_group": dict(Counter(str(r["primary_label"]) for r in rows)),
+            "trusts": rows,
+            "figure": trajectory_figure(repo, chosen, day),
+            "dataset": repo.meta(),
+        }
+
+    @router.get(
+        "/evaluation/trajectories.json",
+        tags=["evaluation"],
+        summary="Trusts' trajectory groups and the trajectory figure's data (confidential)",
+    )
+    @permission(Action.EVALUATION_READ)
+    def trajectories_json(as_of: AsOf = None, codes: Codes = None) -> dict[str, Any]:
+        return trajectories_data(as_of, codes)
+
+    @router.get("/evaluation/trajectories.csv", include_in_schema=False)
+    @permission(Action.EVALUATION_READ)
+    def trajectories_csv(as_of: AsOf = None, codes: Codes = None) -> Response:
+        rows = trajectory_rows(repo, as_of or today())
+        return csv_response(TRAJECTORY_COLUMNS, rows, "trajectories.csv", confidential=True)
+
+    @router.get("/evaluation/trajectories", response_class=HTMLResponse, include_in_schema=False)
+    @permission(Action.EVALUATION_READ)
+    def trajectories_page(
+        request: Request, as_of: AsOf = None, codes: Codes = None
+    ) -> HTMLResponse:
+        data = trajectories_data(as_of, codes)
+        return page(
+            "trajectories.html",
+            request,
+            data=data,
+            chart=trajectory_svg(data["figure"]),
+            codes_text=",".join(t["code"] for t in data["figure"]["trusts"]),
+        )
+
+    # -- the sample ---------------------------------------------------------------------------
+    def sample_data(
+        as_of: date | None, seed: int, declined: str | None, per_group: int | None
+    ) -> dict[str, Any]:
+        data = sample_document(
+            repo, as_of or today(), seed=seed, declined=_codes(declined), per_group=per_group
+        )
+        data["dataset"] = repo.meta()
+        return data
+
+    @router.get(
+        "/evaluation/sample.json",
+        tags=["evaluation"],
+        summary="The purposive sample of case-study sites, Table 1 (confidential)",
+    )
+    @permission(Action.EVALUATION_READ)
+    def sample_json(
+        as_of: AsOf = None,
+        seed: Seed = 2019,
+        declines: Codes = None,
+        per_group: PerGroup = None,
+    ) -> dict[str, Any]:
+        return sample_data(as_of, seed, declines, per_group)
+
+    @router.get("/evaluation/sample", response_class=HTMLResponse, include_in_schema=False)
+    @permission(Action.EVALUATION_READ)
+    def sample_page(
+        request: Request,
+        as_of: AsOf = None,
+        seed: Seed = 2019,
+        declines: Codes = None,
+        per_group: PerGroup = None,
+    ) -> HTMLResponse:
+        data = sample_data(as_of, seed, declines, per_group)
+        return page("sample.html", request, data=data)
+
+    # -- impact -------------------------------------------------------------------------------
+    def impact_data(
+        indicator: str | None, event: str, design: str, *, need: bool = False
+    ) -> dict[str, Any]:
+        indicators = [{"id": i.id, "name": i.name} for i in repo.indicators()]
+        if not indicator and need:
+            raise InputError("indicator: choose an indicator", column="indicator")
+        result = (
+            impact_cache.document(repo, indicator, event=event, design=design)
+            if indicator
+            else None
+        )
+        return {
+            "confidential": True,
+            "indicator": indicator,
+            "event": event,
+            "design": design,
+            "indicators": indicators,
+            "result": result,
+            "dataset": repo.meta(),
+        }
+
+    @router.get(
+        "/evaluation/impact.json",
+        tags=["evaluation"],
+        summary="Event-study estimates of SMQ entry or exit on an indicator (confidential)",
+    )
+    @permission(Action.EVALUATION_READ)
+    def impact_json(
+        indicator: Indicator = None, event: Event = "entry", design: Design = "matched"
+    ) -> dict[str, Any]:
+        return impact_data(indicator, event, design)
+
+    @router.get("/evaluation/impact.csv", include_in_schema=False)
+    @permission(Action.EVALUATION_READ)
+    def impact_csv(
+        indicator: Indicator = None, event: Event = "entry", design: Design = "matched"
+    ) -> Response:
+        data = impact_data(indicator, event, design, need=True)
+        return csv_response(
+            ES_COLUMNS,
+            data["result"]["event_study"],
+            f"impact-{indicator}-{event}.csv",
+            confidential=True,
+        )
+
+    @router.get("/evaluation/impact", response_class=HTMLResponse, include_in_schema=False)
+    @permission(Action.EVALUATION_READ)
+    def impact_page(
+        request: Request,
+        indicator: Indicator = None,
+        event: Event = "entry",
+        design: Design = "matched",
+    ) -> HTMLResponse:
+        data = impact_data(indicator, event, design)
+        chart = event_study_svg(data["result"]) if data["result"] else ""
+        return page(
+            "impact.html",
+            request,
+            data=data,
+            chart=chart,
+            columns=ES_COLUMNS,
+            events=EVENTS,
+            designs=IMPACT_DESIGNS,
+        )
+
+    # -- sustainability ------------------------------------------------------------------------
+    def sustainability_data(as_of: date | None) -> dict[str, Any]:
+        data = sustainability_document(repo, as_of or today())
+        data["dataset"] = repo.meta()
+        return data
+
+    @router.get(
+        "/evaluation/sustainability.json",
+        tags=["evaluation"],
+        summary="Re-entry after SMQ exit and ratings held (confidential)",
+    )
+    @permission(Action.EVALUATION_READ)
+    def sustainability_json(as_of: AsOf = None) -> dict[str, Any]:
+        return sustainability_data(as_of)
+
+    @router.get("/evaluation/sustainability", response_class=HTMLResponse, include_in_schema=False)
+    @permission(Action.EVALUATION_READ)
+    def sustainability_page(request: Request, as_of: AsOf = None) -> HTMLResponse:
+        return page(
+            "sustainability.html",
+            request,
+            data=sustainability_data(as_of),
+            exit_columns=EXIT_COLUMNS,
+            curve_columns=CURVE_COLUMNS,
+        )
+
+    # -- qualitative evidence ------------------------------------------------------------------
+    def evidence_data(request: Request) -> dict[str, Any]:
+        # The gate has checked and audited the route; this only asks how far it reaches.
+        decision = can(gate.user(request), Action.EVIDENCE_READ)
+        data = evidence_document(repo, decision.scope)
+        data["scoped"] = decision.scope is not None
+        data["dataset"] = repo.meta()
+        return data
+
+    @router.get(
+        "/evaluation/evidence.json",
+        tags=["evaluation"],
+        summary="The framework matrix of qualitative evidence (confidential)",
+    )
+    @permission(Action.EVIDENCE_READ)
+    def evidence_json(request: Request) -> dict[str, Any]:
+        return evidence_data(request)
+
+    @router.get("/evaluation/evidence.csv", include_in_schema=False)
+    @permission(Action.EVIDENCE_READ)
+    def evidence_csv(request: Request) -> Response:
+        data = evidence_data(request)
+        return csv_response(data["columns"], data["rows"], "evidence-matrix.csv", confidential=True)
+
+    @router.get("/evaluation/evidence", response_class=HTMLResponse, include_in_schema=False)
+    @permission(Action.EVIDENCE_READ)
+    def evidence_page(request: Request) -> HTMLResponse:
+        return page("evidence.html", request, data=evidence_data(request))
+
+    return router

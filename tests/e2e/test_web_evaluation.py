@@ -1,0 +1,163 @@
+"""The evaluation pages, their JSON and CSV twins, and who may see them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from specialmeasures.access import Role
+from specialmeasures.evaluation.evidence_store import import_evidence
+from web_country import World, build_world, client_for
+
+HEADER = (
+    "ref,site,date,source_type,tier,title,rap_context,rap_interventions,rap_drivers,"
+    "rap_barriers,rap_unintended_consequences,rap_sustainability,quote,codes\n"
+)
+PAGES = (
+    "/evaluation/trajectories",
+    "/evaluation/sample",
+    "/evaluation/impact",
+    "/evaluation/sustainability",
+)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    folder: Path = tmp_path_factory.mktemp("evaluation")
+    made = build_world(folder)
+    evidence = folder / "evidence.csv"
+    evidence.write_text(
+        HEADER
+        + f"I-1,{made.own},2016-10-01,interview,senior,CEO,,ID,,,,,,governance;stigma_morale\n"
+        + f"D-1,{made.own},2016-10-02,document,external,Board papers,,,,,,,,governance\n"
+        + f"O-1,{made.foreign},2016-11-01,observation,frontline,Ward,,,,,,,,staff_engagement\n",
+        encoding="utf-8",
+    )
+    import_evidence(made.platform.repository, evidence)
+    try:
+        yield made
+    finally:
+        made.platform.close()
+
+
+def rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_trajectories_page_json_and_csv(world: World) -> None:
+    client = client_for(world, Role.REGULATOR_ANALYST)
+    data = client.get("/evaluation/trajectories.json").json()
+    assert data["confidential"] is True
+    assert data["count"] == len(data["trusts"]) > 50
+    assert sum(data["counts_by_group"].values()) == data["count"]
+    assert data["figure"]["trusts"]
+    chosen = f"{world.own},{world.foreign}"
+    page = client.get("/evaluation/trajectories", params={"codes": chosen})
+    assert page.status_code == 200
+    assert page.headers["cache-control"] == "no-store"
+    html = page.text
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
+    assert 'role="img"' in html
+    assert 'id="figure-table"' in html
+    assert 'id="trajectories-table"' in html
+    figure = client.get("/evaluation/trajectories.json", params={"codes": chosen}).json()
+    assert [t["code"] for t in figure["figure"]["trusts"]] == [world.own, world.foreign]
+    table = rows(client.get("/evaluation/trajectories.csv").text)
+    assert len(table) == data["count"]
+    assert table[0]["confidential"] == "yes"
+    assert {"code", "primary_label", "groups"} <= set(table[0])
+    bad = client.get("/evaluation/trajectories.json", params={"codes": "NOPE"})
+    assert bad.status_code == 400
+
+
+def test_sample_is_table_1_with_seed_and_declines(world: World) -> None:
+    client = client_for(world, Role.REGULATOR_DECISION_MAKER)
+    first = client.get("/evaluation/sample.json", params={"seed": 5}).json()
+    assert first["seed"] == 5
+    assert first["sample"]
+    assert first["counts"]["included"] == len(first["sample"])
+    again = client.get("/evaluation/sample.json", params={"seed": 5}).json()
+    assert again["sample"] == first["sample"]
+    gone = first["sample"][0]["code"]
+    declined = client.get("/evaluation/sample.json", params={"seed": 5, "declines": gone}).json()
+    assert gone not in [r["code"] for r in declined["sample"]]
+    assert declined["counts"]["declined"] == 1
+    html = client.get("/evaluation/sample", params={"seed": 5, "declines": gone}).text
+    assert 'id="sample-table"' in html
+    assert 'id="approaches-table"' in html
+
+
+def test_impact_event_study_with_plot_table_and_csv(world: World) -> None:
+    client = client_for(world, Role.REGULATOR_ANALYST)
+    empty = client.get("/evaluation/impact.json").json()
+    assert empty["result"] is None
+    assert "ae_four_hour" in {i["id"] for i in empty["indicators"]}
+    assert client.get("/evaluation/impact.csv").status_code == 400
+    params = {"indicator": "ae_four_hour"}
+    data = client.get("/evaluation/impact.json", params=params).json()
+    result = data["result"]
+    assert result["indicator"] == "ae_four_hour"
+    assert result["confidential"] is True
+    assert result["window"] == [-12, 24]
+    html = client.get("/evaluation/impact", params=params).text
+    assert 'class="sm-event-study"' in html
+    assert 'id="event-study-table"' in html
+    table = rows(client.get("/evaluation/impact.csv", params=params).text)
+    assert len(table) == len(result["event_study"])
+    assert [int(r["k"]) for r in table] == [r["k"] for r in result["event_study"]]
+    unknown = client.get("/evaluation/impact.json", params={"indicator": "nope"})
+    assert unknown.status_code == 404
+    assert client.get("/evaluation/impact.json", params={"design": "x"}).status_code == 422
+
+
+def test_sustainability_page_and_json(world: World) -> None:
+    client = client_for(world, Role.REGULATOR_ANALYST)
+    data = client.get("/evaluation/sustainability.json").json()
+    assert data["confidential"] is True
+    assert data["curves"][0]["by"] == "all"
+    assert data["curves"][0]["n"] == len(data["exits"])
+    html = client.get("/evaluation/sustainability").text
+    assert 'id="curves-table"' in html
+    assert 'id="exits-table"' in html
+
+
+def test_evidence_matrix_page_json_and_csv(world: World) -> None:
+    client = client_for(world, Role.REGULATOR_ANALYST)
+    data = client.get("/evaluation/evidence.json").json()
+    assert data["records"] == 3
+    by_site = {r["site"]: r for r in data["rows"]}
+    assert by_site[world.own]["governance"] == "2 (interview+document) *"
+    assert set(by_site) == {world.own, world.foreign}
+    html = client.get("/evaluation/evidence").text
+    assert 'id="evidence-matrix"' in html
+    table = rows(client.get("/evaluation/evidence.csv").text)
+    assert {r["site"] for r in table} == {world.own, world.foreign}
+    assert table[0]["confidential"] == "yes"
+
+
+def test_a_trust_user_sees_only_its_own_evidence(world: World) -> None:
+    client = client_for(world, Role.TRUST_USER)
+    data = client.get("/evaluation/evidence.json").json()
+    assert [r["site"] for r in data["rows"]] == [world.own]
+    assert data["scoped"] is True
+    assert world.foreign not in client.get("/evaluation/evidence.csv").text
+
+
+@pytest.mark.parametrize(
+    "role",
+    [Role.TRUST_USER, Role.OAG_MEMBER, Role.IMPROVEMENT_DIRECTOR, Role.ADMINISTRATOR],
+)
+def test_evaluation_is_regulators_only(world: World, role: Role) -> None:
+    client = client_for(world, role)
+    for path in PAGES:
+        assert client.get(path + ".json").status_code == 403, path
+    assert client_for(world, Role.PUBLIC).get("/evaluation/trajectories.json").status_code == 401
+
+
+def test_evidence_is_refused_to_oag_and_administrators(world: World) -> None:
+    for role in (Role.OAG_MEMBER, Role.ADMINISTRATOR):
+        assert client_for(world, role).get("/evaluation/evidence.json").status_code == 403
