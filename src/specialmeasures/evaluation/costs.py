@@ -211,8 +211,9 @@ def trust_cost(inputs: TrustCostInputs, rates: CostRates, as_of: date) -> TrustC
     """One trust's direct costs up to ``as_of`` and its indicators around entry."""
     approved = sum(amount for day, amount in inputs.approved if day <= as_of)
     spent = sum(amount for day, amount in inputs.spend if day <= as_of)
-    id_days = sum(director_hours(a, as_of) for a in inputs.assignments) / rates.id_hours_per_day
-    paid_months = sum(buddy_months(b, as_of) for b in inputs.buddies)
+    id_hours = sum((director_hours(a, as_of) for a in inputs.assignments), 0.0)
+    id_days = id_hours / rates.id_hours_per_day
+    paid_months = sum((buddy_months(b, as_of) for b in inputs.buddies), 0.0)
     months = regime_months(inputs.episodes, as_of)
     oversight_hours = inputs.oag_members * rates.oag_hours_per_member_month * months
     items = sum(n for period, n in inputs.return_items if period <= as_of)
