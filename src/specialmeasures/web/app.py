@@ -31,8 +31,8 @@ from specialmeasures.bootstrap import Platform
 from specialmeasures.domain import NotFoundError, SpecialMeasuresError
 from specialmeasures.web.admin import build_admin_router
 from specialmeasures.web.decisions import build_decisions_router
-from specialmeasures.web.gate import AccessDeniedError, Gate
 from specialmeasures.web.evaluation import build_evaluation_router
+from specialmeasures.web.gate import AccessDeniedError, Gate
 from specialmeasures.web.indicators import build_indicators_router
 from specialmeasures.web.interventions import build_interventions_router
 from specialmeasures.web.overview import build_overview_router
