@@ -89,6 +89,8 @@ def create_app(
             "can_manage_accounts": can(user, Action.ACCOUNTS_MANAGE).allowed,
             "can_read_watchlist": can(user, Action.WATCHLIST_READ).allowed,
             "can_read_recommendations": can(user, Action.RECOMMENDATION_READ).allowed,
+            "can_read_caseload": can(user, Action.CASELOAD_READ).allowed,
+            "can_read_evaluation": can(user, Action.EVALUATION_READ).allowed,
         }
 
     renderer.context = page_context
