@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import warnings
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -24,28 +21,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning:pyspark"),
     pytest.mark.filterwarnings("ignore::ResourceWarning"),
 ]
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    pyspark_sql = pytest.importorskip("pyspark.sql")
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        session = (
-            pyspark_sql.SparkSession.builder.master("local[2]")
-            .appName("specialmeasures-test")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .getOrCreate()
-        )
-    try:
-        yield session
-    finally:
-        session.stop()
 
 
 def _observations() -> pd.DataFrame:
