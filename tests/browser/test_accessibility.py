@@ -3,37 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page
 
 from access_fixtures import FOREIGN, OWN
-from browser_support import LiveServer, sign_in
+from browser_support import AXE, LiveServer, axe_violations, describe, sign_in
 from specialmeasures.access import Role
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def axe_violations(page: Page) -> list[dict[str, Any]]:
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE.read_text(encoding="utf-8"))
-    result: dict[str, Any] = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
-    )
-    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-
-
-def describe(violations: list[dict[str, Any]]) -> list[str]:
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-        for v in violations
-    ]
 
 
 def test_vendored_axe_is_the_recorded_release() -> None:

@@ -3,32 +3,14 @@ axe-core finds no serious or critical WCAG 2.2 A/AA violations on them."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
 from playwright.sync_api import Browser, Page
 
 from access_fixtures import OWN
-from browser_support import LiveServer, sign_in
+from browser_support import LiveServer, serious_violations, sign_in
 from specialmeasures.access import Role
 
 pytestmark = pytest.mark.browser
-
-AXE = Path(__file__).with_name("vendor") / "axe.min.js"  # checked in test_accessibility.py
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def serious_violations(page: Page) -> list[str]:
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    result: dict[str, Any] = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize(

@@ -3,35 +3,14 @@ decision-maker, the watch list refused to a trust user, and axe on every new pag
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
 from playwright.sync_api import Page
 
 from access_fixtures import FOREIGN, OWN
-from browser_support import LiveServer, sign_in
+from browser_support import LiveServer, axe_violations, describe, sign_in
 from specialmeasures.access import Role
 
 pytestmark = pytest.mark.browser
-
-AXE = Path(__file__).with_name("vendor") / "axe.min.js"
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """Serious and critical axe-core violations (as test_accessibility.py runs them)."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE.read_text(encoding="utf-8"))
-    result: dict[str, Any] = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
-    )
-    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-
-
-def describe(violations: list[dict[str, Any]]) -> list[str]:
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-            for v in violations]  # fmt: skip
 
 
 def test_decision_maker_records_a_decision_through_the_form(
