@@ -166,8 +166,6 @@ def event_study(
     post = [order.index(_name(k)) for k in range(0, hi + 1) if _name(k) in order]
     w = np.zeros(len(order))
     w[post] = 1.0 / len(post)
-    att = float(w @ coef.to_numpy())
-    att_se = math.sqrt(max(float(w @ vcov @ w), 0.0))
     pre = [order.index(_name(k)) for k in range(lo, -1) if _name(k) in order]
     pretrend = _wald(coef.to_numpy()[pre], vcov[np.ix_(pre, pre)])
     return EventStudyResult(
@@ -177,14 +175,7 @@ def event_study(
         level=level,
         window=(lo, hi),
         rows=tuple(rows),
-        att={
-            "estimate": att,
-            "se": att_se,
-            "ci_low": att - z * att_se,
-            "ci_high": att + z * att_se,
-            "from_k": 0,
-            "to_k": hi,
-        },
+        att=_average_effect(w, coef.to_numpy(), vcov, z, hi),
         pretrend=pretrend,
         units=int(d["unit"].nunique()),
         treated_units=n_treated,
@@ -196,6 +187,26 @@ def event_study(
             f"{left_out} treated trust(s) left out: fewer than {MIN_UNTREATED} untreated months",
         ),
     )
+
+
+def _average_effect(
+    weights: np.ndarray[Any, Any],
+    estimates: np.ndarray[Any, Any],
+    vcov: np.ndarray[Any, Any],
+    z: float,
+    to_k: int,
+) -> dict[str, float]:
+    """The weighted average of the post-event estimates with its standard error and interval."""
+    att = float(weights @ np.nan_to_num(estimates))
+    se = math.sqrt(max(float(weights @ vcov @ weights), 0.0))
+    return {
+        "estimate": att,
+        "se": se,
+        "ci_low": att - z * se,
+        "ci_high": att + z * se,
+        "from_k": 0,
+        "to_k": to_k,
+    }
 
 
 def _wald(b: np.ndarray[Any, Any], v: np.ndarray[Any, Any]) -> dict[str, float]:

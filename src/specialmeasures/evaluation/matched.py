@@ -231,7 +231,12 @@ def matched_event_study(
     options: MatchOptions | None = None,
 ) -> Any:
     """The matched DiD event study of ``panel``; returns an ``EventStudyResult``."""
-    from specialmeasures.evaluation.impact import EventStudyResult, _wald, _z
+    from specialmeasures.evaluation.impact import (
+        EventStudyResult,
+        _average_effect,
+        _wald,
+        _z,
+    )
 
     opts = options or MatchOptions()
     lo, hi = window
@@ -273,8 +278,6 @@ def matched_event_study(
     post = np.flatnonzero((ks >= 0) & np.isfinite(fit.estimate))
     w = np.zeros(ks.size)
     w[post] = 1.0 / post.size
-    att = float(w @ np.nan_to_num(fit.estimate))
-    att_se = math.sqrt(max(float(w @ fit.vcov @ w), 0.0))
     # The reference months are matched on, so the check is on months lo..-REFERENCE-1.
     pre = np.flatnonzero((ks < -REFERENCE) & np.isfinite(fit.estimate))
     pretrend = _wald(fit.estimate[pre], fit.vcov[np.ix_(pre, pre)])
@@ -285,14 +288,7 @@ def matched_event_study(
         level=level,
         window=(lo, hi),
         rows=tuple(rows),
-        att={
-            "estimate": att,
-            "se": att_se,
-            "ci_low": att - z * att_se,
-            "ci_high": att + z * att_se,
-            "from_k": 0,
-            "to_k": hi,
-        },
+        att=_average_effect(w, fit.estimate, fit.vcov, z, hi),
         pretrend=pretrend,
         units=fit.units,
         treated_units=len(matches.treated),
