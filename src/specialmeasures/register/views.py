@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from specialmeasures.domain import KeyQuestion, RegimeEpisode
+from specialmeasures.domain import KeyQuestion, Provider, RegimeEpisode
 from specialmeasures.store import Repository
 
 __all__ = ["PROVIDER_LIST_COLUMNS", "provider_list", "provider_profile"]
@@ -22,6 +22,21 @@ PROVIDER_LIST_COLUMNS = (
     "rating_published",
     "regime_status",
 )
+
+
+def _identity(p: Provider) -> dict[str, Any]:
+    """The fields that name and place a provider, as every view shows them."""
+    return {
+        "code": p.code,
+        "name": p.name,
+        "type": p.type.value,
+        "type_label": p.type_label,
+        "teaching": p.teaching,
+        "setting": p.setting.value,
+        "region": p.region,
+        "system": p.system,
+        "synthetic": p.synthetic,
+    }
 
 
 def _episode(e: RegimeEpisode, as_of: date) -> dict[str, Any]:
@@ -62,19 +77,11 @@ def provider_list(
         regimes = [e for e in s.regimes if include_confidential or not e.regime.confidential]
         regime_values = [e.regime.value for e in regimes]
         row = {
-            "code": p.code,
-            "name": p.name,
-            "type": p.type.value,
-            "type_label": p.type_label,
-            "teaching": p.teaching,
-            "setting": p.setting.value,
-            "region": p.region,
-            "system": p.system,
+            **_identity(p),
             "overall_rating": s.overall.rating.label if s.overall else None,
             "rating_published": s.overall.published.isoformat() if s.overall else None,
             "regime_status": ", ".join(e.regime.label for e in regimes) or "None",
             "regimes": regime_values,
-            "synthetic": p.synthetic,
         }
         if type_ and p.type.value != type_:
             continue
@@ -110,20 +117,12 @@ def provider_profile(
     questions = [*KeyQuestion.five(), KeyQuestion.OVERALL]
     return {
         "provider": {
-            "code": p.code,
-            "name": p.name,
-            "type": p.type.value,
-            "type_label": p.type_label,
-            "teaching": p.teaching,
-            "setting": p.setting.value,
-            "region": p.region,
-            "system": p.system,
+            **_identity(p),
             "beds": p.beds,
             "annual_income_gbp": p.annual_income_gbp,
             "staff_headcount": p.staff_headcount,
             "latitude": p.latitude,
             "longitude": p.longitude,
-            "synthetic": p.synthetic,
         },
         "as_of": as_of.isoformat(),
         "ratings_in_force": {
