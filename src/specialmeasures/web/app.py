@@ -29,7 +29,9 @@ from specialmeasures import __version__
 from specialmeasures.access import Accounts, Action, LoginThrottle, can
 from specialmeasures.bootstrap import Platform
 from specialmeasures.domain import NotFoundError, SpecialMeasuresError
+from specialmeasures.regime.backtest_views import BacktestCache
 from specialmeasures.web.admin import build_admin_router
+from specialmeasures.web.backtest import build_backtest_router
 from specialmeasures.web.decisions import build_decisions_router
 from specialmeasures.web.evaluation import build_evaluation_router
 from specialmeasures.web.gate import AccessDeniedError, Gate
@@ -97,6 +99,7 @@ def create_app(
     app.state.platform = platform
     app.state.renderer = renderer
     app.state.gate = gate
+    app.state.backtest_cache = BacktestCache()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # The NHS.UK stylesheet refers to its icons under /assets.
     app.mount("/assets", StaticFiles(directory=STATIC / "nhsuk" / "assets"), name="assets")
@@ -110,6 +113,7 @@ def create_app(
     app.include_router(build_systems_router(renderer, gate, today))
     app.include_router(build_interventions_router(renderer, gate, today))
     app.include_router(build_evaluation_router(renderer, gate, today))
+    app.include_router(build_backtest_router(renderer))
 
     def wants_json(request: Request) -> bool:
         return (

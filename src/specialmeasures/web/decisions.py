@@ -21,6 +21,7 @@ from specialmeasures.access import Action
 from specialmeasures.domain import Regime, SpecialMeasuresError
 from specialmeasures.regime import record_decision
 from specialmeasures.regime.views import decision_view
+from specialmeasures.web.backtest import cached_backtest
 from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.rendering import Renderer
 
@@ -44,6 +45,7 @@ def build_decisions_router(renderer: Renderer, gate: Gate, today: Callable[[], d
         confidential = gate.decide(request, Action.CONFIDENTIAL_READ, code).allowed
         view = decision_view(repo, code, as_of or today(), include_confidential=confidential)
         view["can_record"] = gate.decide(request, Action.DECISION_RECORD, code).allowed
+        view["backtest"] = cached_backtest(request, provider=code)
         view["dataset"] = repo.meta()
         return view
 

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from specialmeasures.access import Action
 from specialmeasures.register.overview import national_overview
 from specialmeasures.reports.regime_chart import regime_counts_svg
+from specialmeasures.web.backtest import cached_backtest
 from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.rendering import Renderer
 
@@ -35,6 +36,10 @@ def build_overview_router(renderer: Renderer, gate: Gate, today: Callable[[], da
         view = national_overview(
             repo, as_of or today(), include_confidential=decision.allowed and decision.scope is None
         )
+        if gate.decide(request, Action.RECOMMENDATION_READ).allowed:
+            # The replay of the entry policy over the seed's window: regulator roles only.
+            headline = cached_backtest(request)
+            view["backtest"] = {k: v for k, v in headline.items() if k != "cases"}
         view["dataset"] = repo.meta()
         return view
 

@@ -1,0 +1,72 @@
+"""The backtest page: a policy replayed over history, compared with the episodes that happened.
+
+Regulator roles only (``recommendation.read``): the replay shows what the engine would have
+recommended, and its reasons can name the confidential Challenged Provider list.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from specialmeasures.access import Action
+from specialmeasures.domain import SpecialMeasuresError
+from specialmeasures.regime.backtest_views import (
+    DEFAULT_END,
+    DEFAULT_POLICY,
+    DEFAULT_START,
+    BacktestCache,
+    backtest_summary,
+)
+from specialmeasures.web.gate import permission
+from specialmeasures.web.rendering import Renderer
+
+__all__ = ["build_backtest_router", "cached_backtest"]
+
+Policy = Annotated[str, Query(pattern=r"^[a-z0-9-]{1,40}$", description="Policy id.")]
+From = Annotated[date | None, Query(alias="from", description="First month (default 2013-07-01).")]
+To = Annotated[date | None, Query(alias="to", description="Last month (default 2019-09-01).")]
+
+
+def cached_backtest(
+    request: Request,
+    *,
+    policy: str = DEFAULT_POLICY,
+    start: date | None = None,
+    end: date | None = None,
+    provider: str | None = None,
+) -> dict[str, Any]:
+    """The backtest summary from the app's cache (the whole country's replay is computed once)."""
+    cache: BacktestCache = request.app.state.backtest_cache
+    start = start or DEFAULT_START
+    end = end or DEFAULT_END
+    if end < start:
+        raise SpecialMeasuresError(f"to ({end}) must not be before from ({start})")
+    result = cache.get(request.app.state.platform.repository, policy, start, end)
+    return backtest_summary(result, provider=provider)
+
+
+def build_backtest_router(renderer: Renderer) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/backtest.json", tags=["regime"], summary="Policy backtest (JSON twin)")
+    @permission(Action.RECOMMENDATION_READ)
+    def backtest_json(
+        request: Request, policy: Policy = DEFAULT_POLICY, start: From = None, end: To = None
+    ) -> dict[str, Any]:
+        return cached_backtest(request, policy=policy, start=start, end=end)
+
+    @router.get("/backtest", response_class=HTMLResponse, include_in_schema=False)
+    @permission(Action.RECOMMENDATION_READ)
+    def backtest_page(
+        request: Request, policy: Policy = DEFAULT_POLICY, start: From = None, end: To = None
+    ) -> str:
+        data = cached_backtest(request, policy=policy, start=start, end=end)
+        return renderer.render(
+            "backtest.html", request=request, data=data, query=str(request.url.query)
+        )
+
+    return router
