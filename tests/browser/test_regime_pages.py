@@ -53,6 +53,7 @@ def test_public_regime_pages_pass_axe(page: Page, live_server: LiveServer, path:
     [
         (Role.REGULATOR_ANALYST, "/overview"),
         (Role.REGULATOR_ANALYST, "/watchlist"),
+        (Role.REGULATOR_ANALYST, "/backtest"),
         (Role.REGULATOR_ANALYST, "/systems"),
         (Role.REGULATOR_DECISION_MAKER, f"/providers/{OWN}/decisions"),
     ],
