@@ -111,3 +111,29 @@ def test_home_is_the_national_overview(client: TestClient) -> None:
     assert response.status_code == 200
     assert "National overview" in response.text
     assert 'href="/providers' in response.text
+
+
+def test_providers_json_is_paginated(client: TestClient) -> None:
+    first = client.get("/providers.json", params={"per_page": 2}).json()
+    assert first["count"] == 3
+    assert [r["code"] for r in first["providers"]] == ["ZA1", "ZA2"]
+    assert first["page"]["pages"] == 2
+    assert first["page"]["next"] is not None
+    second = client.get(first["page"]["next"]).json()
+    assert [r["code"] for r in second["providers"]] == ["ZA3"]
+    assert second["page"]["next"] is None
+    assert client.get("/providers.json", params={"per_page": 0}).status_code == 422
+
+
+def test_providers_csv_has_every_matching_row_and_no_confidential_status(
+    client: TestClient,
+) -> None:
+    response = client.get("/providers.csv", params={"as_of": "2014-06-01"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    lines = response.text.strip().splitlines()
+    assert lines[0].startswith("code,name,type,")
+    assert len(lines) == 4
+    assert "Special measures for quality" in lines[1]
+    later = client.get("/providers.csv", params={"as_of": "2016-06-01"}).text
+    assert "Challenged provider" not in later

@@ -8,17 +8,20 @@ in the HTML or JSON at all, not merely hidden; each confidential view is written
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from specialmeasures.access import Action
 from specialmeasures.domain import ProviderType
-from specialmeasures.register import provider_list, provider_profile
+from specialmeasures.register import PROVIDER_LIST_COLUMNS, provider_list, provider_profile
 from specialmeasures.reports.timeline import timeline_svg
 from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.rendering import Renderer
@@ -32,6 +35,24 @@ Text = Annotated[str | None, Query(max_length=200)]
 PUBLIC_REGIMES = ("smq", "rsp", "smf", "none")
 CONFIDENTIAL_REGIMES = ("cp",)
 RATINGS = ("Outstanding", "Good", "Requires improvement", "Inadequate")
+PageParams = Annotated[int, Query(ge=1, le=100_000, description="Page of results, from 1.")]
+PerPage = Annotated[int, Query(ge=1, le=1000, description="Rows per page (at most 1,000).")]
+
+
+@dataclass
+class ProviderFilters:
+    """The filters of the providers list, shared by the page, its JSON and its CSV."""
+
+    as_of: AsOf = None
+    type: Text = None
+    system: Text = None
+    region: Text = None
+    regime: Text = None
+    rating: Text = None
+    q: Text = None
+
+
+Filters = Annotated[ProviderFilters, Depends()]
 
 
 def build_router(renderer: Renderer, gate: Gate, today: Callable[[], date]) -> APIRouter:
@@ -44,40 +65,31 @@ def build_router(renderer: Renderer, gate: Gate, today: Callable[[], date]) -> A
         decision = gate.decide(request, Action.CONFIDENTIAL_READ)
         return decision.allowed and decision.scope is None
 
-    def list_data(
-        request: Request,
-        as_of: date | None,
-        type_: str | None,
-        system: str | None,
-        region: str | None,
-        regime: str | None,
-        rating: str | None,
-        q: str | None,
-    ) -> dict[str, Any]:
-        day = as_of or today()
+    def list_data(request: Request, f: ProviderFilters) -> dict[str, Any]:
+        day = f.as_of or today()
         confidential = sees_whole_cp_list(request)
         allowed = PUBLIC_REGIMES + (CONFIDENTIAL_REGIMES if confidential else ())
-        regime_filter = regime if regime in allowed else None
+        regime_filter = f.regime if f.regime in allowed else None
         rows = provider_list(
             repo,
             day,
             include_confidential=confidential,
-            type_=type_ or None,
-            system=system or None,
-            region=region or None,
+            type_=f.type or None,
+            system=f.system or None,
+            region=f.region or None,
             regime=regime_filter,
-            rating=rating or None,
-            search=q,
+            rating=f.rating or None,
+            search=f.q,
         )
         return {
             "as_of": day.isoformat(),
             "filters": {
-                "type": type_,
-                "system": system,
-                "region": region,
+                "type": f.type,
+                "system": f.system,
+                "region": f.region,
                 "regime": regime_filter,
-                "rating": rating,
-                "q": q,
+                "rating": f.rating,
+                "q": f.q,
             },
             "confidential": confidential,
             "count": len(rows),
@@ -91,30 +103,54 @@ def build_router(renderer: Renderer, gate: Gate, today: Callable[[], date]) -> A
     )
     @permission(Action.PUBLIC_READ)
     def providers_json(
-        request: Request,
-        as_of: AsOf = None,
-        type: Text = None,
-        system: Text = None,
-        region: Text = None,
-        regime: Text = None,
-        rating: Text = None,
-        q: Text = None,
+        request: Request, f: Filters, page: PageParams = 1, per_page: PerPage = 500
     ) -> dict[str, Any]:
-        return list_data(request, as_of, type, system, region, regime, rating, q)
+        data = list_data(request, f)
+        rows = data["providers"]
+        first = (page - 1) * per_page
+        data["providers"] = rows[first : first + per_page]
+        more = first + per_page < len(rows)
+        data["page"] = {
+            "page": page,
+            "per_page": per_page,
+            "pages": max(1, -(-len(rows) // per_page)),
+            "next": str(request.url.include_query_params(page=page + 1)) if more else None,
+        }
+        return data
+
+    @router.get(
+        "/providers.csv",
+        tags=["providers"],
+        summary="Providers as CSV (every row that matches the filters)",
+        response_class=PlainTextResponse,
+    )
+    @permission(Action.PUBLIC_READ)
+    def providers_csv(request: Request, f: Filters) -> Response:
+        data = list_data(request, f)
+        buffer = io.StringIO()
+        writer = csv.DictWriter(
+            buffer,
+            fieldnames=list(PROVIDER_LIST_COLUMNS),
+            extrasaction="ignore",
+            lineterminator="\n",
+        )
+        writer.writeheader()
+        for row in data["providers"]:
+            writer.writerow(
+                {k: "" if row.get(k) is None else row[k] for k in PROVIDER_LIST_COLUMNS}
+            )
+        return Response(
+            buffer.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="providers-{data["as_of"]}.csv"'
+            },
+        )
 
     @router.get("/providers", response_class=HTMLResponse, include_in_schema=False)
     @permission(Action.PUBLIC_READ)
-    def providers_page(
-        request: Request,
-        as_of: AsOf = None,
-        type: Text = None,
-        system: Text = None,
-        region: Text = None,
-        regime: Text = None,
-        rating: Text = None,
-        q: Text = None,
-    ) -> str:
-        data = list_data(request, as_of, type, system, region, regime, rating, q)
+    def providers_page(request: Request, f: Filters) -> str:
+        data = list_data(request, f)
         everyone = repo.providers()
         return renderer.render(
             "providers.html",
