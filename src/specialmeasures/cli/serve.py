@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
 from specialmeasures.bootstrap import Platform
@@ -14,7 +16,15 @@ def run_server(platform: Platform, host: str, port: int) -> None:
 
     from specialmeasures.web.app import create_app
 
-    app = create_app(platform)
+    meta = platform.repository.meta()
+    data_end = meta.get("period_end") if meta.get("synthetic") == "true" else None
+
+    def today() -> date:
+        # A synthetic demo ends on a fixed month: answer as of then, not after its last data.
+        now = date.today()
+        return min(now, date.fromisoformat(data_end)) if data_end else now
+
+    app = create_app(platform, today=today)
     click.echo(f"Serving specialmeasures on http://{host}:{port}/ (Ctrl+C to stop)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
