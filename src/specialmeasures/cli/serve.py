@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 
 import click
@@ -10,21 +11,26 @@ from specialmeasures.bootstrap import Platform
 from specialmeasures.cli._context import open_platform
 
 
+def default_today(
+    meta: Mapping[str, str], clock: Callable[[], date] = date.today
+) -> Callable[[], date]:
+    """The pages' default "as of" date: today, or a synthetic demo's last month if earlier."""
+    data_end = meta.get("period_end") if meta.get("synthetic") == "true" else None
+
+    def today() -> date:
+        now = clock()
+        return min(now, date.fromisoformat(data_end)) if data_end else now
+
+    return today
+
+
 def run_server(platform: Platform, host: str, port: int) -> None:
     """Serve the web app over ``platform`` until interrupted."""
     import uvicorn
 
     from specialmeasures.web.app import create_app
 
-    meta = platform.repository.meta()
-    data_end = meta.get("period_end") if meta.get("synthetic") == "true" else None
-
-    def today() -> date:
-        # A synthetic demo ends on a fixed month: answer as of then, not after its last data.
-        now = date.today()
-        return min(now, date.fromisoformat(data_end)) if data_end else now
-
-    app = create_app(platform, today=today)
+    app = create_app(platform, today=default_today(platform.repository.meta()))
     click.echo(f"Serving specialmeasures on http://{host}:{port}/ (Ctrl+C to stop)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
