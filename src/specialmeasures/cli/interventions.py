@@ -74,11 +74,11 @@ def record(code: str, kind: str, status: str, note: str, **who: str) -> None:
 @interventions.command("pack")
 @click.argument("code")
 @click.option("--as-of", type=DateParam(), default=None)
-@click.option("--format", "fmt", type=click.Choice(["html", "xlsx"]), default="html",
+@click.option("--format", "fmt", type=click.Choice(["html", "xlsx", "pdf"]), default="html",
               show_default=True)  # fmt: skip
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def pack(code: str, as_of: date | None, fmt: str, output: Path) -> None:
-    """Write trust CODE's board/OAG pack (HTML or Excel; print the HTML for PDF)."""
+    """Write trust CODE's board/OAG pack (HTML, Excel or PDF; marked CONFIDENTIAL)."""
     platform = open_platform()
     try:
         built = build_pack(platform.repository, code, as_of or date.today())
@@ -86,6 +86,10 @@ def pack(code: str, as_of: date | None, fmt: str, output: Path) -> None:
         platform.close()
     if fmt == "html":
         output.write_text(pack_html(built), encoding="utf-8")
+    elif fmt == "pdf":
+        from specialmeasures.reports.pack_pdf import pack_pdf  # fpdf2 only when asked for
+
+        output.write_bytes(pack_pdf(built))
     else:
         write_pack_xlsx(built, output)
     click.echo(f"wrote {output}")

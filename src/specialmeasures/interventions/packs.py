@@ -1,8 +1,7 @@
 """Board / OAG packs for one trust as HTML and Excel, and the Table 3 matrix as Excel.
 
-PDF: no pure-Python PDF writer is among the project's dependencies (reportlab, fpdf2 and
-WeasyPrint are not); the HTML pack carries print styles, so a browser's "Print to PDF" gives a
-PDF without a new dependency.
+PDF: :func:`specialmeasures.reports.pack_pdf.pack_pdf` draws the same :class:`Pack` with fpdf2
+(pure Python). The HTML pack also carries print styles for a browser's "Print to PDF".
 """
 
 from __future__ import annotations
@@ -46,7 +45,8 @@ def build_pack(repository: Repository, code: str, as_of: date) -> Pack:
     """Everything an OAG or board meeting reads about a trust's interventions on ``as_of``."""
     p = repository.provider(code)
     active = repository.active_episodes(as_of, [code]).get(code, [])
-    pack = Pack(code, p.name, as_of, p.synthetic)
+    synthetic = p.synthetic or repository.meta().get("synthetic") == "true"
+    pack = Pack(code, p.name, as_of, synthetic)
     pack.sections.append(Section("Regime status", ["regime", "since"], [
         {"regime": e.regime.label, "since": e.start} for e in active
     ], "" if active else "Not in a regime on this date."))  # fmt: skip
