@@ -94,3 +94,7 @@ def test_interventions_commands(sqlite_url: str, tmp_path: Path) -> None:
     run("interventions", "pack", "ZB1", "--as-of", "2017-02-01", "--output", str(html))
     assert "Improvement Director" in html.read_text()
     run("interventions", "pack", "ZB1", "--format", "xlsx", "--output", str(tmp_path / "p.xlsx"))
+    pack = load_workbook(tmp_path / "p.xlsx")
+    for ws in pack.worksheets:
+        assert str(ws["A1"].value).startswith("CONFIDENTIAL"), ws.title
+        assert ws.oddHeader.center.text.startswith("CONFIDENTIAL"), ws.title

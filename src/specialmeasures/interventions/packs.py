@@ -120,12 +120,24 @@ def pack_html(pack: Pack) -> str:
     return env.from_string(_HTML).render(pack=pack)
 
 
+PACK_MARK = "CONFIDENTIAL: for the trust board and its Oversight and Assurance Group."
+
+
 def _sheet(
-    wb: Workbook, title: str, columns: Sequence[str], rows: Sequence[dict[str, Any]]
+    wb: Workbook,
+    title: str,
+    columns: Sequence[str],
+    rows: Sequence[dict[str, Any]],
+    *,
+    mark: str | None = None,
 ) -> None:
     ws = wb.create_sheet(title[:31])
+    if mark:
+        # Printed on every page of the sheet, and the first row on screen.
+        ws.oddHeader.center.text = mark
+        ws.append([mark])
     ws.append([c.replace("_", " ") for c in columns])
-    for cell in ws[1]:
+    for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for r in rows:
         ws.append([r.get(c) for c in columns])
@@ -135,6 +147,8 @@ def write_pack_xlsx(pack: Pack, path: Path) -> None:
     wb = Workbook()
     cover = wb.active
     cover.title = "Cover"
+    cover.oddHeader.center.text = PACK_MARK
+    cover.append([PACK_MARK])
     cover.append([f"{pack.provider_name} ({pack.provider_code})"])
     cover.append([f"Interventions as of {pack.as_of}"])
     if pack.synthetic:
@@ -142,7 +156,7 @@ def write_pack_xlsx(pack: Pack, path: Path) -> None:
             ["Synthetic demonstration data — fictional trusts, not real NHS organisations"]
         )
     for s in pack.sections:
-        _sheet(wb, s.title, s.columns, s.rows)
+        _sheet(wb, s.title, s.columns, s.rows, mark=PACK_MARK)
         if s.note:
             wb[s.title[:31]].append([s.note])
     wb.save(path)
