@@ -20,7 +20,7 @@ def regime_counts_svg(series: dict[str, Any], *, width: int = 860, height: int =
     """A step chart with one line per regime of ``series`` (``regimes`` and ``months``)."""
     months = series["months"]
     regimes = series["regimes"]
-    left, right, top, bottom = 48, 170, 20, 40
+    left, right, top, bottom = 48, 230, 20, 40
     w, h = width - left - right, height - top - bottom
     peak = int(max([1] + [m[r["regime"]] for m in months for r in regimes]))
     n = max(len(months), 2)
