@@ -6,6 +6,7 @@ page and its JSON twin carry the same thing. CONFIDENTIAL, as the watch list its
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -14,7 +15,17 @@ from specialmeasures.monitoring.export import to_csv
 from specialmeasures.monitoring.watchlist import CONFIDENTIAL_BANNER, WatchList, screen
 from specialmeasures.store import Repository
 
-__all__ = ["BAND_MEANINGS", "provider_bands", "watchlist_csv", "watchlist_view"]
+__all__ = [
+    "BAND_MEANINGS",
+    "Screen",
+    "provider_bands",
+    "watchlist_csv",
+    "watchlist_view",
+]
+
+#: How a view gets the watch list: ``screen`` itself, or a cached version of it (the web app
+#: keeps one per data version, as computing it takes a second or so).
+Screen = Callable[[Repository, date], WatchList]
 
 #: What each priority band means, in the words the page uses (CQC Intelligent Monitoring).
 BAND_MEANINGS = {
@@ -35,7 +46,9 @@ def _entry(wl: WatchList, code: str) -> dict[str, Any]:
     return row
 
 
-def watchlist_view(repository: Repository, as_of: date) -> dict[str, Any]:
+def watchlist_view(
+    repository: Repository, as_of: date, *, screen_with: Screen = screen
+) -> dict[str, Any]:
     """The watch list on ``as_of``: ``bands`` (each with its providers and their explained
     flags, balancing measures apart), the ``systems`` roll-up, and the banner.
 
@@ -48,7 +61,7 @@ def watchlist_view(repository: Repository, as_of: date) -> dict[str, Any]:
         "as_of": as_of.isoformat(),
     }
     try:
-        wl = screen(repository, as_of)
+        wl = screen_with(repository, as_of)
     except InputError as error:
         return {
             **base,
@@ -80,15 +93,17 @@ def watchlist_view(repository: Repository, as_of: date) -> dict[str, Any]:
     }
 
 
-def provider_bands(repository: Repository, as_of: date) -> dict[str, int]:
+def provider_bands(
+    repository: Repository, as_of: date, *, screen_with: Screen = screen
+) -> dict[str, int]:
     """Each provider's watch-list band on ``as_of`` ({} without indicator data)."""
     try:
-        wl = screen(repository, as_of)
+        wl = screen_with(repository, as_of)
     except InputError:
         return {}
     return {e.code: e.band for e in wl.providers}
 
 
-def watchlist_csv(repository: Repository, as_of: date) -> str:
+def watchlist_csv(repository: Repository, as_of: date, *, screen_with: Screen = screen) -> str:
     """The providers of the watch list as CSV with its banner line (InputError without data)."""
-    return to_csv(screen(repository, as_of))
+    return to_csv(screen_with(repository, as_of))

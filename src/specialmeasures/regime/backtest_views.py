@@ -1,22 +1,17 @@
 """The backtest as pages show it: the agreement table, the disagreements, a provider's cases.
 
 Replaying a policy over six years of national history takes a second or two, so results are kept
-in process and reused until the data changes. Every write to the store appends to the audit log,
-so the newest audit row is the data's version: a new row means a fresh replay.
+in process and reused until the data changes (``store.versioned``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from threading import Lock
 from typing import Any
-
-from sqlalchemy import func, select
 
 from specialmeasures.regime.backtest import BacktestResult, run_backtest
 from specialmeasures.store import Repository
-from specialmeasures.store.tables import audit_log
+from specialmeasures.store.versioned import VersionedCache
 
 __all__ = ["DEFAULT_END", "DEFAULT_POLICY", "DEFAULT_START", "BacktestCache", "backtest_summary"]
 
@@ -26,31 +21,18 @@ DEFAULT_START = date(2013, 7, 1)
 DEFAULT_END = date(2019, 9, 1)
 
 
-def _data_version(repository: Repository) -> int:
-    with repository.engine.connect() as conn:
-        return int(conn.execute(select(func.coalesce(func.max(audit_log.c.seq), 0))).scalar_one())
-
-
-@dataclass
 class BacktestCache:
-    """Backtest results by (policy, start, end, data version); a handful at most."""
+    """Backtest results by (policy, start, end), reused until the data changes."""
 
-    size: int = 8
-    _results: dict[tuple[str, date, date, int], BacktestResult] = field(default_factory=dict)
-    _lock: Lock = field(default_factory=Lock)
+    def __init__(self, cache: VersionedCache | None = None) -> None:
+        self.cache = cache or VersionedCache(size=8)
 
     def get(self, repository: Repository, policy: str, start: date, end: date) -> BacktestResult:
-        key = (policy, start, end, _data_version(repository))
-        with self._lock:
-            hit = self._results.get(key)
-        if hit is not None:
-            return hit
-        result = run_backtest(repository, policy, start, end)
-        with self._lock:
-            if len(self._results) >= self.size:
-                self._results.pop(next(iter(self._results)))
-            self._results[key] = result
-        return result
+        return self.cache.get(
+            repository,
+            ("backtest", policy, start, end),
+            lambda: run_backtest(repository, policy, start, end),
+        )
 
 
 def backtest_summary(result: BacktestResult, *, provider: str | None = None) -> dict[str, Any]:

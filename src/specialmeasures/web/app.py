@@ -29,7 +29,10 @@ from specialmeasures import __version__
 from specialmeasures.access import Accounts, Action, LoginThrottle, can
 from specialmeasures.bootstrap import Platform
 from specialmeasures.domain import NotFoundError, SpecialMeasuresError
+from specialmeasures.monitoring.watchlist import WatchList, screen
 from specialmeasures.regime.backtest_views import BacktestCache
+from specialmeasures.store import Repository
+from specialmeasures.store.versioned import VersionedCache
 from specialmeasures.web.admin import build_admin_router
 from specialmeasures.web.backtest import build_backtest_router
 from specialmeasures.web.decisions import build_decisions_router
@@ -99,18 +102,25 @@ def create_app(
     app.state.platform = platform
     app.state.renderer = renderer
     app.state.gate = gate
-    app.state.backtest_cache = BacktestCache()
+    # Expensive read models (the watch list, the backtest) are kept until the data changes.
+    cache = VersionedCache()
+    app.state.cache = cache
+    app.state.backtest_cache = BacktestCache(cache)
+
+    def cached_screen(repository: Repository, day: date) -> WatchList:
+        return cache.get(repository, ("watchlist", day), lambda: screen(repository, day))
+
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # The NHS.UK stylesheet refers to its icons under /assets.
     app.mount("/assets", StaticFiles(directory=STATIC / "nhsuk" / "assets"), name="assets")
     app.include_router(build_router(renderer, gate, today))
     app.include_router(build_signin_router(renderer, gate))
     app.include_router(build_admin_router(renderer, gate))
-    app.include_router(build_watchlist_router(renderer, today))
+    app.include_router(build_watchlist_router(renderer, today, cached_screen))
     app.include_router(build_decisions_router(renderer, gate, today))
     app.include_router(build_indicators_router(renderer, gate, today))
     app.include_router(build_overview_router(renderer, gate, today))
-    app.include_router(build_systems_router(renderer, gate, today))
+    app.include_router(build_systems_router(renderer, gate, today, cached_screen))
     app.include_router(build_interventions_router(renderer, gate, today))
     app.include_router(build_evaluation_router(renderer, gate, today))
     app.include_router(build_backtest_router(renderer))

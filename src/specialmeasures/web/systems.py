@@ -14,7 +14,8 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from specialmeasures.access import Action
-from specialmeasures.monitoring.views import provider_bands
+from specialmeasures.monitoring.views import Screen, provider_bands
+from specialmeasures.monitoring.watchlist import screen
 from specialmeasures.register.overview import system_view, systems_index
 from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.rendering import Renderer
@@ -27,7 +28,9 @@ AsOf = Annotated[
 Name = Annotated[str, Path(max_length=200)]
 
 
-def build_systems_router(renderer: Renderer, gate: Gate, today: Callable[[], date]) -> APIRouter:
+def build_systems_router(
+    renderer: Renderer, gate: Gate, today: Callable[[], date], screen_with: Screen = screen
+) -> APIRouter:
     router = APIRouter()
     repo = renderer.platform.repository
 
@@ -44,7 +47,7 @@ def build_systems_router(renderer: Renderer, gate: Gate, today: Callable[[], dat
         day = as_of or today()
         confidential = whole_list(request)
         bands = (
-            provider_bands(repo, day)
+            provider_bands(repo, day, screen_with=screen_with)
             if gate.decide(request, Action.WATCHLIST_READ).allowed
             else None
         )

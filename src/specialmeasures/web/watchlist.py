@@ -15,7 +15,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from specialmeasures.access import Action
-from specialmeasures.monitoring.views import watchlist_csv, watchlist_view
+from specialmeasures.monitoring.views import Screen, watchlist_csv, watchlist_view
+from specialmeasures.monitoring.watchlist import screen
 from specialmeasures.web.gate import permission
 from specialmeasures.web.rendering import Renderer
 
@@ -26,12 +27,14 @@ AsOf = Annotated[
 ]
 
 
-def build_watchlist_router(renderer: Renderer, today: Callable[[], date]) -> APIRouter:
+def build_watchlist_router(
+    renderer: Renderer, today: Callable[[], date], screen_with: Screen = screen
+) -> APIRouter:
     router = APIRouter()
     repo = renderer.platform.repository
 
     def data(as_of: date | None) -> dict[str, Any]:
-        view = watchlist_view(repo, as_of or today())
+        view = watchlist_view(repo, as_of or today(), screen_with=screen_with)
         view["dataset"] = repo.meta()
         return view
 
@@ -49,7 +52,7 @@ def build_watchlist_router(renderer: Renderer, today: Callable[[], date]) -> API
     def watchlist_csv_download(as_of: AsOf = None) -> Response:
         day = as_of or today()
         return Response(
-            watchlist_csv(repo, day),
+            watchlist_csv(repo, day, screen_with=screen_with),
             media_type="text/csv; charset=utf-8",
             headers={
                 "Content-Disposition": f'attachment; filename="watchlist-{day.isoformat()}.csv"',
