@@ -9,8 +9,6 @@ on qualitative evidence, which are confidential: every document says so.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Collection
 from datetime import date
 from typing import Any
@@ -24,6 +22,7 @@ from specialmeasures.evaluation.sustainability import exits, reentry_curves
 from specialmeasures.evaluation.thresholds import load_thresholds
 from specialmeasures.evaluation.views import SAMPLE_COLUMNS, sample_sites
 from specialmeasures.store import Repository
+from specialmeasures.store.versioned import VersionedCache
 
 __all__ = [
     "ES_COLUMNS",
@@ -63,17 +62,15 @@ def sample_document(
 
 
 class ImpactCache:
-    """Event-study documents kept in process memory per parameters (least recently used go
-    first). ``clear`` after loading new data; each worker keeps its own."""
+    """Event-study documents per parameters, reused until the data changes
+    (``store.versioned``: any import, decision or change makes a fresh estimate); each worker
+    keeps its own."""
 
     def __init__(self, size: int = 32) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache = VersionedCache(size=size)
 
     def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
+        self._cache.clear()
 
     def document(
         self,
@@ -88,17 +85,10 @@ class ImpactCache:
         if design not in IMPACT_DESIGNS:
             raise InputError(f"design: must be one of {', '.join(IMPACT_DESIGNS)}", value=design)
         window = load_thresholds().event_window
-        key = (id(repo), indicator, event, design, window, level)
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        found = _estimate(repo, indicator, event, design, window, level)
-        with self._lock:
-            self._items[key] = found
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return found
+        key = ("impact", indicator, event, design, window, level)
+        return self._cache.get(
+            repo, key, lambda: _estimate(repo, indicator, event, design, window, level)
+        )
 
 
 def _estimate(
