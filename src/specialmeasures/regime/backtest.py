@@ -254,6 +254,44 @@ class _ProviderComparison:
         self._exits()
 
     # -- entry ---------------------------------------------------------------------------
+    def _missed(
+        self,
+        kind: str,
+        e: RegimeEpisode,
+        day: date,
+        lag_day: date | None,
+        lag_hits: Sequence[Recommendation],
+        reason: str,
+    ) -> None:
+        """An event that happened on ``day`` without the policy recommending it."""
+        lag = _months_between(day, lag_day) if lag_day else None
+        rules = tuple(h.rule_id for h in lag_hits)
+        self.cases.append(
+            BacktestCase(
+                e.provider_code, kind, MISSED, lag_day, None, day, None, lag, rules, reason, e.id
+            )
+        )
+
+    def _unheeded(
+        self, kind: str, first: date, last: date, hits: Sequence[Recommendation], reason: str
+    ) -> None:
+        """A run of months the policy recommended ``kind`` and nothing followed."""
+        rules = tuple(h.rule_id for h in hits)
+        self.cases.append(
+            BacktestCase(
+                self.r.history.provider_code,
+                kind,
+                UNHEEDED,
+                first,
+                last,
+                None,
+                None,
+                None,
+                rules,
+                reason,
+            )
+        )
+
     def _entries(self) -> None:
         r, months = self.r, self.r.months
         flags = [
@@ -295,13 +333,7 @@ class _ProviderComparison:
                 )
             else:
                 reason += f"; not met within {LAG_SEARCH_MONTHS} months after entry either"
-            self.cases.append(
-                BacktestCase(
-                    e.provider_code, "entry", MISSED, lag_day, None, e.start, None,
-                    _months_between(e.start, lag_day) if lag_day else None,
-                    tuple(h.rule_id for h in lag_hits), reason, e.id,
-                )
-            )  # fmt: skip
+            self._missed("entry", e, e.start, lag_day, lag_hits, reason)
         for run in runs:
             if run in matched_runs:
                 continue
@@ -318,12 +350,7 @@ class _ProviderComparison:
                 reason += f"; on the challenged providers list from {cps[0].start}"
             if run[1] == len(months) - 1:
                 reason += " (still recommended at the end of the backtest)"
-            self.cases.append(
-                BacktestCase(
-                    r.history.provider_code, "entry", UNHEEDED, first, last, None, None, None,
-                    tuple(h.rule_id for h in hits), reason,
-                )
-            )  # fmt: skip
+            self._unheeded("entry", first, last, hits, reason)
         for i, m in enumerate(months):
             nxt = add_months(m, 1)
             entered = any(m <= e.start < nxt for e in self.episodes)
@@ -406,13 +433,7 @@ class _ProviderComparison:
                     f"; they were met from {lag_day}"
                     f" ({_months_between(e.end, lag_day)} month(s) after exit)"
                 )
-            self.cases.append(
-                BacktestCase(
-                    e.provider_code, "exit", MISSED, lag_day, None, e.end, None,
-                    _months_between(e.end, lag_day) if lag_day else None,
-                    tuple(h.rule_id for h in lag_hits), reason, e.id,
-                )
-            )  # fmt: skip
+            self._missed("exit", e, e.end, lag_day, lag_hits, reason)
         for run in runs:
             if run in matched_runs:
                 continue
@@ -435,12 +456,7 @@ class _ProviderComparison:
             reason = f"exit recommended from {first} to {last} ({_because(hits)}); no exit followed"
             if open_at_end:
                 reason += " (still in the regime at the end of the data)"
-            self.cases.append(
-                BacktestCase(
-                    r.history.provider_code, "exit", UNHEEDED, first, last, None, None, None,
-                    tuple(h.rule_id for h in hits), reason,
-                )
-            )  # fmt: skip
+            self._unheeded("exit", first, last, hits, reason)
         for i, m in enumerate(months):
             nxt = add_months(m, 1)
             exited = any(e.end is not None and m <= e.end < nxt for e in self.episodes)
