@@ -5,22 +5,12 @@ from __future__ import annotations
 import json
 from datetime import date
 from time import perf_counter
-from typing import Any
 
 import click
 
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
 from specialmeasures.regime import run_backtest
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
+from specialmeasures.regime.views import jsonable
 
 
 @click.command()
@@ -56,7 +46,7 @@ def backtest(policy_id: str, start: date, end: date, fmt: str) -> None:
             "cases": [c.as_row() for c in result.cases],
             "disagreements": cases,
         }
-        click.echo(json.dumps(_jsonable(data), indent=2))
+        click.echo(json.dumps(jsonable(data), indent=2))
         return
     columns = list(table[0])
     if fmt == "csv":

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import UTC, date, datetime
-from typing import Any
 
 import click
 
@@ -22,6 +21,7 @@ from specialmeasures.regime import (
     record_decision,
 )
 from specialmeasures.regime.judgements import list_judgements
+from specialmeasures.regime.views import jsonable
 
 _REGIMES = click.Choice([r.value for r in Regime], case_sensitive=False)
 _TEXT_JSON = click.Choice(["text", "json"], case_sensitive=False)
@@ -78,18 +78,6 @@ def decide(
     click.echo(done.line())
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Regime):
-        return value.value
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
-
-
 @click.command()
 @click.argument("code")
 @click.option("--as-of", "as_of", type=DateParam(), default=None, help="Default: today.")
@@ -105,7 +93,7 @@ def timeline(code: str, as_of: date | None, regime: str, fmt: str) -> None:
     finally:
         platform.close()
     if fmt.lower() == "json":
-        click.echo(json.dumps(_jsonable(asdict(result)), indent=2))
+        click.echo(json.dumps(jsonable(asdict(result)), indent=2))
     else:
         click.echo("\n".join(result.lines()))
 

@@ -9,7 +9,6 @@ as arguments (``DirectorCycle``), read from the policy file by the service.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +17,7 @@ from enum import Enum
 from specialmeasures.domain._checks import require_date, require_enum, require_order, require_text
 from specialmeasures.domain.episode import Regime, RegimeEpisode
 from specialmeasures.domain.errors import DomainError
+from specialmeasures.domain.months import add_months, months_between
 from specialmeasures.domain.rating import KeyQuestion, Rating
 
 __all__ = [
@@ -35,24 +35,6 @@ __all__ = [
     "months_between",
     "propose_directors",
 ]
-
-_DAYS_PER_MONTH = 30.4375
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus whole calendar months, clamped to the month's last day.
-
-    >>> add_months(date(2016, 1, 31), 1)
-    datetime.date(2016, 2, 29)
-    """
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def months_between(start: date, stop: date) -> float:
-    """Months (30.44-day months) from ``start`` to ``stop``; 0 when ``stop`` is earlier."""
-    return round(max(0, (stop - start).days) / _DAYS_PER_MONTH, 2)
 
 
 def month_starts(first: date, last: date) -> list[date]:

@@ -17,7 +17,6 @@ Months are calendar months for due dates (entry on 16 July 2013 -> due 16 July 2
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -26,27 +25,10 @@ from specialmeasures.domain._checks import require_date
 from specialmeasures.domain.episode import EpisodeState, Regime, RegimeEpisode
 from specialmeasures.domain.errors import DomainError
 from specialmeasures.domain.inspection import Inspection
+from specialmeasures.domain.months import add_months, months_between
 from specialmeasures.domain.rating import KeyQuestion
 
 __all__ = ["RegimeTimeline", "TimelineEvent", "add_months", "regime_timeline"]
-
-_DAYS_PER_MONTH = 30.4375
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus whole calendar months, clamped to the month's last day.
-
-    >>> add_months(date(2016, 1, 31), 1)
-    datetime.date(2016, 2, 29)
-    """
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
-
-
-def _months(start: date, stop: date) -> float:
-    return round(max(0, (stop - start).days) / _DAYS_PER_MONTH, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +187,7 @@ def regime_timeline(
                         )
                     )
     events.sort(key=lambda ev: (ev.day, ev.kind))
-    total = round(sum(_months(e.start, e.end or as_of) for e in known), 2)
+    total = round(sum(months_between(e.start, e.end or as_of) for e in known), 2)
     current = known[-1] if known and known[-1].end is None else None
     exits = [e.end for e in known if e.end is not None]
     last_exit = max(exits) if exits else None
@@ -219,7 +201,7 @@ def regime_timeline(
         re_entries=max(0, len(known) - 1),
         total_months_in_regime=total,
         last_exit=last_exit,
-        months_since_exit=_months(last_exit, as_of) if last_exit is not None else None,
+        months_since_exit=months_between(last_exit, as_of) if last_exit is not None else None,
         events=tuple(events),
     )
     if current is None:
@@ -227,7 +209,7 @@ def regime_timeline(
     timeline = replace(
         timeline,
         episode_start=current.start,
-        months_in_regime=_months(current.start, as_of),
+        months_in_regime=months_between(current.start, as_of),
     )
     if regime is not Regime.SMQ:
         return timeline
@@ -242,7 +224,7 @@ def regime_timeline(
         reinspection_published=done[0].publication_date if done else None,
         reinspection_due=due,
         reinspection_overdue=overdue,
-        months_overdue=_months(due, as_of) if overdue else None,
+        months_overdue=months_between(due, as_of) if overdue else None,
         intended_maximum=intended,
         maximum_with_extension=extended,
         beyond_intended_maximum=as_of > intended,

@@ -12,13 +12,13 @@ The comparison with published figures is in ``docs/real-record.md``.
 
 from __future__ import annotations
 
-import calendar
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from specialmeasures.domain.months import add_months
 from specialmeasures.ingest.real_record import RealEvent
 
 __all__ = [
@@ -35,13 +35,6 @@ DAYS_PER_MONTH = 365.2425 / 12
 STARTS = {"entry", "re-entry", "entry_recommended"}
 EXITS = {"exit", "exit_recommended"}
 OTHER_ENDS = {"end_by_merger": "merger", "transfer_to_RSP": "transfer to RSP"}
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` calendar months later (clipped to the month's last day)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(slots=True)

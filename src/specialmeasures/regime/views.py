@@ -22,18 +22,18 @@ from specialmeasures.store import Repository
 from specialmeasures.store.regime_store import lifecycle_events
 from specialmeasures.store.tables import decisions
 
-__all__ = ["decision_view", "past_decisions"]
+__all__ = ["decision_view", "jsonable", "past_decisions"]
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, Regime):
         return value.value
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value
 
 
@@ -55,7 +55,7 @@ def past_decisions(
             out.append(
                 {
                     "id": r["id"],
-                    "decided_on": _jsonable(r["decided_at"])[:10],
+                    "decided_on": jsonable(r["decided_at"])[:10],
                     "regime": regime,
                     "regime_label": Regime(regime).label if regime else None,
                     "transition": r["transition"],
@@ -132,7 +132,7 @@ def decision_view(
         "regime_status": active,
         "policies": policies,
         "recommendations": recommendations,
-        "timeline": {**_jsonable(asdict(timeline)), "lines": timeline.lines()},
+        "timeline": {**jsonable(asdict(timeline)), "lines": timeline.lines()},
         "decisions": past_decisions(repository, code, include_confidential=include_confidential),
         "choices": _choices(repository, code, as_of, regimes),
     }
