@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from factories import small_register
+import factories
 from specialmeasures.access import Account, Accounts, Role
 from specialmeasures.bootstrap import Platform
 from specialmeasures.web.app import create_app
@@ -31,14 +31,7 @@ CP_MARKERS = ("Challenged provider", '"cp"')
 
 
 def load_small_register(platform: Platform) -> None:
-    providers, inspections, episodes = small_register()
-    repo = platform.repository
-    with repo.transaction() as conn:
-        repo.add_providers(conn, providers)
-        repo.add_inspections(conn, inspections)
-        for e in episodes:
-            repo.add_episode(conn, e)
-        repo.set_meta(conn, {"synthetic": "true", "label": "Synthetic test data"})
+    factories.load_small_register(platform.repository, meta=factories.SYNTHETIC_META)
 
 
 def add_role_accounts(book: Accounts) -> dict[Role, Account]:

@@ -20,6 +20,7 @@ from specialmeasures.domain import (
     RegimeEpisode,
     Setting,
 )
+from specialmeasures.store import Repository
 
 I, RI, G, O = Rating.INADEQUATE, Rating.REQUIRES_IMPROVEMENT, Rating.GOOD, Rating.OUTSTANDING
 
@@ -103,3 +104,19 @@ def small_register() -> tuple[list[Provider], list[Inspection], list[RegimeEpiso
         cp("ZA3", date(2016, 1, 1)),
     ]
     return providers, inspections, episodes
+
+
+#: What a loaded test database says of itself.
+SYNTHETIC_META = {"synthetic": "true", "label": "Synthetic test data"}
+
+
+def load_small_register(repo: Repository, *, meta: dict[str, str] | None = None) -> None:
+    """Write ``small_register()`` (and, if given, dataset metadata) in one transaction."""
+    providers, inspections, episodes = small_register()
+    with repo.transaction() as conn:
+        repo.add_providers(conn, providers)
+        repo.add_inspections(conn, inspections)
+        for e in episodes:
+            repo.add_episode(conn, e)
+        if meta:
+            repo.set_meta(conn, meta)

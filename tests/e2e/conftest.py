@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from factories import small_register
+from factories import SYNTHETIC_META, load_small_register
 from specialmeasures.bootstrap import Platform, bootstrap
 from specialmeasures.settings import Settings
 
@@ -15,14 +15,7 @@ from specialmeasures.settings import Settings
 def small_db(sqlite_url: str) -> Iterator[tuple[str, Platform]]:
     """A SQLite database holding three synthetic trusts (see factories.small_register)."""
     platform = bootstrap(Settings(database_url=sqlite_url), upgrade=True)
-    providers, inspections, episodes = small_register()
-    repo = platform.repository
-    with repo.transaction() as conn:
-        repo.add_providers(conn, providers)
-        repo.add_inspections(conn, inspections)
-        for e in episodes:
-            repo.add_episode(conn, e)
-        repo.set_meta(conn, {"synthetic": "true", "label": "Synthetic test data"})
+    load_small_register(platform.repository, meta=SYNTHETIC_META)
     try:
         yield sqlite_url, platform
     finally:

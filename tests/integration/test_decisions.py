@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import event, func, select
 
-from factories import small_register
+from factories import load_small_register
 from specialmeasures.bootstrap import Platform
 from specialmeasures.domain import InputError, NotFoundError, Regime
 from specialmeasures.domain.lifecycle import TransitionError
@@ -20,13 +20,7 @@ AT = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
 
 @pytest.fixture
 def loaded(platform: Platform) -> Platform:
-    providers, inspections, episodes = small_register()
-    repo = platform.repository
-    with repo.transaction() as conn:
-        repo.add_providers(conn, providers)
-        repo.add_inspections(conn, inspections)
-        for e in episodes:
-            repo.add_episode(conn, e)
+    load_small_register(platform.repository)
     return platform
 
 

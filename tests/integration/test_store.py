@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+import factories
 from factories import RI, G, I, inspection, provider, small_register
 from specialmeasures.bootstrap import Platform
 from specialmeasures.domain import KeyQuestion, NotFoundError, Rating, Regime
@@ -15,13 +16,7 @@ from specialmeasures.register import provider_list, provider_profile
 
 
 def load_small(platform: Platform) -> None:
-    providers, inspections, episodes = small_register()
-    repo = platform.repository
-    with repo.transaction() as conn:
-        repo.add_providers(conn, providers)
-        repo.add_inspections(conn, inspections)
-        for e in episodes:
-            repo.add_episode(conn, e)
+    factories.load_small_register(platform.repository)
 
 
 def test_round_trip_of_domain_objects(platform: Platform) -> None:
