@@ -117,6 +117,14 @@ def test_false_signal_probability_is_seeded() -> None:
     assert a == false_signal_probability(2.0, 50, 2, p0=0.1, n_simulation=500, seed=4)
 
 
+def test_a_tie_with_the_limit_signals_as_in_the_recursion() -> None:
+    # Found by Hypothesis: the closed form gives h minus an ulp where the recursion gives h.
+    w, h = [-3.0, 0.7685819082538254], 0.7685819082538254
+    r = cusum_path(w, CusumOptions(limit=h, reset=True))
+    assert r.signal.tolist() == _sequential(w, h, True)[1] == [False, True]
+    assert r.ct.tolist() == [0.0, 0.0]
+
+
 weights = st.lists(st.floats(-3, 3, allow_nan=False), min_size=1, max_size=200)
 
 

@@ -95,7 +95,9 @@ def impact(
     span = window or t.event_window
     platform = open_platform()
     try:
-        panel = panel_from_store(platform.repository, indicator, event)
+        panel = panel_from_store(
+            platform.repository, indicator, event, composite=design == "matched"
+        )
         extra = _balancing_rows(platform, t.balancing_months) if balancing else []
     finally:
         platform.close()
@@ -154,6 +156,11 @@ def impact(
               help="observed: the generated values; parallel: same trusts, dates and true "
               "effect with an outcome where parallel trends hold.")  # fmt: skip
 @click.option("--design", type=click.Choice(DESIGNS), default="matched", show_default=True)
+@click.option("--world", type=click.Choice(["unplaced", "selection"]), default="unplaced",
+              show_default=True,
+              help="unplaced: the synthetic country as generated, where untreated trusts go "
+              "through the same crises as SMQ trusts; selection: without them, so only SMQ "
+              "trusts have SMQ-deep crises (the effect is not identified).")  # fmt: skip
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def validate_impact_command(
     seeds: int,
@@ -162,6 +169,7 @@ def validate_impact_command(
     window: tuple[int, int] | None,
     outcome: str,
     design: str,
+    world: str,
     fmt: str,
 ) -> None:
     """Regenerate the synthetic country with SEEDS seeds, run the event study on each and
@@ -179,16 +187,18 @@ def validate_impact_command(
         outcome=outcome,
         design=design,
         progress=tick,
+        unplaced=world == "unplaced",
     )
     if fmt == "json":
         click.echo(json.dumps({"indicator": indicator, "window": list(span), "outcome": outcome,
-                               "design": design, "seeds": list(result.seeds), "summary": result.summary,
+                               "design": design, "world": world, "seeds": list(result.seeds), "summary": result.summary,
                                "per_seed": [{k: v for k, v in s.items() if not k.startswith("month_")}
                                             for s in result.per_seed]}, indent=2))  # fmt: skip
         return
     rows = [{"measure": k, "value": round(v, 5)} for k, v in result.summary.items()]
     emit(rows, ("measure", "value"), fmt,
-         title=f"Event-study validation ({design}, {outcome} outcome): {indicator}, {seeds} seeds, "
+         title=f"Event-study validation ({design}, {outcome} outcome, {world} world): {indicator}, "
+         f"{seeds} seeds, "
          f"window {span[0]}..{span[1]}")  # fmt: skip
 
 

@@ -117,7 +117,7 @@ def _designed_groups(
         own_e = [e for e in episodes if e.provider_code == code]
         own_i = [i for i in inspections if i.provider_code == code]
         group = primary_group(trajectory_groups(own_e, own_i, EVER_BY))
-        if group == "none" and plan.role == "never":
+        if group == "none" and plan.role in ("never", "unplaced_crisis"):
             group = "never_in_regime"
         elif group == "none":
             late = plan.role in ("late_smq", "rsp_new")
@@ -133,6 +133,7 @@ def generate(
     start: date = date(2013, 7, 1),
     end: date = date(2025, 12, 1),
     progress: Progress | None = None,
+    unplaced: bool = True,
 ) -> SyntheticCountry:
     """Generate the seeded synthetic national dataset.
 
@@ -147,6 +148,8 @@ def generate(
         start of SMQ) and ``end`` at least a year later.
     progress
         Called as ``progress(stage, done, total)`` after each of a handful of stages.
+    unplaced
+        False: no unplaced-crisis trusts (see ``plan.plan_trusts``); for impact validation only.
     """
     if n_providers < _MIN_PROVIDERS:
         raise ValueError(f"n_providers: must be at least {_MIN_PROVIDERS} (got {n_providers})")
@@ -165,7 +168,7 @@ def generate(
     providers = build_providers(streams[0], n_providers)
     codes = [p.code for p in providers]
     tick("providers")
-    plans = plan_trusts(streams[1], providers, end)
+    plans = plan_trusts(streams[1], providers, end, unplaced=unplaced)
     tick("histories")
     periods = month_starts(start, end)
     origin = date(start.year, start.month, 1)

@@ -27,6 +27,9 @@ __all__ = ["PlannedEpisode", "PlannedInspection", "Spell", "TrustPlan", "plan_tr
 
 #: Role counts for 217 trusts. keogh + smq_direct + cp_to_smq + cp_only = 59 entrants in the
 #: window; cp_prestart adds the 3 trusts already on the CP list before July 2013 (62 in all).
+#: unplaced_crisis trusts live through a crisis as deep as an SMQ trust's, at the same time as
+#: one, but are never in a regime (no inspection met the rule while it lasted): they are what
+#: lets an impact estimate tell SMQ's effect from the recovery that follows any crisis.
 ROLE_COUNTS = {
     "keogh": 11,
     "smq_direct": 17,
@@ -35,6 +38,7 @@ ROLE_COUNTS = {
     "cp_prestart": 3,
     "late_smq": 3,
     "rsp_new": 5,
+    "unplaced_crisis": 32,
 }
 _TYPE_WEIGHT = {
     ProviderType.ACUTE: 1.0,
@@ -118,6 +122,34 @@ def _stay_months(rng: np.random.Generator, short: bool, long: bool) -> float:
     return float(rng.uniform(24.2, 27.0))
 
 
+#: An SMQ-deep crisis: its depth (latent quality units), the months from its onset to the
+#: trigger inspection, and the level it recovers to (a clear improver ends above its start).
+CRISIS_DEPTH = (1.7, 2.3)
+CRISIS_ONSET_MONTHS = (8.0, 15.0)
+IMPROVER_FINAL = (0.45, 0.7)
+RECOVERED_FINAL = (-0.25, 0.1)
+
+
+def _crisis_knots(
+    onset: date, trigger: date, entry: date, depth: float, recovered: date, final: float
+) -> list[tuple[date, float]]:
+    """The path of an SMQ-deep crisis: down from ``onset`` to ``depth`` a month before the
+    trigger inspection, near the bottom until 5 months after entry, then a straight climb to
+    ``final`` on the day it has ``recovered`` (an SMQ trust's exit)."""
+    return [
+        (onset, 0.0),
+        (add_months(trigger, -1.0), -depth),
+        (add_months(entry, 5.0), -depth * 0.95),
+        (recovered, final),
+    ]
+
+
+def _smq_entry_day(rng: np.random.Generator) -> date:
+    """When a direct SMQ entry (not from the CP list) happens: skewed to the early years."""
+    year = 2014 + float(rng.beta(2.0, 2.6)) * 5.5
+    return min(add_months(date(2014, 1, 1), (year - 2014) * 12), date(2019, 8, 31))
+
+
 def _trigger(rng: np.random.Generator, entry: date, purpose: str) -> PlannedInspection:
     publication = add_days(entry, -float(rng.uniform(0, 21)))
     return PlannedInspection(
@@ -170,8 +202,8 @@ def _smq(
     else:
         trigger = _trigger(rng, entry, "keogh_review" if basis == "keogh_review" else "smq_trigger")
     plan.inspections.append(trigger)
-    depth = float(rng.uniform(1.7, 2.3))
-    onset = crisis_from or add_months(trigger.inspection, -float(rng.uniform(8, 15)))
+    depth = float(rng.uniform(*CRISIS_DEPTH))
+    onset = crisis_from or add_months(trigger.inspection, -float(rng.uniform(*CRISIS_ONSET_MONTHS)))
     if exit_day is not None and exit_day >= RSP_START:
         # SMQ closes on 13 July 2021; the stay continues as a Recovery Support Programme episode.
         rsp_exit: date | None = add_months(RSP_START, float(rng.uniform(9, 36)))
@@ -195,13 +227,8 @@ def _smq(
         _stay(rng, plan, entry, exit_day, horizon)
         recovered = exit_day or horizon
         result = exit_day
-    final = float(rng.uniform(0.45, 0.7)) if improver else float(rng.uniform(-0.25, 0.1))
-    knots = [
-        (onset, 0.0),
-        (add_months(trigger.inspection, -1.0), -depth),
-        (add_months(entry, 5.0), -depth * 0.95),
-        (recovered, final),
-    ]
+    final = float(rng.uniform(*(IMPROVER_FINAL if improver else RECOVERED_FINAL)))
+    knots = _crisis_knots(onset, trigger.inspection, entry, depth, recovered, final)
     if crisis_from is not None:
         knots[0] = (add_months(crisis_from, -float(rng.uniform(6, 10))), 0.0)
         knots.insert(1, (crisis_from, -1.35))
@@ -262,9 +289,18 @@ def _cp(
 
 
 def plan_trusts(
-    rng: np.random.Generator, providers: tuple[Provider, ...], horizon: date
+    rng: np.random.Generator,
+    providers: tuple[Provider, ...],
+    horizon: date,
+    *,
+    unplaced: bool = True,
 ) -> list[TrustPlan]:
-    """Designed histories, one per provider, with the calibration counts built in."""
+    """Designed histories, one per provider, with the calibration counts built in.
+
+    ``unplaced=False`` leaves the unplaced-crisis trusts without their crisis (role "never"): a
+    country where no untreated trust goes through an SMQ-deep crisis, so selection into SMQ
+    cannot be separated from its effect (used to show what an impact estimate does then).
+    """
     roles = _assign_roles(rng, providers)
     plans = [TrustPlan(role) for role in roles]
     by_role: dict[str, list[int]] = {}
@@ -293,9 +329,7 @@ def plan_trusts(
             )
             basis, crisis = "rule", cp_start
         else:
-            year = 2014 + float(r.beta(2.0, 2.6)) * 5.5
-            entry = min(add_months(date(2014, 1, 1), (year - 2014) * 12), date(2019, 8, 31))
-            basis, crisis = "rule", None
+            entry, basis, crisis = _smq_entry_day(r), "rule", None
             if i == judgement:
                 entry = random_date(r, date(2018, 9, 1), date(2018, 12, 15))
                 basis = "judgement_no_recommendation"
@@ -332,7 +366,48 @@ def plan_trusts(
     for i in by_role["rsp_new"]:
         entry = random_date(rng, date(2021, 9, 1), date(2024, 6, 30))
         _rsp(rng, plans[i], entry, horizon)
+    if unplaced:
+        _unplaced_crises(rng, providers, plans, by_role, n_short / len(smq_trusts))
+    else:
+        for i in by_role["unplaced_crisis"]:
+            plans[i].role = "never"
     return plans
+
+
+def _unplaced_crises(
+    rng: np.random.Generator,
+    providers: tuple[Provider, ...],
+    plans: list[TrustPlan],
+    by_role: dict[str, list[int]],
+    short_share: float,
+) -> None:
+    """Failure is systemic: each unplaced-crisis trust goes through a crisis at the same time as
+    an SMQ entrant of its type (onset, bottom and would-be entry on the same days), with its
+    own depth, starting level, stay and recovery drawn as an SMQ trust's are. No inspection met
+    the rule while it lasted (its routine inspections are calibrated not to), so it is never in
+    a regime: the comparator an impact estimate needs to tell SMQ's effect from recovery."""
+    entrants = by_role["smq_direct"] + by_role["cp_to_smq"] + by_role["late_smq"]
+    crises = []
+    for i in rng.permutation(np.array(entrants, dtype=np.int64)).tolist():
+        entry = next((e.start for e in plans[i].episodes if e.regime is Regime.SMQ), None)
+        if entry is not None and plans[i].spells:
+            crises.append((i, entry))
+    for u in by_role["unplaced_crisis"]:
+        same = [c for c in crises if providers[c[0]].type is providers[u].type]
+        i, entry = (same or crises)[0]
+        crises.remove((i, entry))
+        crises.append((i, entry))  # reused only when every crisis already has a neighbour
+        plan = plans[u]
+        plan.quality_offset = float(rng.normal(-0.35, 0.3))
+        short = rng.random() < short_share
+        improver = short or rng.random() < 0.1
+        months = _stay_months(rng, short, not short and rng.random() < 0.15)
+        twin = plans[i].spells[0]
+        scale = float(rng.uniform(*CRISIS_DEPTH)) / twin.magnitude
+        final = float(rng.uniform(*(IMPROVER_FINAL if improver else RECOVERED_FINAL)))
+        knots = [(day, level * scale) for day, level in twin.knots[:-1]]
+        knots.append((add_months(entry, months), final))
+        plan.spells.append(Spell(tuple(_ordered(knots)), "unplaced_crisis"))
 
 
 def _rsp(rng: np.random.Generator, plan: TrustPlan, entry: date, horizon: date) -> None:

@@ -37,8 +37,9 @@ class LatentColumns:
 class DeteriorationSpell:
     """A spell of worse latent quality; ``magnitude`` is its greatest depth (quality units).
 
-    ``cause``: smq_crisis / cp_concern / rsp_crisis (designed), background (random) or
-    calibration (a dip added so an early-warning CP entry saw its threshold crossed). After
+    ``cause``: smq_crisis / cp_concern / rsp_crisis / unplaced_crisis (designed), background
+    (random) or calibration (a dip added so an early-warning CP entry saw its threshold
+    crossed). After
     ``end`` the level stays at ``final_level`` (positive: a lasting turnaround).
     """
 

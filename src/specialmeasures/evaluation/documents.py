@@ -102,7 +102,7 @@ def _estimate(
     # Imported here: the estimators pull in numpy-heavy code, and did2s pulls in pyfixest.
     from specialmeasures.evaluation.panel import panel_from_store
 
-    panel = panel_from_store(repo, indicator, event)
+    panel = panel_from_store(repo, indicator, event, composite=design == "matched")
     if design == "matched":
         from specialmeasures.evaluation.matched import matched_event_study
 

@@ -67,7 +67,7 @@ REFERENCE = 3
 class MatchOptions:
     """Options of the matched design, validated once."""
 
-    neighbours: int = 5
+    neighbours: int = 2
     baseline_months: int = 24
     min_baseline: int = 6
 
@@ -124,12 +124,18 @@ class Matches:
 
 
 def match(
-    y: Float, g: NDArray[np.int64], window: tuple[int, int], options: MatchOptions
+    y: Float,
+    g: NDArray[np.int64],
+    window: tuple[int, int],
+    options: MatchOptions,
+    covariate: Float | None = None,
 ) -> tuple[Matches, int]:
     """Nearest-neighbour comparators for every treated row of ``y``.
 
-    ``g[i]`` is row ``i``'s event month (negative: never). Returns the matches and how many
-    treated rows could not be matched (too little data before entry or after, or no pool).
+    ``g[i]`` is row ``i``'s event month (negative: never). ``covariate`` (rows and months as
+    ``y``; the composite quality score) adds its own baseline and blocks to the features.
+    Returns the matches and how many treated rows could not be matched (too little data before
+    entry or after, or no pool).
     """
     lo, hi = window
     months = y.shape[1]
@@ -141,6 +147,8 @@ def match(
             unmatched += 1
             continue
         f = features(y, gi, lo, options)
+        if covariate is not None:
+            f = np.hstack([f, features(covariate, gi, lo, options)])
         pool = np.flatnonzero((g < 0) | (g > gi + hi))
         post = y[pool, gi : min(months, gi + hi + 1)]
         pool = pool[np.isfinite(f[pool]).all(axis=1) & np.isfinite(post).any(axis=1)]
@@ -255,7 +263,14 @@ def matched_event_study(
     g = np.full(len(units), -1, dtype=np.int64)
     for unit, gi in frame.groupby("unit")["g"].first().items():
         g[index[unit]] = int(gi)
-    matches, unmatched = match(y, g, window, opts)
+    covariate = None
+    if panel.covariate is not None:
+        cov = panel.covariate
+        known = cov["unit"].isin(index) & (cov["t"] >= 0) & (cov["t"] < months)
+        cov = cov[known]
+        covariate = np.full_like(y, np.nan)
+        covariate[cov["unit"].map(index).to_numpy(), cov["t"].to_numpy()] = cov["score"].to_numpy()
+    matches, unmatched = match(y, g, window, opts, covariate)
     if not matches.treated:
         raise InputError(
             f"no trust with an SMQ {panel.event} could be matched for {panel.indicator} (each "
@@ -263,6 +278,9 @@ def matched_event_study(
             value=panel.indicator,
         )
     fit = _estimate(y, matches, window)
+    matched_on = "the indicator"
+    if covariate is not None:
+        matched_on += " and of the composite score of the other monthly indicators"
     z = _z(level)
     rows: list[dict[str, Any]] = []
     for n, k in enumerate(fit.ks):
@@ -297,7 +315,8 @@ def matched_event_study(
         notes=(
             f"matched DiD: {opts.neighbours} nearest comparators per treated trust, untreated "
             f"over its window, on the baseline ({opts.baseline_months} months before the "
-            f"window) and {BLOCK}-month blocks of months {lo}..-1 relative to it; reference "
+            f"window) and {BLOCK}-month blocks of months {lo}..-1 relative to it, of {matched_on}; "
+            f"reference "
             f"months -{REFERENCE}..-1; SEs clustered by trust",
             f"{unmatched} treated trust(s) left out: too little data to match",
             f"mean standardised matching distance {float(np.mean(matches.distance)):.3g}",

@@ -3,7 +3,9 @@
 Only the indicator needed is read (one query, or one slice of a generated country's columns),
 as a pandas frame with columns ``unit`` (provider code), ``t`` (months since the panel's first
 month), ``y`` (value), ``g`` (the unit's event month, -1 for never), ``rel`` (t - g, NaN for
-never). Events: ``entry`` is the trust's *first* SMQ entry; observations from a second entry on
+never). With ``composite=True`` the panel also carries ``covariate``, the composite quality
+score of the other monthly indicators (``evaluation.composite``; columns ``unit``, ``t``,
+``score``), which the matched design matches on. Events: ``entry`` is the trust's *first* SMQ entry; observations from a second entry on
 are dropped (absorbing-treatment estimators cannot handle re-entry; re-entry is a separate
 question, see sustainability). ``exit`` is the first exit of a trust that exited; trusts still
 in SMQ count as not yet exited, trusts never in SMQ are left out.
@@ -12,7 +14,7 @@ in SMQ count as not yet exited, trusts never in SMQ are left out.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -20,7 +22,14 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import select
 
-from specialmeasures.domain import InputError, NotFoundError, Regime, RegimeEpisode
+from specialmeasures.domain import (
+    IndicatorDefinition,
+    InputError,
+    NotFoundError,
+    Regime,
+    RegimeEpisode,
+)
+from specialmeasures.evaluation.composite import composite_frame, composite_signs
 from specialmeasures.store import Repository
 from specialmeasures.store.tables import observations
 
@@ -39,6 +48,7 @@ class Panel:
     event: str
     origin: date
     frame: pd.DataFrame
+    covariate: pd.DataFrame | None = None
 
     @property
     def treated_units(self) -> int:
@@ -110,32 +120,53 @@ def panel_from_columns(
     period: NDArray[np.datetime64],
     value: NDArray[np.float64],
     episodes: Sequence[RegimeEpisode],
+    *,
+    composite_of: Sequence[IndicatorDefinition] = (),
 ) -> Panel:
-    """The panel from column arrays (a generated country's ``observations``)."""
+    """The panel from column arrays (a generated country's ``observations``); with
+    ``composite_of`` (the indicator definitions), the composite score from the same columns."""
     rows = np.flatnonzero(indicator_id == indicator)
     if rows.size == 0:
         raise NotFoundError("indicator", indicator)
-    months = period[rows].astype("datetime64[M]").astype(np.int64)
+    all_months = period.astype("datetime64[M]").astype(np.int64)
+    months = all_months[rows]
     first = int(months.min())
     origin_m = np.datetime64(first, "M").astype("datetime64[D]").item()
     assert isinstance(origin_m, date)
-    return build_panel(
+    panel = build_panel(
         indicator, event, origin_m, provider_code[rows], months - first, value[rows], episodes
     )
+    if not composite_of:
+        return panel
+    covariate = composite_frame(
+        provider_code, indicator_id, all_months - first, value,
+        composite_signs(composite_of, indicator),
+    )  # fmt: skip
+    return replace(panel, covariate=covariate)
 
 
-def panel_from_store(repo: Repository, indicator: str, event: str = "entry") -> Panel:
-    """The panel from the database: one query for the indicator's observations."""
-    query = select(observations.c.provider_code, observations.c.period, observations.c.value).where(
-        observations.c.indicator_id == indicator
+def panel_from_store(
+    repo: Repository, indicator: str, event: str = "entry", *, composite: bool = False
+) -> Panel:
+    """The panel from the database: one query for the indicator's observations (with
+    ``composite``, one more for the other monthly indicators' observations)."""
+    columns = (
+        observations.c.provider_code,
+        observations.c.indicator_id,
+        observations.c.period,
+        observations.c.value,
     )
+    definitions = repo.indicators() if composite else []
+    wanted = [indicator, *composite_signs(definitions, indicator)]
+    query = select(*columns).where(observations.c.indicator_id.in_(wanted))
     with repo.engine.connect() as conn:
         rows = conn.execute(query).all()
-    if not rows:
+    if not any(r[1] == indicator for r in rows):
         raise NotFoundError("indicator", indicator)
     codes = np.array([r[0] for r in rows], dtype=object)
-    periods = np.array([r[1] for r in rows], dtype="datetime64[D]")
-    values = np.array([r[2] for r in rows], dtype=np.float64)
+    ids = np.array([r[1] for r in rows], dtype=str)
+    periods = np.array([r[2] for r in rows], dtype="datetime64[D]")
+    values = np.array([r[3] for r in rows], dtype=np.float64)
     return panel_from_columns(
-        indicator, event, codes, np.full(len(rows), indicator), periods, values, repo.episodes()
+        indicator, event, codes, ids, periods, values, repo.episodes(), composite_of=definitions
     )

@@ -82,6 +82,7 @@ def validate_impact(
     window: tuple[int, int] = (-12, 24),
     level: float = 0.95,
     progress: Callable[[int, int], None] | None = None,
+    unplaced: bool = True,
 ) -> ValidationResult:
     """Run the event study on ``seeds`` generated countries and score it against the truth."""
     from specialmeasures.demo import generate
@@ -95,7 +96,7 @@ def validate_impact(
     per_seed: list[dict[str, Any]] = []
     scale = ""
     for n, seed in enumerate(range(first_seed, first_seed + seeds)):
-        country = generate(seed)
+        country = generate(seed, unplaced=unplaced)
         effect = country.truth.smq_effects.get(indicator)
         if effect is None:
             raise InputError("not an indicator of the synthetic country", value=indicator)
@@ -109,7 +110,7 @@ def validate_impact(
         obs = country.observations
         panel = panel_from_columns(
             indicator, "entry", obs.provider_code, obs.indicator_id, obs.period, obs.value,
-            country.episodes,
+            country.episodes, composite_of=country.indicators if design == "matched" else (),
         )  # fmt: skip
         truth = true_effects(effect, window)
         if outcome == "parallel":

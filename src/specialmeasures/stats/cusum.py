@@ -269,6 +269,10 @@ def _series_layout(series: ArrayLike | None, n: int) -> tuple[IntArray, IntArray
     return codes, np.argsort(codes, kind="stable")
 
 
+#: Rounding slack, in units of the magnitudes involved, within which C_t counts as reaching h.
+_TIE_ULPS = 16.0
+
+
 def _lindley_blocks(
     w: FloatArray, h: FloatArray, starts: IntArray, lengths: IntArray, reset: bool
 ) -> tuple[FloatArray, BoolArray]:
@@ -298,7 +302,10 @@ def _lindley_blocks(
         running = np.cumsum(np.where(valid, w[index], 0.0), axis=1)
         floor = np.minimum(np.minimum.accumulate(running, axis=1), -carry[active][:, None])
         value = running - floor
-        hit = valid & (value >= h[index])
+        # The closed form rounds differently from the recursion: a value that reaches h exactly
+        # in the recursion may land an ulp or two below it here. Count those ties as signals.
+        slack = _TIE_ULPS * np.finfo(np.float64).eps * (np.abs(running) + np.abs(floor))
+        hit = valid & (value >= h[index] - slack)
         rows = np.arange(active.size)
         if reset:
             any_hit = hit.any(axis=1)
