@@ -94,6 +94,7 @@ def test_figure_svg_and_png_with_twins(run, tmp_path: Path) -> None:  # type: ig
 def test_impact_did_with_plot_and_its(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     doc = json.loads(run("impact", "--indicator", "shmi", "--format", "json").stdout)
     assert doc["estimator"] == "matched"  # the default design
+    assert "composite score of the other monthly indicators" in doc["notes"][0]
     doc = json.loads(
         run("impact", "--indicator", "shmi", "--design", "did", "--format", "json").stdout
     )
@@ -120,6 +121,25 @@ def test_sustainability_and_balancing(run) -> None:  # type: ignore[no-untyped-d
     roles = {r["indicator"]: r["role"] for r in rows}
     assert roles["staff_engagement"] == "balancing"
     assert roles["shmi"] == "intended"
+
+
+def test_kaplan_meier_figure_with_its_twins(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "km.png"
+    run("figure", "sustainability", "--as-of", AS_OF, "--by", "all", "-o", str(out))
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    data = json.loads(out.with_suffix(".json").read_text())
+    curves = _csv(run("sustainability", "--as-of", AS_OF, "--format", "csv").stdout)
+    overall = next(c for c in curves if c["by"] == "all")
+    (curve,) = data["curves"]
+    assert (curve["n"], curve["re_entries"]) == (int(overall["n"]), int(overall["re_entries"]))
+    steps = _csv(out.with_suffix(".csv").read_text())
+    assert steps[0]["survival"] == "1.0"
+    assert all(s["confidential"] == "yes" for s in steps)
+    assert len(steps) == len(curve["steps"])
+    bad = CliRunner().invoke(cli, ["figure", "sustainability", "-o", str(tmp_path / "km.gif")])
+    assert bad.exit_code != 0
+    assert ".svg or .png" in bad.output
+    assert not (tmp_path / "km.gif").exists()
 
 
 def test_evidence_import_and_matrix_exports(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -149,3 +169,15 @@ def test_evidence_import_and_matrix_exports(run, tmp_path: Path) -> None:  # typ
     assert result.exit_code == 2
     assert "survey" in result.stderr
     assert "row 2" in result.stderr
+
+
+def test_validate_impact_reports_the_world_it_generated() -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["validate-impact", "--seeds", "1", "--indicator", "shmi", "--world", "selection",
+         "--format", "json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert (doc["world"], doc["design"], doc["seeds"]) == ("selection", "matched", [1])
+    assert doc["summary"]["att_truth"] < 0  # SHMI: lower is better, SMQ lowers it

@@ -120,9 +120,18 @@ def test_sustainability_page_and_json(world: World) -> None:
     assert data["confidential"] is True
     assert data["curves"][0]["by"] == "all"
     assert data["curves"][0]["n"] == len(data["exits"])
+    figure = data["figure"]
+    assert figure["by"] == "group"
+    assert sum(c["n"] for c in figure["curves"]) == len(data["exits"])
+    assert all(c["steps"][0]["survival"] == 1.0 for c in figure["curves"])
     html = client.get("/evaluation/sustainability").text
     assert 'id="curves-table"' in html
     assert 'id="exits-table"' in html
+    assert 'class="sm-km"' in html
+    assert 'id="km-table"' in html
+    one = client.get("/evaluation/sustainability.json", params={"by": "all"}).json()["figure"]
+    assert [c["stratum"] for c in one["curves"]] == ["all"]
+    assert client.get("/evaluation/sustainability", params={"by": "x"}).status_code == 422
 
 
 def test_evidence_matrix_page_json_and_csv(world: World) -> None:

@@ -298,3 +298,31 @@ def test_a_shorter_period_cuts_episodes_cleanly() -> None:
     assert all(e.end is None or e.end <= date(2019, 12, 1) for e in c.episodes)
     assert c.observations.period.max() == np.datetime64("2019-12-01")
     assert c.summary()["ever_smq_or_cp_by_oct2019"] == 62
+
+
+def test_unplaced_crises_mirror_smq_crises_and_never_enter_a_regime() -> None:
+    c = country()
+    unplaced = [code for code, role in c.truth.role.items() if role == "unplaced_crisis"]
+    assert len(unplaced) == 32
+    in_regime = {e.provider_code for e in c.episodes}
+    assert not in_regime & set(unplaced)
+    assert all(c.truth.designed_group[code] == "never_in_regime" for code in unplaced)
+    crises = {s.provider_code: s for s in c.truth.spells if s.cause == "unplaced_crisis"}
+    smq = [s for s in c.truth.spells if s.cause == "smq_crisis"]
+    assert set(crises) == set(unplaced)
+    # As deep as an SMQ crisis, and each starts on the day an SMQ entrant's crisis starts.
+    assert min(s.magnitude for s in crises.values()) >= 1.7 - 1e-9
+    assert max(s.magnitude for s in crises.values()) <= 2.3 + 1e-9
+    starts = {s.start for s in smq}
+    assert all(s.start in starts for s in crises.values())
+    # Their routine inspections never met the entry rule (calibrated, as every routine one is).
+    assert not any(
+        meets_entry_rule(dict(i.ratings)) for i in c.inspections if i.provider_code in crises
+    )
+
+
+def test_without_unplaced_crises_only_regime_trusts_fall_that_far() -> None:
+    c = generate(2013, unplaced=False)
+    assert "unplaced_crisis" not in set(c.truth.role.values())
+    assert not any(s.cause == "unplaced_crisis" for s in c.truth.spells)
+    assert c.summary()["entered_smq_or_cp_jul2013_sep2019"] == 59

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from specialmeasures.domain import InputError
 from specialmeasures.evaluation.km import kaplan_meier
 
 
@@ -48,3 +49,33 @@ def test_survival_is_non_increasing_and_in_range(data: list[tuple[int, bool]]) -
     assert all(0.0 <= v <= 1.0 for v in values)
     assert values == sorted(values, reverse=True)
     assert curve.events == sum(e for _, e in data)
+
+
+def test_km_figure_steps_match_the_curves_and_list_censored_exits() -> None:
+    from datetime import date
+
+    from specialmeasures.evaluation.sustainability import km_figure, km_rows, reentry_curves
+
+    rows = [
+        {"group": "A", "trust_type": "Acute", "months": m, "re_entered": e}
+        for m, e in [(2.0, True), (3.0, True), (3.0, False), (5.0, True), (8.0, False)]
+    ] + [{"group": "B", "trust_type": "Acute", "months": 4.0, "re_entered": False}]
+    figure = km_figure(rows, date(2020, 1, 1), "group")
+    a, b = figure["curves"]
+    assert [(s["months"], s["survival"]) for s in a["steps"]] == [
+        (0.0, 1.0),
+        (2.0, 0.8),
+        (3.0, 0.6),
+        (5.0, 0.3),
+    ]
+    assert a["censored"] == [3.0, 8.0]
+    assert a["median_months"] == 5.0
+    assert b["steps"] == [b["steps"][0]]
+    assert b["censored"] == [4.0]
+    assert figure["max_months"] == 8.0
+    assert figure["confidential"] is True
+    curves = {c["stratum"]: c for c in reentry_curves(rows) if c["by"] == "group"}
+    assert curves["A"]["free_24m"] == a["steps"][-1]["survival"]
+    assert len(km_rows(figure)) == 5
+    with pytest.raises(InputError, match="by"):
+        km_figure(rows, date(2020, 1, 1), "region")

@@ -111,3 +111,30 @@ def write_csv_atomic(
 def write_json_atomic(path: str | Path, data: Any) -> None:
     """Write a JSON document in one step."""
     _atomic(Path(path), lambda handle: handle.write(json.dumps(data, indent=2) + "\n"))
+
+
+def check_chart_path(output: Path) -> None:
+    """Refuse a chart file name that is neither .svg nor .png, before any work is done."""
+    if output.suffix.lower() not in (".svg", ".png"):
+        raise InputError("the chart file must end in .svg or .png", value=str(output))
+
+
+def write_figure(
+    output: Path,
+    chart: Any,
+    document: Any,
+    columns: Sequence[str],
+    rows: Iterable[dict[str, Any]],
+) -> None:
+    """Save a matplotlib ``chart`` to ``output`` with its twins: ``document`` as OUTPUT.json and
+    ``rows`` as OUTPUT.csv (``columns`` plus a ``confidential`` column: every figure of the
+    evaluation draws on confidential data)."""
+    from specialmeasures.reports.charts import save_chart
+
+    save_chart(chart, output)
+    write_json_atomic(output.with_suffix(".json"), document)
+    write_csv_atomic(
+        output.with_suffix(".csv"),
+        [*columns, "confidential"],
+        [[r.get(c) for c in columns] + ["yes"] for r in rows],
+    )

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
-from specialmeasures.cli._tables import write_csv_atomic, write_json_atomic
+from specialmeasures.cli._tables import check_chart_path, write_figure
 from specialmeasures.domain import InputError
 from specialmeasures.evaluation.balancing import BALANCING_COLUMNS, balancing_row, roles
 from specialmeasures.evaluation.history import load_histories
@@ -32,15 +32,10 @@ CONFIDENTIAL = "CONFIDENTIAL"
 
 
 def _plot_twins(output: Path, document: dict[str, Any]) -> None:
-    from specialmeasures.reports.charts import event_study_chart, save_chart
+    from specialmeasures.reports.charts import event_study_chart
 
-    save_chart(event_study_chart(document), output)
-    write_json_atomic(output.with_suffix(".json"), document)
-    write_csv_atomic(
-        output.with_suffix(".csv"),
-        [*ES_COLUMNS, "confidential"],
-        [[r.get(c) for c in ES_COLUMNS] + ["yes"] for r in document["event_study"]],
-    )
+    write_figure(output, event_study_chart(document), document, ES_COLUMNS,
+                 document["event_study"])  # fmt: skip
 
 
 def _balancing_rows(platform: Any, months: int) -> list[dict[str, Any]]:
@@ -89,8 +84,8 @@ def impact(
     comparators), with the average effect over months 0..TO and a pre-trend test.
     --design its: one trust's interrupted time series (OLS, Newey-West SEs).
     """
-    if output is not None and output.suffix.lower() not in (".svg", ".png"):
-        raise InputError("the plot file must end in .svg or .png", value=str(output))
+    if output is not None:
+        check_chart_path(output)
     t = load_thresholds()
     span = window or t.event_window
     platform = open_platform()

@@ -1,7 +1,8 @@
-"""``specialmeasures trajectories``, ``sample`` and ``figure trajectories``: the seed paper's
-sampling model (performance trajectories, purposive sample, trajectory figure).
+"""``specialmeasures trajectories``, ``sample`` and ``figure trajectories|sustainability``: the
+seed paper's sampling model (performance trajectories, purposive sample, trajectory figure) and
+the Kaplan-Meier figure of sustainability after exit.
 
-All three use the CP list, which is confidential: every output says so.
+All of them use the CP list, which is confidential: every output says so.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from pathlib import Path
 import click
 
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
-from specialmeasures.cli._tables import write_csv_atomic, write_json_atomic
-from specialmeasures.domain import InputError
+from specialmeasures.cli._tables import check_chart_path, write_figure
+from specialmeasures.evaluation.documents import sustainability_document
+from specialmeasures.evaluation.sustainability import KM_BY, KM_COLUMNS, km_figure, km_rows
 from specialmeasures.evaluation.views import (
     FIGURE_COLUMNS,
     SAMPLE_COLUMNS,
@@ -111,23 +113,42 @@ def figure_trajectories(
 ) -> None:
     """Draw overall and well-led ratings over time for CODES, regime episodes shaded, group
     marked; writes OUTPUT plus OUTPUT.json and OUTPUT.csv (the data drawn)."""
-    if output.suffix.lower() not in (".svg", ".png"):
-        raise InputError("the chart file must end in .svg or .png", value=str(output))
+    check_chart_path(output)
     day = as_of or date.today()
     platform = open_platform()
     try:
         data = trajectory_figure(platform.repository, list(codes), day, start=start)
     finally:
         platform.close()
-    from specialmeasures.reports.charts import save_chart, trajectory_chart
+    from specialmeasures.reports.charts import trajectory_chart
 
-    save_chart(trajectory_chart(data), output)
-    write_json_atomic(output.with_suffix(".json"), data)
-    write_csv_atomic(
-        output.with_suffix(".csv"),
-        [*FIGURE_COLUMNS, "confidential"],
-        [[r.get(c) for c in FIGURE_COLUMNS] + ["yes"] for r in figure_rows(data)],
-    )
+    write_figure(output, trajectory_chart(data), data, FIGURE_COLUMNS, figure_rows(data))
+    _wrote(output)
+
+
+@figure.command("sustainability")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              required=True, help="Chart file: .svg or .png.")  # fmt: skip
+@click.option("--as-of", type=DateParam(), default=None, help=AS_OF_HELP)
+@click.option("--by", type=click.Choice(list(KM_BY)), default="group", show_default=True,
+              help="One curve per trajectory group, per trust type, or one for all exits.")  # fmt: skip
+def figure_sustainability(output: Path, as_of: date | None, by: str) -> None:
+    """Draw Kaplan-Meier re-entry-free survival after leaving SMQ (censored exits ticked);
+    writes OUTPUT plus OUTPUT.json and OUTPUT.csv (the steps drawn)."""
+    check_chart_path(output)
+    day = as_of or date.today()
+    platform = open_platform()
+    try:
+        data = km_figure(sustainability_document(platform.repository, day)["exits"], day, by)
+    finally:
+        platform.close()
+    from specialmeasures.reports.charts import km_chart
+
+    write_figure(output, km_chart(data), data, KM_COLUMNS, km_rows(data))
+    _wrote(output)
+
+
+def _wrote(output: Path) -> None:
     click.echo(f"wrote {output}, {output.with_suffix('.json')}, {output.with_suffix('.csv')}")
 
 

@@ -27,9 +27,10 @@ __all__ = ["PlannedEpisode", "PlannedInspection", "Spell", "TrustPlan", "plan_tr
 
 #: Role counts for 217 trusts. keogh + smq_direct + cp_to_smq + cp_only = 59 entrants in the
 #: window; cp_prestart adds the 3 trusts already on the CP list before July 2013 (62 in all).
-#: unplaced_crisis trusts live through a crisis as deep as an SMQ trust's, at the same time as
-#: one, but are never in a regime (no inspection met the rule while it lasted): they are what
-#: lets an impact estimate tell SMQ's effect from the recovery that follows any crisis.
+#: unplaced_crisis (one per SMQ entrant from 2014 on: smq_direct + cp_to_smq + late_smq) live
+#: through a crisis like an entrant's, at the same time, but are never in a regime (no
+#: inspection met the rule while it lasted): they are what lets an impact estimate tell SMQ's
+#: effect from the recovery that follows any crisis.
 ROLE_COUNTS = {
     "keogh": 11,
     "smq_direct": 17,
@@ -367,7 +368,7 @@ def plan_trusts(
         entry = random_date(rng, date(2021, 9, 1), date(2024, 6, 30))
         _rsp(rng, plans[i], entry, horizon)
     if unplaced:
-        _unplaced_crises(rng, providers, plans, by_role, n_short / len(smq_trusts))
+        _unplaced_crises(rng, providers, plans, by_role)
     else:
         for i in by_role["unplaced_crisis"]:
             plans[i].role = "never"
@@ -379,34 +380,31 @@ def _unplaced_crises(
     providers: tuple[Provider, ...],
     plans: list[TrustPlan],
     by_role: dict[str, list[int]],
-    short_share: float,
 ) -> None:
     """Failure is systemic: each unplaced-crisis trust goes through a crisis at the same time as
-    an SMQ entrant of its type (onset, bottom and would-be entry on the same days), with its
-    own depth, starting level, stay and recovery drawn as an SMQ trust's are. No inspection met
-    the rule while it lasted (its routine inspections are calibrated not to), so it is never in
-    a regime: the comparator an impact estimate needs to tell SMQ's effect from recovery."""
+    an SMQ entrant of its type (onset, bottom, would-be entry and end of recovery on the same
+    days, give or take a month at the end) and of the same kind (recovering to above its old
+    level when the entrant's did), with its own depth, starting level and final level. No
+    inspection met the rule while it lasted (its routine inspections are calibrated not to), so
+    it is never in a regime: the comparator an impact estimate needs to tell SMQ's effect from
+    the recovery that follows any crisis."""
     entrants = by_role["smq_direct"] + by_role["cp_to_smq"] + by_role["late_smq"]
-    crises = []
-    for i in rng.permutation(np.array(entrants, dtype=np.int64)).tolist():
-        entry = next((e.start for e in plans[i].episodes if e.regime is Regime.SMQ), None)
-        if entry is not None and plans[i].spells:
-            crises.append((i, entry))
+    crises = [
+        int(i) for i in rng.permutation(np.array(entrants, dtype=np.int64)) if plans[i].spells
+    ]
     for u in by_role["unplaced_crisis"]:
-        same = [c for c in crises if providers[c[0]].type is providers[u].type]
-        i, entry = (same or crises)[0]
-        crises.remove((i, entry))
-        crises.append((i, entry))  # reused only when every crisis already has a neighbour
-        plan = plans[u]
+        same = [i for i in crises if providers[i].type is providers[u].type]
+        i = (same or crises)[0]
+        crises.remove(i)
+        crises.append(i)  # reused only when every crisis already has a neighbour
+        plan, twin = plans[u], plans[i].spells[0]
         plan.quality_offset = float(rng.normal(-0.35, 0.3))
-        short = rng.random() < short_share
-        improver = short or rng.random() < 0.1
-        months = _stay_months(rng, short, not short and rng.random() < 0.15)
-        twin = plans[i].spells[0]
         scale = float(rng.uniform(*CRISIS_DEPTH)) / twin.magnitude
+        recovered, level = twin.knots[-1]
+        improver = level >= IMPROVER_FINAL[0]
         final = float(rng.uniform(*(IMPROVER_FINAL if improver else RECOVERED_FINAL)))
-        knots = [(day, level * scale) for day, level in twin.knots[:-1]]
-        knots.append((add_months(entry, months), final))
+        knots = [(day, depth * scale) for day, depth in twin.knots[:-1]]
+        knots.append((add_months(recovered, float(rng.uniform(-1.0, 1.0))), final))
         plan.spells.append(Spell(tuple(_ordered(knots)), "unplaced_crisis"))
 
 

@@ -1,5 +1,6 @@
 """Matched difference-in-differences: each entering trust against comparators with the same
-pre-entry trajectory of the indicator.
+pre-entry trajectory of the indicator and of a composite of the other indicators, with a
+regression bias correction.
 
 A trust enters SMQ *because* its quality fell, so its own months before the dip and the average
 never-treated trust are both poor counterfactuals (an Ashenfelter dip). This design conditions on
@@ -10,15 +11,20 @@ what an analyst can see before entry:
    calendar months, so calendar shocks cancel (a stacked design with one cohort per trust).
 2. **Features**, for treated and pool alike, from months before ``g`` only: the trust's
    *baseline* (mean over the ``baseline_months`` before the window) and its pre-entry
-   *trajectory*, the means of 3-month blocks over ``lo..-1`` minus the baseline. The trajectory
-   catches the dip, the baseline a trust's usual level (a chronically poor trust is not a
-   trust in crisis: they recover differently).
+   *trajectory*, the means of 3-month blocks over ``lo..-1`` minus the baseline, of the
+   indicator and (when the panel carries it) of the composite quality score of the other
+   monthly indicators (``evaluation.composite``), a steadier measure of quality than one noisy
+   indicator. The trajectory catches the dip, the baseline a trust's usual level.
 3. The ``neighbours`` pool trusts nearest in standardised Euclidean distance (each feature
    divided by its standard deviation in that trust's pool) are its comparators (with
    replacement across treated trusts).
-4. Each trust's change from its **reference**, the mean of months -3..-1, is compared with the
-   mean change of its comparators, month by month (``k`` in ``lo..hi``); the event-study
-   estimate is the mean over treated trusts, the average effect the mean over months 0..hi.
+4. **Bias correction** (``bias_correction``): each comparator's change is moved by the pool's
+   regression of changes on the features times its feature gap to the treated trust.
+5. Each trust's change from its **reference**, the mean of months -3..-1, is compared with the
+   mean (corrected) change of its comparators, month by month (``k`` in ``lo..hi``); the
+   event-study estimate is the mean over treated trusts, the average effect the mean over
+   months 0..hi. Months before entry and the pre-trend test use the raw matched differences
+   (the correction fits the features there almost exactly): they check the matching's balance.
 
 **Standard errors** are cluster-robust by trust: the estimate is a sum of per-trust
 contributions (a treated trust's own change; a comparator's change, weighted by how many treated
@@ -30,8 +36,11 @@ the validation on the synthetic country measures the net result.
 References: Ashenfelter O. Estimating the effect of training programs on earnings. Rev Econ Stat
 1978;60:47-57; Heckman JJ, Ichimura H, Todd P. Matching as an econometric evaluation estimator.
 Rev Econ Stud 1997;64:605-54; Abadie A, Imbens GW. Large sample properties of matching
-estimators for average treatment effects. Econometrica 2006;74:235-67; Cengiz D et al. The
-effect of minimum wages on low-wage jobs (stacked DiD). QJE 2019;134:1405-54.
+estimators for average treatment effects. Econometrica 2006;74:235-67; Abadie A, Imbens GW.
+Bias-corrected matching estimators for average treatment effects. J Bus Econ Stat 2011;29:1-11;
+Daw JR, Hatfield LA. Matching and regression to the mean in difference-in-differences analysis.
+Health Serv Res 2018;53:4138-56; Cengiz D et al. The effect of minimum wages on low-wage jobs
+(stacked DiD). QJE 2019;134:1405-54.
 """
 
 from __future__ import annotations
@@ -67,9 +76,10 @@ REFERENCE = 3
 class MatchOptions:
     """Options of the matched design, validated once."""
 
-    neighbours: int = 2
+    neighbours: int = 3
     baseline_months: int = 24
     min_baseline: int = 6
+    bias_correction: bool = True
 
     def __post_init__(self) -> None:
         if self.neighbours < 1:
@@ -121,6 +131,7 @@ class Matches:
     events: tuple[int, ...]
     controls: tuple[tuple[int, ...], ...]
     distance: tuple[float, ...]
+    adjustment: tuple[Float, ...] = ()
 
 
 def match(
@@ -140,6 +151,7 @@ def match(
     lo, hi = window
     months = y.shape[1]
     treated, events, controls, distances = [], [], [], []
+    adjustments: list[Float] = []
     unmatched = 0
     for i in np.flatnonzero(g >= 0):
         gi = int(g[i])
@@ -164,7 +176,34 @@ def match(
         events.append(gi)
         controls.append(tuple(int(j) for j in pool[nearest]))
         distances.append(float(d[nearest].mean()))
-    return Matches(tuple(treated), tuple(events), tuple(controls), tuple(distances)), unmatched
+        if options.bias_correction:
+            adjustments.append(_adjustment(y, pool, f, int(i), gi, window, pool[nearest], scale))
+    matches = Matches(
+        tuple(treated), tuple(events), tuple(controls), tuple(distances), tuple(adjustments)
+    )
+    return matches, unmatched
+
+
+def _adjustment(
+    y: Float, pool: NDArray[np.int64], f: Float, i: int, g: int, window: tuple[int, int],
+    chosen: NDArray[np.int64], scale: Float,
+) -> Float:  # fmt: skip
+    """Regression bias correction of the chosen comparators' changes (Abadie and Imbens 2011):
+    for each month of the window, the pool's changes regressed (OLS) on the standardised
+    features, times the feature gap between the treated trust and each comparator. Returns an
+    array (comparators, months of the window) to add to their changes."""
+    lo, hi = window
+    change = _changes(y, pool.tolist(), g, lo, hi)
+    x = np.column_stack([np.ones(pool.size), f[pool] / scale])
+    gap = (f[i] - f[chosen]) / scale
+    out = np.zeros((chosen.size, hi - lo + 1))
+    for k in range(change.shape[1]):
+        ok = np.isfinite(change[:, k])
+        if ok.sum() <= x.shape[1] + 2:
+            continue
+        beta, *_ = np.linalg.lstsq(x[ok], change[ok, k], rcond=None)
+        out[:, k] = gap @ beta[1:]
+    return out
 
 
 def _changes(y: Float, rows: list[int] | int, g: int, lo: int, hi: int) -> Float:
@@ -197,13 +236,22 @@ def _row_mean(c: Float) -> Float:
     return np.where(seen > 0, total / np.maximum(seen, 1), np.nan)
 
 
-def _estimate(y: Float, matches: Matches, window: tuple[int, int]) -> MatchedEstimate:
+def _estimate(
+    y: Float, matches: Matches, window: tuple[int, int], *, adjusted: bool = True
+) -> MatchedEstimate:
+    """The event-study estimates; ``adjusted=False`` ignores the bias correction (the raw
+    matched differences, a check of the matching's balance before entry)."""
     lo, hi = window
     ks = np.arange(lo, hi + 1)
-    own, comp = [], []
-    for i, gi, cs in zip(matches.treated, matches.events, matches.controls, strict=True):
+    own: list[Float] = []
+    comp: list[Float] = []
+    for n, (i, gi, cs) in enumerate(
+        zip(matches.treated, matches.events, matches.controls, strict=True)
+    ):
         own.append(_changes(y, i, gi, lo, hi)[0])
-        c = _changes(y, list(cs), gi, lo, hi)
+        c: Float = _changes(y, list(cs), gi, lo, hi)
+        if adjusted and matches.adjustment:
+            c = np.add(c, matches.adjustment[n])
         comp.append(c)
     a = np.array(own)  # treated x k
     valid = np.isfinite(a)
@@ -278,27 +326,37 @@ def matched_event_study(
             value=panel.indicator,
         )
     fit = _estimate(y, matches, window)
+    # Before entry the correction fits the matched features almost exactly, so the balance
+    # check (pre-entry rows and the pre-trend test) uses the raw matched differences.
+    raw = _estimate(y, matches, window, adjusted=False) if matches.adjustment else fit
     matched_on = "the indicator"
+    correction = ""
+    if matches.adjustment:
+        correction = (
+            "regression bias correction of the months from entry on (the months before entry "
+            "and the pre-trend test show the raw matched differences); "
+        )
     if covariate is not None:
         matched_on += " and of the composite score of the other monthly indicators"
     z = _z(level)
     rows: list[dict[str, Any]] = []
     for n, k in enumerate(fit.ks):
-        b = float(fit.estimate[n])
+        shown = fit if k >= 0 else raw
+        b = float(shown.estimate[n])
         if not math.isfinite(b):
             rows.append({"k": k, "estimate": None, "se": None, "ci_low": None,
                          "ci_high": None, "n_treated": 0})  # fmt: skip
             continue
-        se = math.sqrt(max(float(fit.vcov[n, n]), 0.0))
+        se = math.sqrt(max(float(shown.vcov[n, n]), 0.0))
         rows.append({"k": k, "estimate": b, "se": se, "ci_low": b - z * se,
-                     "ci_high": b + z * se, "n_treated": int(fit.n_treated[n])})  # fmt: skip
+                     "ci_high": b + z * se, "n_treated": int(shown.n_treated[n])})  # fmt: skip
     ks = np.array(fit.ks)
     post = np.flatnonzero((ks >= 0) & np.isfinite(fit.estimate))
     w = np.zeros(ks.size)
     w[post] = 1.0 / post.size
     # The reference months are matched on, so the check is on months lo..-REFERENCE-1.
-    pre = np.flatnonzero((ks < -REFERENCE) & np.isfinite(fit.estimate))
-    pretrend = _wald(fit.estimate[pre], fit.vcov[np.ix_(pre, pre)])
+    pre = np.flatnonzero((ks < -REFERENCE) & np.isfinite(raw.estimate))
+    pretrend = _wald(raw.estimate[pre], raw.vcov[np.ix_(pre, pre)])
     return EventStudyResult(
         indicator=panel.indicator,
         event=panel.event,
@@ -316,8 +374,7 @@ def matched_event_study(
             f"matched DiD: {opts.neighbours} nearest comparators per treated trust, untreated "
             f"over its window, on the baseline ({opts.baseline_months} months before the "
             f"window) and {BLOCK}-month blocks of months {lo}..-1 relative to it, of {matched_on}; "
-            f"reference "
-            f"months -{REFERENCE}..-1; SEs clustered by trust",
+            f"{correction}reference months -{REFERENCE}..-1; SEs clustered by trust",
             f"{unmatched} treated trust(s) left out: too little data to match",
             f"mean standardised matching distance {float(np.mean(matches.distance)):.3g}",
         ),

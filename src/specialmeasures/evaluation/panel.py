@@ -161,12 +161,13 @@ def panel_from_store(
     query = select(*columns).where(observations.c.indicator_id.in_(wanted))
     with repo.engine.connect() as conn:
         rows = conn.execute(query).all()
-    if not any(r[1] == indicator for r in rows):
+    if not rows:
         raise NotFoundError("indicator", indicator)
-    codes = np.array([r[0] for r in rows], dtype=object)
-    ids = np.array([r[1] for r in rows], dtype=str)
-    periods = np.array([r[2] for r in rows], dtype="datetime64[D]")
-    values = np.array([r[3] for r in rows], dtype=np.float64)
+    code_col, id_col, period_col, value_col = zip(*rows, strict=True)
+    codes = np.array(code_col, dtype=object)
+    ids = np.array(id_col, dtype=str)
+    periods = np.array(period_col, dtype="datetime64[D]")
+    values = np.array(value_col, dtype=np.float64)
     return panel_from_columns(
         indicator, event, codes, ids, periods, values, repo.episodes(), composite_of=definitions
     )

@@ -13,18 +13,30 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from specialmeasures.domain import KeyQuestion, Regime
+from specialmeasures.domain import InputError, KeyQuestion, Regime
 from specialmeasures.evaluation.history import TrustHistory
 from specialmeasures.evaluation.km import kaplan_meier
 from specialmeasures.evaluation.thresholds import EvaluationThresholds
 from specialmeasures.evaluation.trajectories import classify, group_label
 
-__all__ = ["CURVE_COLUMNS", "EXIT_COLUMNS", "exits", "reentry_curves"]
+__all__ = [
+    "CURVE_COLUMNS",
+    "EXIT_COLUMNS",
+    "KM_BY",
+    "KM_COLUMNS",
+    "exits",
+    "km_figure",
+    "km_rows",
+    "reentry_curves",
+]
 
 EXIT_COLUMNS = ("code", "group", "trust_type", "exit", "re_entered", "months", "overall_at_exit",
                 "overall_12m", "overall_24m", "overall_now")  # fmt: skip
 CURVE_COLUMNS = ("by", "stratum", "n", "re_entries", "free_12m", "free_24m", "free_36m",
                  "free_60m", "median_months")  # fmt: skip
+KM_COLUMNS = ("by", "stratum", "months", "at_risk", "re_entries", "survival", "se")
+#: How the Kaplan-Meier figure can be split: one curve, one per group, one per trust type.
+KM_BY = {"all": None, "group": "group", "trust-type": "trust_type"}
 _MONTH = 30.4375
 
 
@@ -68,12 +80,22 @@ def exits(
     return rows
 
 
+def _strata(
+    rows: Sequence[dict[str, Any]], key: str | None
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """(stratum, its exits): all of them when ``key`` is None, else one per value of ``key``."""
+    if key is None:
+        return [("all", list(rows))]
+    return [(v, [r for r in rows if r[key] == v]) for v in sorted({r[key] for r in rows})]
+
+
 def reentry_curves(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Kaplan-Meier re-entry-free survival for all exits, by group and by trust type."""
-    strata: list[tuple[str, str, list[dict[str, Any]]]] = [("all", "all", list(rows))]
-    for by, key in (("group", "group"), ("trust type", "trust_type")):
-        for value in sorted({r[key] for r in rows}):
-            strata.append((by, value, [r for r in rows if r[key] == value]))
+    strata = [
+        (label, value, members)
+        for label, key in (("all", None), ("group", "group"), ("trust type", "trust_type"))
+        for value, members in _strata(rows, key)
+    ]
     out = []
     for by, value, members in strata:
         curve = kaplan_meier([r["months"] for r in members], [r["re_entered"] for r in members])
@@ -88,3 +110,46 @@ def reentry_curves(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def km_figure(rows: Sequence[dict[str, Any]], as_of: date, by: str = "group") -> dict[str, Any]:
+    """The re-entry-free survival curves as steps (the data of the Kaplan-Meier figure), one
+    curve per stratum of ``by`` (a key of ``KM_BY``), with each censored exit's time."""
+    if by not in KM_BY:
+        raise InputError(f"by: must be one of {', '.join(KM_BY)}", value=by)
+    curves = []
+    for value, members in _strata(rows, KM_BY[by]):
+        curve = kaplan_meier([r["months"] for r in members], [r["re_entered"] for r in members])
+        steps = [{"months": 0.0, "at_risk": curve.n, "re_entries": 0, "survival": 1.0, "se": 0.0}]
+        steps += [
+            {"months": s.time, "at_risk": s.at_risk, "re_entries": s.events,
+             "survival": round(s.survival, 4), "se": round(s.se, 4)}
+            for s in curve.steps
+        ]  # fmt: skip
+        curves.append(
+            {
+                "stratum": value,
+                "n": curve.n,
+                "re_entries": curve.events,
+                "median_months": curve.median,
+                "steps": steps,
+                "censored": sorted(r["months"] for r in members if not r["re_entered"]),
+            }
+        )
+    return {
+        "title": "Re-entry-free survival after leaving special measures (Kaplan-Meier)",
+        "confidential": True,
+        "as_of": as_of.isoformat(),
+        "by": by,
+        "max_months": max((r["months"] for r in rows), default=0.0),
+        "curves": curves,
+    }
+
+
+def km_rows(figure: dict[str, Any]) -> list[dict[str, Any]]:
+    """The figure's steps as long rows (its CSV twin)."""
+    return [
+        {"by": figure["by"], "stratum": c["stratum"], **step}
+        for c in figure["curves"]
+        for step in c["steps"]
+    ]

@@ -15,7 +15,7 @@ from typing import Any
 
 from specialmeasures.reports.timeline import RATING_COLOURS, REGIME_COLOURS
 
-__all__ = ["event_study_svg", "trajectory_svg"]
+__all__ = ["event_study_svg", "km_svg", "trajectory_svg"]
 
 _SERIES = (("overall", "Overall"), ("well_led", "Well-led"))
 
@@ -164,6 +164,74 @@ def event_study_svg(document: dict[str, Any]) -> str:
             f'<g><title>{tip}</title><line x1="{xk:.1f}" y1="{y(r["ci_low"]):.1f}" '
             f'x2="{xk:.1f}" y2="{y(r["ci_high"]):.1f}" stroke="#91b8e0" stroke-width="2"/>'
             f'<circle cx="{xk:.1f}" cy="{y(r["estimate"]):.1f}" r="3" fill="#005eb8"/></g>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def km_svg(figure: dict[str, Any]) -> str:
+    """Kaplan-Meier re-entry-free survival: one step line per stratum, with a legend."""
+    from specialmeasures.reports.charts import PALETTE
+
+    left, width, top, plot_h = 60.0, 600.0, 20.0, 240.0
+    x_max = max(1.0, float(figure["max_months"]))
+
+    def x(months: float) -> float:
+        return left + width * min(months, x_max) / x_max
+
+    def y(share: float) -> float:
+        return top + plot_h * (1.0 - share)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {left + width + 250:.0f} '
+        f'{top + plot_h + 50:.0f}" role="img" aria-labelledby="km-title km-desc" class="sm-km">',
+        f'<title id="km-title">{escape(figure["title"])}</title>',
+        f'<desc id="km-desc">Share of trusts not re-entered, by months since their first exit, '
+        f"one line per {escape(figure['by'].replace('-', ' '))}. The table below gives the "
+        "same numbers.</desc>",
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#212b32"/>',
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + width}" y2="{top + plot_h}" '
+        'stroke="#212b32"/>',
+    ]
+    for share in (0.0, 0.25, 0.5, 0.75, 1.0):
+        parts.append(
+            f'<text x="{left - 6}" y="{y(share) + 4:.1f}" font-size="11" text-anchor="end" '
+            f'fill="#212b32">{share:.0%}</text>'
+        )
+    step = 12 if x_max > 36 else 6
+    for months in range(0, int(x_max) + 1, step):
+        parts.append(
+            f'<text x="{x(months):.1f}" y="{top + plot_h + 16:.1f}" font-size="11" '
+            f'text-anchor="middle" fill="#212b32">{months}</text>'
+        )
+    parts.append(
+        f'<text x="{left + width / 2:.1f}" y="{top + plot_h + 36:.1f}" font-size="12" '
+        'text-anchor="middle" fill="#212b32">months since leaving special measures</text>'
+    )
+    for n, curve in enumerate(figure["curves"]):
+        colour = PALETTE[n % len(PALETTE)]
+        points = []
+        last = 1.0
+        for s in curve["steps"]:
+            points += [(x(s["months"]), y(last)), (x(s["months"]), y(s["survival"]))]
+            last = s["survival"]
+        points.append((x(x_max), y(last)))
+        path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+        median = curve["median_months"]
+        tip = escape(
+            f"{curve['stratum']}: {curve['n']} exits, {curve['re_entries']} re-entries, "
+            f"median {'not reached' if median is None else f'{median:g} months'}"
+        )
+        parts.append(
+            f'<g><title>{tip}</title><polyline points="{path}" fill="none" '
+            f'stroke="{colour}" stroke-width="2.5"/></g>'
+        )
+        ly = top + 14 + 18 * n
+        parts.append(
+            f'<line x1="{left + width + 15}" y1="{ly - 4}" x2="{left + width + 35}" '
+            f'y2="{ly - 4}" stroke="{colour}" stroke-width="3"/>'
+            f'<text x="{left + width + 40}" y="{ly:.1f}" font-size="11" fill="#212b32">'
+            f"{escape(str(curve['stratum']))} (n={curve['n']})</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -27,10 +27,17 @@ from specialmeasures.evaluation.documents import (
     sustainability_document,
 )
 from specialmeasures.evaluation.panel import EVENTS
-from specialmeasures.evaluation.sustainability import CURVE_COLUMNS, EXIT_COLUMNS
+from specialmeasures.evaluation.sustainability import (
+    CURVE_COLUMNS,
+    EXIT_COLUMNS,
+    KM_BY,
+    KM_COLUMNS,
+    km_figure,
+    km_rows,
+)
 from specialmeasures.evaluation.thresholds import GROUPS
 from specialmeasures.evaluation.views import TRAJECTORY_COLUMNS, trajectory_figure, trajectory_rows
-from specialmeasures.reports.evaluation_svg import event_study_svg, trajectory_svg
+from specialmeasures.reports.evaluation_svg import event_study_svg, km_svg, trajectory_svg
 from specialmeasures.web.downloads import csv_response
 from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.rendering import Renderer
@@ -46,6 +53,11 @@ PerGroup = Annotated[int | None, Query(ge=1, le=50, description="Sites per group
 Indicator = Annotated[str | None, Query(max_length=100, description="Indicator id.")]
 Event = Annotated[str, Query(pattern="^(entry|exit)$", description="SMQ entry or exit.")]
 Design = Annotated[str, Query(pattern="^(matched|did)$", description="matched or did (did2s).")]
+KmBy = Annotated[
+    str,
+    Query(pattern="^(all|group|trust-type)$", description="One survival curve per group, per "
+          "trust type, or one for all exits."),
+]  # fmt: skip
 NO_STORE = {"Cache-Control": "no-store"}
 #: Trusts drawn in the trajectory figure when none are chosen: the first of each group.
 DEFAULT_FIGURE_TRUSTS = 8
@@ -221,8 +233,10 @@ def build_evaluation_router(renderer: Renderer, gate: Gate, today: Callable[[], 
         )
 
     # -- sustainability ------------------------------------------------------------------------
-    def sustainability_data(as_of: date | None) -> dict[str, Any]:
-        data = sustainability_document(repo, as_of or today())
+    def sustainability_data(as_of: date | None, by: str) -> dict[str, Any]:
+        day = as_of or today()
+        data = sustainability_document(repo, day)
+        data["figure"] = km_figure(data["exits"], day, by)
         data["dataset"] = repo.meta()
         return data
 
@@ -232,18 +246,25 @@ def build_evaluation_router(renderer: Renderer, gate: Gate, today: Callable[[], 
         summary="Re-entry after SMQ exit and ratings held (confidential)",
     )
     @permission(Action.EVALUATION_READ)
-    def sustainability_json(as_of: AsOf = None) -> dict[str, Any]:
-        return sustainability_data(as_of)
+    def sustainability_json(as_of: AsOf = None, by: KmBy = "group") -> dict[str, Any]:
+        return sustainability_data(as_of, by)
 
     @router.get("/evaluation/sustainability", response_class=HTMLResponse, include_in_schema=False)
     @permission(Action.EVALUATION_READ)
-    def sustainability_page(request: Request, as_of: AsOf = None) -> HTMLResponse:
+    def sustainability_page(
+        request: Request, as_of: AsOf = None, by: KmBy = "group"
+    ) -> HTMLResponse:
+        data = sustainability_data(as_of, by)
         return page(
             "sustainability.html",
             request,
-            data=sustainability_data(as_of),
+            data=data,
+            chart=km_svg(data["figure"]),
+            steps=km_rows(data["figure"]),
+            km_by=list(KM_BY),
             exit_columns=EXIT_COLUMNS,
             curve_columns=CURVE_COLUMNS,
+            km_columns=KM_COLUMNS,
         )
 
     # -- qualitative evidence ------------------------------------------------------------------
