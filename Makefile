@@ -37,8 +37,11 @@ lint: install-test
 typecheck: install-test
 	$(BIN)/mypy
 
+## The modules whose docstring examples run as tests (pyproject's testpaths, less tests/)
+DOCTESTED = $(addprefix src/specialmeasures/,domain rules stats evaluation reports access ingest regime)
+
 unit: install-test
-	$(BIN)/python -m pytest tests/unit tests/golden src
+	$(BIN)/python -m pytest tests/unit tests/golden $(DOCTESTED)
 
 ## Benchmarks: figures and ratios against named peers, measured in the same run
 bench: install-test

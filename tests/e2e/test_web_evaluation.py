@@ -114,6 +114,19 @@ def test_impact_event_study_with_plot_table_and_csv(world: World) -> None:
     assert client.get("/evaluation/impact.json", params={"design": "x"}).status_code == 422
 
 
+def test_impact_of_an_intervention_among_smq_trusts(world: World) -> None:
+    client = client_for(world, Role.REGULATOR_ANALYST)
+    params = {"indicator": "shmi", "event": "director", "design": "did"}
+    result = client.get("/evaluation/impact.json", params=params).json()["result"]
+    assert result["event"] == "director"
+    assert result["treated_units"] > 0
+    html = client.get("/evaluation/impact", params=params).text
+    assert "Effect of first Improvement Director assignment on shmi" in html
+    assert '<option value="buddy">First buddying arrangement</option>' in html
+    bad = client.get("/evaluation/impact.json", params={**params, "event": "ward"})
+    assert bad.status_code == 422
+
+
 def test_sustainability_page_and_json(world: World) -> None:
     client = client_for(world, Role.REGULATOR_ANALYST)
     data = client.get("/evaluation/sustainability.json").json()

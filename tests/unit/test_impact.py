@@ -3,10 +3,12 @@ parallel trends hold, and its pre-trend check flags the designed pre-entry dip; 
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from specialmeasures.demo import generate
-from specialmeasures.domain import InputError
+from specialmeasures.domain import InputError, Regime
 from specialmeasures.evaluation.impact import event_study, interrupted_time_series
 from specialmeasures.evaluation.panel import panel_from_columns
 from specialmeasures.evaluation.validation import _parallel, true_effects, validate_impact
@@ -71,3 +73,22 @@ def test_validation_of_one_seed_reports_bias_and_coverage() -> None:
     assert abs(result.summary["att_bias"]) < result.summary["att_truth"]
     with pytest.raises(InputError, match="multiplicative"):
         validate_impact("cdiff_rate", 1)
+
+
+def test_an_intervention_event_compares_smq_trusts_with_and_without_it() -> None:
+    country = generate(7, end=date(2016, 12, 1))
+    obs = country.observations
+    with_shmi = set(obs.provider_code[obs.indicator_id == "shmi"])
+    smq = sorted({e.provider_code for e in country.episodes if e.regime is Regime.SMQ} & with_shmi)
+    starts = {smq[0]: date(2015, 3, 10), "ZZZ": date(2015, 3, 10)}  # ZZZ: never in SMQ
+    panel = panel_from_columns(
+        "shmi", "buddy", obs.provider_code, obs.indicator_id, obs.period, obs.value,
+        country.episodes, starts=starts,
+    )  # fmt: skip
+    frame = panel.frame
+    assert set(frame["unit"]) <= set(smq)  # only trusts ever in SMQ
+    treated = frame[frame["g"] >= 0]
+    assert set(treated["unit"]) == {smq[0]}
+    first = treated[treated["rel"] == 0]["t"].iloc[0]
+    assert panel.origin.replace(day=1) <= date(2015, 3, 1)
+    assert first == (2015 - panel.origin.year) * 12 + 3 - panel.origin.month

@@ -14,6 +14,7 @@ from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
 from specialmeasures.cli._tables import check_chart_path, write_figure
 from specialmeasures.domain import InputError
 from specialmeasures.evaluation.balancing import BALANCING_COLUMNS, balancing_row, roles
+from specialmeasures.evaluation.events import event_label
 from specialmeasures.evaluation.history import load_histories
 from specialmeasures.evaluation.impact import DESIGNS, event_study, interrupted_time_series
 from specialmeasures.evaluation.matched import matched_event_study
@@ -111,7 +112,7 @@ def impact(
                 for name in ("pre_slope", "level_change", "slope_change")
             ]
             emit(rows, ("term", "estimate", "se", "ci_low", "ci_high"), fmt,
-                 title=f"ITS of {indicator} for {code.upper()} around SMQ {event} — "
+                 title=f"ITS of {indicator} for {code.upper()} around {event_label(event)} — "
                  f"{CONFIDENTIAL}")  # fmt: skip
     else:
         if design == "matched":
@@ -123,7 +124,7 @@ def impact(
             click.echo(json.dumps(document, indent=2))
         else:
             emit(list(result.rows), ES_COLUMNS, fmt,
-                 title=f"Event study: {indicator} around SMQ {event} — {CONFIDENTIAL}")  # fmt: skip
+                 title=f"Event study: {indicator} around {event_label(event)} — {CONFIDENTIAL}")  # fmt: skip
             if fmt == "table":
                 a, p = result.att, result.pretrend
                 click.echo(

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from specialmeasures.domain import InputError
+from specialmeasures.evaluation.events import event_label
 from specialmeasures.evaluation.panel import Panel
 
 __all__ = [
@@ -115,13 +116,24 @@ def event_study(
     all_treated = set(d.loc[d["g"] >= 0, "unit"])
     left_out = len(all_treated - keep)
     d = d[d["unit"].isin(keep)]
-    # A month with no untreated observation has no month effect to impute from (e.g. late
-    # months of an exit study, when every comparator has exited): leave it out.
-    d = d[d["t"].isin(set(d.loc[d["treat"] == 0, "t"]))]
+    # A month with fewer than two untreated observations has no month effect to impute from
+    # (e.g. late months of an exit study, when every comparator has exited; a singleton fixed
+    # effect, which pyfixest's did2s cannot drop on its own): leave it out, and a trust left
+    # with a single untreated month too.
+    while True:
+        untreated_rows = d[d["treat"] == 0]
+        months = untreated_rows.groupby("t").size()
+        units = untreated_rows.groupby("unit").size()
+        ok = d["t"].isin(set(months[months >= 2].index)) & d["unit"].isin(
+            set(units[units >= 2].index)
+        )
+        if ok.all():
+            break
+        d = d[ok]
     n_treated = int(d.loc[d["g"] >= 0, "unit"].nunique())
     if n_treated == 0:
         raise InputError(
-            f"no trust with an SMQ {panel.event} and {MIN_UNTREATED} untreated months has data "
+            f"no trust with a {event_label(panel.event)} and {MIN_UNTREATED} untreated months has data "
             f"for {panel.indicator}",
             value=panel.indicator,
         )
@@ -133,10 +145,13 @@ def event_study(
         if column.any():
             d[_name(k)] = column
             names.append(_name(k))
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(record=True) as caught:
         # pyfixest 0.60 calls DataFrame methods with inplace=True, deprecated by pandas 3.1;
         # harmless, and not ours to fix: silence exactly that message, nothing else.
         warnings.filterwarnings("ignore", message="The inplace keyword in DataFrame")
+        # Singleton fixed effects (a trust or month with one untreated observation) are dropped
+        # by pyfixest, as they should be: reported as a note, not a warning.
+        warnings.filterwarnings("always", message=r".*singleton fixed effect")
         fit = pf.did2s(
             d,
             yname="y",
@@ -185,6 +200,7 @@ def event_study(
             "did2s: fixed effects from never-treated and not-yet-treated observations; "
             "SEs clustered by trust",
             f"{left_out} treated trust(s) left out: fewer than {MIN_UNTREATED} untreated months",
+            *(f"pyfixest: {w.message}" for w in caught),
         ),
     )
 
@@ -259,7 +275,7 @@ def interrupted_time_series(
     if d.empty:
         raise InputError(f"no {panel.indicator} data for this trust", value=code)
     if int(d["g"].iloc[0]) < 0:
-        raise InputError(f"this trust has no SMQ {panel.event} in the data", value=code)
+        raise InputError(f"this trust has no {event_label(panel.event)} in the data", value=code)
     lo, hi = window
     d = d[(d["rel"] >= lo) & (d["rel"] <= hi)]
     before, after = int((d["rel"] < 0).sum()), int((d["rel"] >= 0).sum())

@@ -53,6 +53,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from specialmeasures.domain import InputError
+from specialmeasures.evaluation.events import event_label
 from specialmeasures.evaluation.panel import Panel
 
 __all__ = [
@@ -321,7 +322,7 @@ def matched_event_study(
     matches, unmatched = match(y, g, window, opts, covariate)
     if not matches.treated:
         raise InputError(
-            f"no trust with an SMQ {panel.event} could be matched for {panel.indicator} (each "
+            f"no trust with a {event_label(panel.event)} could be matched for {panel.indicator} (each "
             f"needs {-lo} months before it and {opts.min_baseline} baseline months)",
             value=panel.indicator,
         )

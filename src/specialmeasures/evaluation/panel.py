@@ -8,19 +8,23 @@ score of the other monthly indicators (``evaluation.composite``; columns ``unit`
 ``score``), which the matched design matches on. Events: ``entry`` is the trust's *first* SMQ entry; observations from a second entry on
 are dropped (absorbing-treatment estimators cannot handle re-entry; re-entry is a separate
 question, see sustainability). ``exit`` is the first exit of a trust that exited; trusts still
-in SMQ count as not yet exited, trusts never in SMQ are left out.
+in SMQ count as not yet exited, trusts never in SMQ are left out. The intervention events
+(``director``, ``buddy``, ``funding``) are the start of a trust's first Improvement Director
+assignment, buddying arrangement or approved funding, among trusts ever in SMQ: the comparators
+are SMQ trusts without it (yet), so the estimate is the intervention's effect over and above
+the regime's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from specialmeasures.domain import (
     IndicatorDefinition,
@@ -30,15 +34,28 @@ from specialmeasures.domain import (
     RegimeEpisode,
 )
 from specialmeasures.evaluation.composite import composite_frame, composite_signs
+from specialmeasures.evaluation.events import EVENTS, INTERVENTION_EVENTS
 from specialmeasures.store import Repository
-from specialmeasures.store.tables import observations
+from specialmeasures.store.tables import (
+    buddy_arrangements,
+    director_assignments,
+    funding_applications,
+    observations,
+)
 
 if TYPE_CHECKING:
     import pandas as pd  # type: ignore[import-untyped]
 
-__all__ = ["EVENTS", "Panel", "build_panel", "panel_from_columns", "panel_from_store"]
+__all__ = [
+    "EVENTS",
+    "Panel",
+    "build_panel",
+    "intervention_starts",
+    "panel_from_columns",
+    "panel_from_store",
+]
 
-EVENTS = ("entry", "exit")
+
 NEVER = -1
 
 
@@ -64,9 +81,13 @@ def _month(day: date, origin: date) -> int:
 
 
 def _events(
-    episodes: Sequence[RegimeEpisode], event: str, origin: date
+    episodes: Sequence[RegimeEpisode],
+    event: str,
+    origin: date,
+    starts: Mapping[str, date] | None = None,
 ) -> tuple[dict[str, int], dict[str, int]]:
-    """(event month by unit, cut-off month by unit: its second SMQ entry)."""
+    """(event month by unit, cut-off month by unit: its second SMQ entry). ``starts``: each
+    trust's first start of the intervention, for an intervention event."""
     smq: dict[str, list[RegimeEpisode]] = {}
     for e in episodes:
         if e.regime is Regime.SMQ:
@@ -79,8 +100,10 @@ def _events(
             cut[code] = _month(spells[1].start, origin)
         if event == "entry":
             when[code] = _month(spells[0].start, origin)
-        elif spells[0].end is not None:
+        elif event == "exit" and spells[0].end is not None:
             when[code] = _month(spells[0].end, origin)
+    if event in INTERVENTION_EVENTS:
+        when = {code: _month(day, origin) for code, day in (starts or {}).items() if code in smq}
     return when, cut
 
 
@@ -92,17 +115,18 @@ def build_panel(
     months: NDArray[np.int64],
     values: NDArray[np.float64],
     episodes: Sequence[RegimeEpisode],
+    starts: Mapping[str, date] | None = None,
 ) -> Panel:
     """Assemble the panel from parallel arrays (one row per observation)."""
     import pandas as pd
 
     if event not in EVENTS:
         raise InputError(f"event: must be one of {', '.join(EVENTS)}", value=event)
-    when, cut = _events(episodes, event, origin)
+    when, cut = _events(episodes, event, origin, starts)
     frame = pd.DataFrame({"unit": codes.astype(str), "t": months, "y": values})
     frame = frame[np.isfinite(frame["y"].to_numpy())]
     frame["g"] = frame["unit"].map(when).fillna(NEVER).astype(np.int64)
-    if event == "exit":
+    if event != "entry":
         ever = {e.provider_code for e in episodes if e.regime is Regime.SMQ}
         frame = frame[frame["unit"].isin(ever)]
     limit = frame["unit"].map(cut)
@@ -122,6 +146,7 @@ def panel_from_columns(
     episodes: Sequence[RegimeEpisode],
     *,
     composite_of: Sequence[IndicatorDefinition] = (),
+    starts: Mapping[str, date] | None = None,
 ) -> Panel:
     """The panel from column arrays (a generated country's ``observations``); with
     ``composite_of`` (the indicator definitions), the composite score from the same columns."""
@@ -134,8 +159,9 @@ def panel_from_columns(
     origin_m = np.datetime64(first, "M").astype("datetime64[D]").item()
     assert isinstance(origin_m, date)
     panel = build_panel(
-        indicator, event, origin_m, provider_code[rows], months - first, value[rows], episodes
-    )
+        indicator, event, origin_m, provider_code[rows], months - first, value[rows], episodes,
+        starts,
+    )  # fmt: skip
     if not composite_of:
         return panel
     covariate = composite_frame(
@@ -169,5 +195,24 @@ def panel_from_store(
     periods = np.array(period_col, dtype="datetime64[D]")
     values = np.array(value_col, dtype=np.float64)
     return panel_from_columns(
-        indicator, event, codes, ids, periods, values, repo.episodes(), composite_of=definitions
-    )
+        indicator, event, codes, ids, periods, values, repo.episodes(), composite_of=definitions,
+        starts=intervention_starts(repo, event) if event in INTERVENTION_EVENTS else None,
+    )  # fmt: skip
+
+
+def intervention_starts(repo: Repository, event: str) -> dict[str, date]:
+    """Each trust's first start of the intervention ``event`` (one query)."""
+    if event == "director":
+        day, table, where = director_assignments.c.start_date, director_assignments, None
+    elif event == "buddy":
+        day, table, where = buddy_arrangements.c.start_date, buddy_arrangements, None
+    elif event == "funding":
+        day, table = funding_applications.c.approved_on, funding_applications
+        where = funding_applications.c.approved_on.is_not(None)
+    else:
+        raise InputError(f"event: must be one of {', '.join(INTERVENTION_EVENTS)}", value=event)
+    query = select(table.c.provider_code, func.min(day)).group_by(table.c.provider_code)
+    if where is not None:
+        query = query.where(where)
+    with repo.engine.connect() as conn:
+        return {str(code): first for code, first in conn.execute(query) if first is not None}

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from specialmeasures.evaluation.events import event_label
 from specialmeasures.reports.timeline import RATING_COLOURS, REGIME_COLOURS
 
 __all__ = ["event_study_chart", "km_chart", "save_chart", "trajectory_chart"]
@@ -109,9 +110,9 @@ def event_study_chart(result: dict[str, Any]) -> Any:
     truth = [(r["k"], r["truth"]) for r in result["event_study"] if r.get("truth") is not None]
     if truth:
         ax.plot([k for k, _ in truth], [v for _, v in truth], color="#d5281b", label="true effect")
-    ax.set_xlabel("months relative to SMQ entry")
+    ax.set_xlabel(f"months relative to {event_label(result['event'])}")
     ax.set_ylabel(result.get("unit", "effect"))
-    title = f"Effect of SMQ entry on {result['indicator']}"
+    title = f"Effect of {event_label(result['event'])} on {result['indicator']}"
     if result.get("confidential"):
         title += " (CONFIDENTIAL)"
     ax.set_title(title, fontsize=10)

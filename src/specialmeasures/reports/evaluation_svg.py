@@ -13,6 +13,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from specialmeasures.evaluation.events import event_label
 from specialmeasures.reports.timeline import RATING_COLOURS, REGIME_COLOURS
 
 __all__ = ["event_study_svg", "km_svg", "trajectory_svg"]
@@ -120,7 +121,7 @@ def event_study_svg(document: dict[str, Any]) -> str:
     def y(v: float) -> float:
         return top + plot_h * (y_max - v) / (y_max - y_min)
 
-    title = escape(f"Effect of SMQ {document['event']} on {document['indicator']}")
+    title = escape(f"Effect of {event_label(document['event'])} on {document['indicator']}")
     level = round(float(document["level"]) * 100)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {left + width + 20:.0f} '

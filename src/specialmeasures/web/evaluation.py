@@ -26,7 +26,7 @@ from specialmeasures.evaluation.documents import (
     sample_document,
     sustainability_document,
 )
-from specialmeasures.evaluation.panel import EVENTS
+from specialmeasures.evaluation.events import EVENTS, event_label
 from specialmeasures.evaluation.sustainability import (
     CURVE_COLUMNS,
     EXIT_COLUMNS,
@@ -51,7 +51,11 @@ Codes = Annotated[str | None, Query(max_length=2000, description="Comma-separate
 Seed = Annotated[int, Query(ge=0, le=2**31 - 1, description="Seed of the sample's draw.")]
 PerGroup = Annotated[int | None, Query(ge=1, le=50, description="Sites per group.")]
 Indicator = Annotated[str | None, Query(max_length=100, description="Indicator id.")]
-Event = Annotated[str, Query(pattern="^(entry|exit)$", description="SMQ entry or exit.")]
+Event = Annotated[
+    str,
+    Query(pattern=f"^({'|'.join(EVENTS)})$", description="SMQ entry or exit, or the start of "
+          "an intervention (director, buddy, funding) among SMQ trusts."),
+]  # fmt: skip
 Design = Annotated[str, Query(pattern="^(matched|did)$", description="matched or did (did2s).")]
 KmBy = Annotated[
     str,
@@ -228,7 +232,7 @@ def build_evaluation_router(renderer: Renderer, gate: Gate, today: Callable[[], 
             data=data,
             chart=chart,
             columns=ES_COLUMNS,
-            events=EVENTS,
+            events={e: event_label(e) for e in EVENTS},
             designs=IMPACT_DESIGNS,
         )
 
