@@ -25,7 +25,10 @@ pytestmark = pytest.mark.browser
         (Role.REGULATOR_ANALYST, "/evaluation/sample"),
         (Role.REGULATOR_ANALYST, "/evaluation/impact"),
         (Role.REGULATOR_ANALYST, "/evaluation/sustainability"),
+        (Role.REGULATOR_ANALYST, "/evaluation/balancing"),
+        (Role.REGULATOR_ANALYST, "/evaluation/costs"),
         (Role.REGULATOR_ANALYST, "/evaluation/evidence"),
+        (Role.TRUST_USER, "/evaluation/evidence"),
     ],
 )
 def test_pages_have_no_serious_violations(

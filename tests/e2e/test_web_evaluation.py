@@ -22,6 +22,8 @@ PAGES = (
     "/evaluation/sample",
     "/evaluation/impact",
     "/evaluation/sustainability",
+    "/evaluation/balancing",
+    "/evaluation/costs",
 )
 
 
@@ -145,6 +147,41 @@ def test_sustainability_page_and_json(world: World) -> None:
     one = client.get("/evaluation/sustainability.json", params={"by": "all"}).json()["figure"]
     assert [c["stratum"] for c in one["curves"]] == ["all"]
     assert client.get("/evaluation/sustainability", params={"by": "x"}).status_code == 422
+
+
+def test_balancing_page_json_and_csv(world: World) -> None:
+    client = client_for(world, Role.REGULATOR_ANALYST)
+    data = client.get("/evaluation/balancing.json", params={"months": 6}).json()
+    assert data["confidential"] is True
+    assert data["months"] == 6
+    roles = {r["indicator"]: r["role"] for r in data["rows"]}
+    assert roles["staff_turnover"] == "balancing"
+    assert roles["shmi"] == "intended"
+    html = client.get("/evaluation/balancing", params={"months": 6}).text
+    assert 'id="balancing-table"' in html
+    assert 'id="intended-table"' in html
+    table = rows(client.get("/evaluation/balancing.csv", params={"months": 6}).text)
+    assert [r["indicator"] for r in table] == [r["indicator"] for r in data["rows"]]
+    assert {r["confidential"] for r in table} == {"yes"}
+    assert client.get("/evaluation/balancing.json", params={"months": 0}).status_code == 422
+
+
+def test_costs_page_json_and_csv_by_group_and_trust(world: World) -> None:
+    client = client_for(world, Role.REGULATOR_ANALYST)
+    groups = client.get("/evaluation/costs.json").json()
+    assert groups["confidential"] is True
+    assert groups["rows"][-1]["group"] == "all"
+    total = groups["rows"][-1]["total_direct_cost"]
+    trusts = client.get("/evaluation/costs.json", params={"by": "trust"}).json()
+    assert sum(r["total_direct_cost"] for r in trusts["rows"]) == pytest.approx(total)
+    assert groups["rates"]["id_day_rate"] > 0
+    html = client.get("/evaluation/costs", params={"by": "trust"}).text
+    assert 'id="costs-table"' in html
+    assert 'id="rates-table"' in html
+    assert 'aria-current="page"' in html  # the evaluation pages' navigation
+    table = rows(client.get("/evaluation/costs.csv").text)
+    assert len(table) == len(groups["rows"])
+    assert client.get("/evaluation/costs.json", params={"by": "ward"}).status_code == 422
 
 
 def test_evidence_matrix_page_json_and_csv(world: World) -> None:

@@ -15,6 +15,7 @@ from specialmeasures.cli._tables import write_csv_atomic, write_json_atomic
 from specialmeasures.domain import InputError
 from specialmeasures.evaluation.cost_views import GROUP_ORDER, regime_costs
 from specialmeasures.evaluation.costs import MONEY_COLUMNS, CostTable
+from specialmeasures.evaluation.documents import cost_rows
 
 __all__ = ["COMMANDS", "costs"]
 
@@ -25,12 +26,6 @@ _TABLE_TRUST = ("code", "group", "entry", "funding_spent", "id_cost", "buddy_cos
                 "oversight_cost", "reporting_cost", "total_direct_cost")  # fmt: skip
 _TABLE_GROUP = ("group", "trusts", "funding_spent", "id_cost", "buddy_cost", "oversight_cost",
                 "reporting_cost", "total_direct_cost", "mean_direct_cost_per_trust")  # fmt: skip
-
-
-def _rows(table: CostTable, by: str) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
-    if by == "group":
-        return table.group_rows(GROUP_ORDER), table.group_columns()
-    return table.trust_rows(), table.trust_columns()
 
 
 def _compact(row: dict[str, Any]) -> dict[str, Any]:
@@ -127,7 +122,7 @@ def costs(as_of: date | None, by: str, fmt: str, output: Path | None) -> None:
         _write_xlsx(output, table)
         click.echo(f"{CONFIDENTIAL}\nwrote {output} ({len(table.trusts)} trusts)", err=True)
         return
-    rows, columns = _rows(table, by)
+    rows, columns = cost_rows(table, by)
     if output is not None and fmt in ("csv", "json"):
         marked = [{**r, "confidential": "yes"} for r in rows]
         if fmt == "csv":

@@ -13,7 +13,8 @@ import click
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
 from specialmeasures.cli._tables import check_chart_path, write_figure
 from specialmeasures.domain import InputError
-from specialmeasures.evaluation.balancing import BALANCING_COLUMNS, balancing_row, roles
+from specialmeasures.evaluation.balancing import BALANCING_COLUMNS
+from specialmeasures.evaluation.documents import balancing_rows
 from specialmeasures.evaluation.events import event_label
 from specialmeasures.evaluation.history import load_histories
 from specialmeasures.evaluation.impact import DESIGNS, event_study, interrupted_time_series
@@ -37,18 +38,6 @@ def _plot_twins(output: Path, document: dict[str, Any]) -> None:
 
     write_figure(output, event_study_chart(document), document, ES_COLUMNS,
                  document["event_study"])  # fmt: skip
-
-
-def _balancing_rows(platform: Any, months: int) -> list[dict[str, Any]]:
-    t = load_thresholds()
-    rows = []
-    for definition, role in roles(t.balancing_indicators, platform.repository.indicators()):
-        try:
-            panel = panel_from_store(platform.repository, definition.id)
-        except Exception:  # an indicator with no observations: nothing to compare
-            continue
-        rows.append(balancing_row(panel, definition, months, role))
-    return rows
 
 
 @click.command()
@@ -94,7 +83,7 @@ def impact(
         panel = panel_from_store(
             platform.repository, indicator, event, composite=design == "matched"
         )
-        extra = _balancing_rows(platform, t.balancing_months) if balancing else []
+        extra = balancing_rows(platform.repository, t.balancing_months) if balancing else []
     finally:
         platform.close()
     if design == "its":
@@ -230,7 +219,7 @@ def balancing(months: int | None, fmt: str) -> None:
     span = months or load_thresholds().balancing_months
     platform = open_platform()
     try:
-        rows = _balancing_rows(platform, span)
+        rows = balancing_rows(platform.repository, span)
     finally:
         platform.close()
     emit(rows, BALANCING_COLUMNS, fmt,

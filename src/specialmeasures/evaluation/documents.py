@@ -3,8 +3,9 @@
 Thin services over the evaluation toolkit: the purposive sample (the seed's Table 1), the event
 study of SMQ entry or exit on an indicator (cached in process per parameters, since an estimate
 over every trust takes seconds and pyfixest, for ``did``, is slow to import), sustainability
-after exit and the framework matrix of qualitative evidence. All of them rest on the CP list or
-on qualitative evidence, which are confidential: every document says so.
+after exit, the balancing measures, the cost-consequence table and the framework matrix of
+qualitative evidence. All of them rest on the CP list or on qualitative evidence, which are
+confidential: every document says so.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from collections.abc import Collection
 from datetime import date
 from typing import Any
 
-from specialmeasures.domain import InputError
+from specialmeasures.domain import InputError, NotFoundError
+from specialmeasures.evaluation.cost_views import GROUP_ORDER, regime_costs
+from specialmeasures.evaluation.costs import CostTable
 from specialmeasures.evaluation.evidence import SOURCE_TYPES
 from specialmeasures.evaluation.evidence import framework_matrix as _framework_matrix
 from specialmeasures.evaluation.evidence_store import load_codes, load_records
@@ -28,6 +31,10 @@ __all__ = [
     "ES_COLUMNS",
     "IMPACT_DESIGNS",
     "ImpactCache",
+    "balancing_document",
+    "balancing_rows",
+    "cost_rows",
+    "costs_document",
     "evidence_document",
     "sample_document",
     "sustainability_document",
@@ -147,4 +154,50 @@ def evidence_document(repo: Repository, scope: Collection[str] | None = None) ->
         ],
         "cells": [cell.row() for row in cells.values() for cell in row.values() if cell.sources],
         "records": len(records),
+    }
+
+
+def balancing_rows(repo: Repository, months: int) -> list[dict[str, Any]]:
+    """The balancing measures beside the intended ones: one row per indicator with data."""
+    from specialmeasures.evaluation.balancing import balancing_row, roles
+    from specialmeasures.evaluation.panel import panel_from_store
+
+    t = load_thresholds()
+    rows = []
+    for definition, role in roles(t.balancing_indicators, repo.indicators()):
+        try:
+            panel = panel_from_store(repo, definition.id)
+        except NotFoundError:  # an indicator with no observations: nothing to compare
+            continue
+        rows.append(balancing_row(panel, definition, months, role))
+    return rows
+
+
+def balancing_document(repo: Repository, months: int | None = None) -> dict[str, Any]:
+    """The balancing measures (unintended consequences) before and after first SMQ entry."""
+    span = months or load_thresholds().balancing_months
+    return {"confidential": True, "months": span, "rows": balancing_rows(repo, span)}
+
+
+def cost_rows(table: CostTable, by: str) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+    """The cost-consequence table's rows and columns, one row per trust or per trajectory group
+    (then all)."""
+    if by == "group":
+        return table.group_rows(GROUP_ORDER), table.group_columns()
+    if by == "trust":
+        return table.trust_rows(), table.trust_columns()
+    raise InputError("by: must be group or trust", value=by)
+
+
+def costs_document(repo: Repository, as_of: date, by: str = "group") -> dict[str, Any]:
+    """The cost-consequence table by trajectory group (and all) or by trust, with the rates."""
+    table = regime_costs(repo, as_of)
+    rows, columns = cost_rows(table, by)
+    return {
+        "confidential": True,
+        "as_of": as_of.isoformat(),
+        "by": by,
+        "columns": list(columns),
+        "rows": rows,
+        "rates": table.rates.row(),
     }

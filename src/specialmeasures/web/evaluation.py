@@ -1,7 +1,7 @@
 """Evaluation pages, their JSON twins and CSV downloads.
 
-Everything here rests on the confidential CP list (trajectories, the sample, impact and
-sustainability: ``evaluation.read``, regulators) or on qualitative evidence (``evidence.read``;
+Everything here rests on the confidential CP list (trajectories, the sample, impact,
+sustainability, balancing measures and costs: ``evaluation.read``, regulators) or on qualitative evidence (``evidence.read``;
 scoped roles see their own trust's evidence only). Every response is marked confidential and is
 not cached; the gate writes each read to the audit log.
 """
@@ -18,10 +18,13 @@ from fastapi.responses import HTMLResponse, Response
 
 from specialmeasures.access import Action, can
 from specialmeasures.domain import InputError
+from specialmeasures.evaluation.balancing import BALANCING_COLUMNS
 from specialmeasures.evaluation.documents import (
     ES_COLUMNS,
     IMPACT_DESIGNS,
     ImpactCache,
+    balancing_document,
+    costs_document,
     evidence_document,
     sample_document,
     sustainability_document,
@@ -62,6 +65,12 @@ KmBy = Annotated[
     Query(pattern="^(all|group|trust-type)$", description="One survival curve per group, per "
           "trust type, or one for all exits."),
 ]  # fmt: skip
+Months = Annotated[
+    int | None, Query(ge=1, le=60, description="Months before and after entry (default 12).")
+]
+CostBy = Annotated[
+    str, Query(pattern="^(group|trust)$", description="One row per trajectory group or trust.")
+]
 NO_STORE = {"Cache-Control": "no-store"}
 #: Trusts drawn in the trajectory figure when none are chosen: the first of each group.
 DEFAULT_FIGURE_TRUSTS = 8
@@ -270,6 +279,66 @@ def build_evaluation_router(renderer: Renderer, gate: Gate, today: Callable[[], 
             curve_columns=CURVE_COLUMNS,
             km_columns=KM_COLUMNS,
         )
+
+    # -- balancing measures (unintended consequences) -------------------------------------------
+    def balancing_data(months: int | None) -> dict[str, Any]:
+        data = balancing_document(repo, months)
+        data["dataset"] = repo.meta()
+        return data
+
+    @router.get(
+        "/evaluation/balancing.json",
+        tags=["evaluation"],
+        summary="Workforce and culture indicators before and after SMQ entry (confidential)",
+    )
+    @permission(Action.EVALUATION_READ)
+    def balancing_json(months: Months = None) -> dict[str, Any]:
+        return balancing_data(months)
+
+    @router.get("/evaluation/balancing.csv", include_in_schema=False)
+    @permission(Action.EVALUATION_READ)
+    def balancing_csv(months: Months = None) -> Response:
+        rows = balancing_data(months)["rows"]
+        return csv_response(BALANCING_COLUMNS, rows, "balancing.csv", confidential=True)
+
+    @router.get("/evaluation/balancing", response_class=HTMLResponse, include_in_schema=False)
+    @permission(Action.EVALUATION_READ)
+    def balancing_page(request: Request, months: Months = None) -> HTMLResponse:
+        return page(
+            "balancing.html", request, data=balancing_data(months), columns=BALANCING_COLUMNS
+        )
+
+    # -- costs (cost-consequence table) -------------------------------------------------------
+    def costs_data(as_of: date | None, by: str) -> dict[str, Any]:
+        data = costs_document(repo, as_of or today(), by)
+        data["dataset"] = repo.meta()
+        return data
+
+    @router.get(
+        "/evaluation/costs.json",
+        tags=["evaluation"],
+        summary="The regime's direct costs beside finances and outcomes (confidential)",
+    )
+    @permission(Action.EVALUATION_READ)
+    def costs_json(as_of: AsOf = None, by: CostBy = "group") -> dict[str, Any]:
+        return costs_data(as_of, by)
+
+    @router.get("/evaluation/costs.csv", include_in_schema=False)
+    @permission(Action.EVALUATION_READ)
+    def costs_csv(as_of: AsOf = None, by: CostBy = "group") -> Response:
+        data = costs_data(as_of, by)
+        return csv_response(data["columns"], data["rows"], "costs.csv", confidential=True)
+
+    @router.get("/evaluation/costs", response_class=HTMLResponse, include_in_schema=False)
+    @permission(Action.EVALUATION_READ)
+    def costs_page(request: Request, as_of: AsOf = None, by: CostBy = "group") -> HTMLResponse:
+        data = costs_data(as_of, by)
+        numeric = [
+            c for c in data["columns"]
+            if any(isinstance(r.get(c), int | float) and not isinstance(r.get(c), bool)
+                   for r in data["rows"])
+        ]  # fmt: skip
+        return page("costs.html", request, data=data, numeric=numeric)
 
     # -- qualitative evidence ------------------------------------------------------------------
     def evidence_data(request: Request) -> dict[str, Any]:
