@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from specialmeasures.access import Action, can
 from specialmeasures.domain import InputError
 from specialmeasures.evaluation.balancing import BALANCING_COLUMNS
+from specialmeasures.evaluation.costs import MONEY_COLUMNS
 from specialmeasures.evaluation.documents import (
     ES_COLUMNS,
     IMPACT_DESIGNS,
@@ -39,8 +40,10 @@ from specialmeasures.evaluation.sustainability import (
     km_rows,
 )
 from specialmeasures.evaluation.thresholds import GROUPS
+from specialmeasures.evaluation.trajectories import group_label
 from specialmeasures.evaluation.views import TRAJECTORY_COLUMNS, trajectory_figure, trajectory_rows
 from specialmeasures.reports.evaluation_svg import event_study_svg, km_svg, trajectory_svg
+from specialmeasures.store.versioned import VersionedCache
 from specialmeasures.web.downloads import csv_response
 from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.rendering import Renderer
@@ -80,10 +83,23 @@ def _codes(text: str | None) -> list[str]:
     return [c.strip().upper() for c in (text or "").split(",") if c.strip()][:40]
 
 
+def _cost_cell(column: str, value: Any) -> Any:
+    """A cost-consequence cell as the page shows it: pounds with separators, groups by their
+    label, other numbers to 3 significant figures (the JSON and CSV keep the exact values)."""
+    if value is None or isinstance(value, bool | str):
+        return group_label(value) if column == "group" and isinstance(value, str) else value
+    if column in MONEY_COLUMNS or column == "mean_direct_cost_per_trust":
+        return f"£{value:,.0f}"
+    if isinstance(value, int) or abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
 def build_evaluation_router(renderer: Renderer, gate: Gate, today: Callable[[], date]) -> APIRouter:
     router = APIRouter()
     repo = renderer.platform.repository
     impact_cache = ImpactCache()
+    balancing_cache = VersionedCache(size=8)
 
     def page(template: str, request: Request, **context: Any) -> HTMLResponse:
         html = renderer.render(template, request=request, query=str(request.url.query), **context)
@@ -282,9 +298,11 @@ def build_evaluation_router(renderer: Renderer, gate: Gate, today: Callable[[], 
 
     # -- balancing measures (unintended consequences) -------------------------------------------
     def balancing_data(months: int | None) -> dict[str, Any]:
-        data = balancing_document(repo, months)
-        data["dataset"] = repo.meta()
-        return data
+        # Seconds to compute (a panel per indicator): kept until the data change.
+        data = balancing_cache.get(
+            repo, ("balancing", months), lambda: balancing_document(repo, months)
+        )
+        return {**data, "dataset": repo.meta()}
 
     @router.get(
         "/evaluation/balancing.json",
@@ -338,7 +356,8 @@ def build_evaluation_router(renderer: Renderer, gate: Gate, today: Callable[[], 
             if any(isinstance(r.get(c), int | float) and not isinstance(r.get(c), bool)
                    for r in data["rows"])
         ]  # fmt: skip
-        return page("costs.html", request, data=data, numeric=numeric)
+        shown = [{c: _cost_cell(c, r.get(c)) for c in data["columns"]} for r in data["rows"]]
+        return page("costs.html", request, data=data, numeric=numeric, shown=shown)
 
     # -- qualitative evidence ------------------------------------------------------------------
     def evidence_data(request: Request) -> dict[str, Any]:
