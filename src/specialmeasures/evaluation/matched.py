@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -55,6 +55,9 @@ from numpy.typing import NDArray
 from specialmeasures.domain import InputError
 from specialmeasures.evaluation.events import event_label
 from specialmeasures.evaluation.panel import Panel
+
+if TYPE_CHECKING:
+    import pandas as pd  # type: ignore[import-untyped]
 
 __all__ = [
     "BLOCK",
@@ -198,12 +201,17 @@ def _adjustment(
     x = np.column_stack([np.ones(pool.size), f[pool] / scale])
     gap = (f[i] - f[chosen]) / scale
     out = np.zeros((chosen.size, hi - lo + 1))
-    for k in range(change.shape[1]):
+    # One least-squares solve for every month the whole pool has, one each for the rest.
+    enough = x.shape[1] + 2  # fewer pool trusts than this: no correction that month
+    full = np.isfinite(change).all(axis=0) & (pool.size > enough)
+    if full.any():
+        beta, *_ = np.linalg.lstsq(x, change[:, full], rcond=None)
+        out[:, full] = gap @ beta[1:]
+    for k in np.flatnonzero(~full):
         ok = np.isfinite(change[:, k])
-        if ok.sum() <= x.shape[1] + 2:
-            continue
-        beta, *_ = np.linalg.lstsq(x[ok], change[ok, k], rcond=None)
-        out[:, k] = gap @ beta[1:]
+        if ok.sum() > enough:
+            beta_k, *_ = np.linalg.lstsq(x[ok], change[ok, k], rcond=None)
+            out[:, k] = gap @ beta_k[1:]
     return out
 
 
@@ -237,24 +245,37 @@ def _row_mean(c: Float) -> Float:
     return np.where(seen > 0, total / np.maximum(seen, 1), np.nan)
 
 
+def _matrix(frame: pd.DataFrame, column: str, index: dict[str, int], months: int) -> Float:
+    """``frame[column]`` as a (unit x month) matrix, NaN where there is no value; units not in
+    ``index`` and months outside ``0..months-1`` are left out."""
+    known = frame["unit"].isin(index) & (frame["t"] >= 0) & (frame["t"] < months)
+    rows = frame[known]
+    out = np.full((len(index), months), np.nan)
+    out[rows["unit"].map(index).to_numpy(), rows["t"].to_numpy()] = rows[column].to_numpy()
+    return out
+
+
+def _matched_changes(
+    y: Float, matches: Matches, window: tuple[int, int]
+) -> tuple[Float, list[Float]]:
+    """Each treated trust's change (treated x months) and its comparators' raw changes."""
+    lo, hi = window
+    own = [
+        _changes(y, i, gi, lo, hi)[0] for i, gi in zip(matches.treated, matches.events, strict=True)
+    ]
+    comp = [
+        _changes(y, list(cs), gi, lo, hi)
+        for gi, cs in zip(matches.events, matches.controls, strict=True)
+    ]
+    return np.array(own), comp
+
+
 def _estimate(
-    y: Float, matches: Matches, window: tuple[int, int], *, adjusted: bool = True
+    a: Float, comp: list[Float], matches: Matches, window: tuple[int, int]
 ) -> MatchedEstimate:
-    """The event-study estimates; ``adjusted=False`` ignores the bias correction (the raw
-    matched differences, a check of the matching's balance before entry)."""
+    """The event-study estimates from the treated changes ``a`` and comparators' changes."""
     lo, hi = window
     ks = np.arange(lo, hi + 1)
-    own: list[Float] = []
-    comp: list[Float] = []
-    for n, (i, gi, cs) in enumerate(
-        zip(matches.treated, matches.events, matches.controls, strict=True)
-    ):
-        own.append(_changes(y, i, gi, lo, hi)[0])
-        c: Float = _changes(y, list(cs), gi, lo, hi)
-        if adjusted and matches.adjustment:
-            c = np.add(c, matches.adjustment[n])
-        comp.append(c)
-    a = np.array(own)  # treated x k
     valid = np.isfinite(a)
     cmean = np.array([_row_mean(c) for c in comp])
     valid &= np.isfinite(cmean)
@@ -307,18 +328,13 @@ def matched_event_study(
     units = sorted(frame["unit"].unique())
     index = {u: n for n, u in enumerate(units)}
     months = int(frame["t"].max()) + 1
-    y = np.full((len(units), months), np.nan)
-    y[frame["unit"].map(index).to_numpy(), frame["t"].to_numpy()] = frame["y"].to_numpy()
+    y = _matrix(frame, "y", index, months)
     g = np.full(len(units), -1, dtype=np.int64)
     for unit, gi in frame.groupby("unit")["g"].first().items():
         g[index[unit]] = int(gi)
     covariate = None
     if panel.covariate is not None:
-        cov = panel.covariate
-        known = cov["unit"].isin(index) & (cov["t"] >= 0) & (cov["t"] < months)
-        cov = cov[known]
-        covariate = np.full_like(y, np.nan)
-        covariate[cov["unit"].map(index).to_numpy(), cov["t"].to_numpy()] = cov["score"].to_numpy()
+        covariate = _matrix(panel.covariate, "score", index, months)
     matches, unmatched = match(y, g, window, opts, covariate)
     if not matches.treated:
         raise InputError(
@@ -326,10 +342,14 @@ def matched_event_study(
             f"needs {-lo} months before it and {opts.min_baseline} baseline months)",
             value=panel.indicator,
         )
-    fit = _estimate(y, matches, window)
+    own, comp = _matched_changes(y, matches, window)
+    raw = _estimate(own, comp, matches, window)
+    fit = raw
+    if matches.adjustment:
+        corrected = [c + adj for c, adj in zip(comp, matches.adjustment, strict=True)]
+        fit = _estimate(own, corrected, matches, window)
     # Before entry the correction fits the matched features almost exactly, so the balance
     # check (pre-entry rows and the pre-trend test) uses the raw matched differences.
-    raw = _estimate(y, matches, window, adjusted=False) if matches.adjustment else fit
     matched_on = "the indicator"
     correction = ""
     if matches.adjustment:
