@@ -68,10 +68,10 @@ def test_km_figure_steps_match_the_curves_and_list_censored_exits() -> None:
         (3.0, 0.6),
         (5.0, 0.3),
     ]
-    assert a["censored"] == [3.0, 8.0]
+    assert a["censored"] == [{"months": 3.0, "survival": 0.6}, {"months": 8.0, "survival": 0.3}]
     assert a["median_months"] == 5.0
     assert b["steps"] == [b["steps"][0]]
-    assert b["censored"] == [4.0]
+    assert b["censored"] == [{"months": 4.0, "survival": 1.0}]
     assert figure["max_months"] == 8.0
     assert figure["confidential"] is True
     curves = {c["stratum"]: c for c in reentry_curves(rows) if c["by"] == "group"}

@@ -15,7 +15,7 @@ from typing import Any
 
 from specialmeasures.domain import InputError, KeyQuestion, Regime
 from specialmeasures.evaluation.history import TrustHistory
-from specialmeasures.evaluation.km import kaplan_meier
+from specialmeasures.evaluation.km import KmCurve, kaplan_meier
 from specialmeasures.evaluation.thresholds import EvaluationThresholds
 from specialmeasures.evaluation.trajectories import classify, group_label
 
@@ -89,6 +89,11 @@ def _strata(
     return [(v, [r for r in rows if r[key] == v]) for v in sorted({r[key] for r in rows})]
 
 
+def _curve(members: Sequence[dict[str, Any]]) -> KmCurve:
+    """Re-entry-free survival of these exits (time: months since exit; event: re-entry)."""
+    return kaplan_meier([r["months"] for r in members], [r["re_entered"] for r in members])
+
+
 def reentry_curves(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Kaplan-Meier re-entry-free survival for all exits, by group and by trust type."""
     strata = [
@@ -98,7 +103,7 @@ def reentry_curves(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
     out = []
     for by, value, members in strata:
-        curve = kaplan_meier([r["months"] for r in members], [r["re_entered"] for r in members])
+        curve = _curve(members)
         out.append(
             {
                 "by": by,
@@ -114,12 +119,14 @@ def reentry_curves(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def km_figure(rows: Sequence[dict[str, Any]], as_of: date, by: str = "group") -> dict[str, Any]:
     """The re-entry-free survival curves as steps (the data of the Kaplan-Meier figure), one
-    curve per stratum of ``by`` (a key of ``KM_BY``), with each censored exit's time."""
+    curve per stratum of ``by`` (a key of ``KM_BY``), with each censored exit's time and the
+    survival there (where the chart ticks it)."""
     if by not in KM_BY:
         raise InputError(f"by: must be one of {', '.join(KM_BY)}", value=by)
     curves = []
     for value, members in _strata(rows, KM_BY[by]):
-        curve = kaplan_meier([r["months"] for r in members], [r["re_entered"] for r in members])
+        curve = _curve(members)
+        censored = sorted(r["months"] for r in members if not r["re_entered"])
         steps = [{"months": 0.0, "at_risk": curve.n, "re_entries": 0, "survival": 1.0, "se": 0.0}]
         steps += [
             {"months": s.time, "at_risk": s.at_risk, "re_entries": s.events,
@@ -133,7 +140,7 @@ def km_figure(rows: Sequence[dict[str, Any]], as_of: date, by: str = "group") ->
                 "re_entries": curve.events,
                 "median_months": curve.median,
                 "steps": steps,
-                "censored": sorted(r["months"] for r in members if not r["re_entered"]),
+                "censored": [{"months": t, "survival": round(curve.at(t), 4)} for t in censored],
             }
         )
     return {

@@ -13,12 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from specialmeasures.evaluation.events import event_label
-from specialmeasures.reports.timeline import RATING_COLOURS, REGIME_COLOURS
+from specialmeasures.reports.timeline import PALETTE, RATING_COLOURS, REGIME_COLOURS
 
 __all__ = ["event_study_chart", "km_chart", "save_chart", "trajectory_chart"]
-
-#: Curve colours (NHS identity palette), in stratum order.
-PALETTE = ("#005eb8", "#d5281b", "#007f3b", "#ffb81c", "#330072", "#768692", "#ae2573", "#00a499")
 
 _RATING_TICKS = {1: "Inadequate", 2: "Requires\nimprovement", 3: "Good", 4: "Outstanding"}
 _SERIES_STYLE = {"overall": ("#212b32", "-", "Overall"), "well_led": ("#005eb8", "--", "Well-led")}
@@ -133,7 +130,8 @@ def km_chart(figure: dict[str, Any]) -> Any:
         label = f"{curve['stratum']} (n={curve['n']}, re-entries {curve['re_entries']})"
         ax.step(xs, ys, where="post", color=colour, linewidth=2, label=label)
         ticks = curve["censored"]
-        ax.scatter(ticks, [_km_at(curve, t) for t in ticks], marker="|", s=60, color=colour)
+        ax.scatter([c["months"] for c in ticks], [c["survival"] for c in ticks], marker="|",
+                   s=60, color=colour)  # fmt: skip
     ax.set_ylim(0.0, 1.05)
     ax.set_xlim(0.0, max(1.0, figure["max_months"]))
     ax.set_xlabel("months since leaving special measures (| censored)")
@@ -144,16 +142,6 @@ def km_chart(figure: dict[str, Any]) -> Any:
     ax.grid(color="#d8dde0", linewidth=0.5)
     fig.tight_layout()
     return fig
-
-
-def _km_at(curve: dict[str, Any], months: float) -> float:
-    """The curve's survival just after ``months``."""
-    value = 1.0
-    for step in curve["steps"]:
-        if step["months"] > months:
-            break
-        value = step["survival"]
-    return float(value)
 
 
 def save_chart(fig: Any, path: str | Path) -> Path:

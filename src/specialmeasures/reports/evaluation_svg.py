@@ -14,7 +14,7 @@ from html import escape
 from typing import Any
 
 from specialmeasures.evaluation.events import event_label
-from specialmeasures.reports.timeline import RATING_COLOURS, REGIME_COLOURS
+from specialmeasures.reports.timeline import PALETTE, RATING_COLOURS, REGIME_COLOURS
 
 __all__ = ["event_study_svg", "km_svg", "trajectory_svg"]
 
@@ -172,8 +172,6 @@ def event_study_svg(document: dict[str, Any]) -> str:
 
 def km_svg(figure: dict[str, Any]) -> str:
     """Kaplan-Meier re-entry-free survival: one step line per stratum, with a legend."""
-    from specialmeasures.reports.charts import PALETTE
-
     left, width, top, plot_h = 60.0, 600.0, 20.0, 240.0
     x_max = max(1.0, float(figure["max_months"]))
 

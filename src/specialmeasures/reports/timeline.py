@@ -11,7 +11,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
-__all__ = ["RATING_COLOURS", "REGIME_COLOURS", "timeline_svg"]
+__all__ = ["PALETTE", "RATING_COLOURS", "REGIME_COLOURS", "timeline_svg"]
 
 RATING_COLOURS = {
     "Outstanding": "#005eb8",
@@ -26,6 +26,8 @@ RATING_TEXT = {
     "Inadequate": "#ffffff",
 }
 REGIME_COLOURS = {"smq": "#330072", "cp": "#768692", "rsp": "#7c2855", "smf": "#425563"}
+#: Colours for lines of a chart that are not ratings or regimes (NHS identity palette), in order.
+PALETTE = ("#005eb8", "#d5281b", "#007f3b", "#ffb81c", "#330072", "#768692", "#ae2573", "#00a499")
 
 _ROWS = ("overall", "safe", "effective", "caring", "responsive", "well_led")
 _ROW_LABELS = {
