@@ -5,9 +5,9 @@ as a pandas frame with columns ``unit`` (provider code), ``t`` (months since the
 month), ``y`` (value), ``g`` (the unit's event month, -1 for never), ``rel`` (t - g, NaN for
 never). With ``composite=True`` the panel also carries ``covariate``, the composite quality
 score of the other monthly indicators (``evaluation.composite``; columns ``unit``, ``t``,
-``score``), which the matched design matches on. Events: ``entry`` is the trust's *first* SMQ entry; observations from a second entry on
-are dropped (absorbing-treatment estimators cannot handle re-entry; re-entry is a separate
-question, see sustainability). ``exit`` is the first exit of a trust that exited; trusts still
+``score``), which the matched design matches on. Events: ``entry`` is the trust's *first* SMQ
+entry; observations from a second entry on are dropped (absorbing-treatment estimators cannot
+handle re-entry; re-entry is a separate question, see sustainability). ``exit`` is the first exit of a trust that exited; trusts still
 in SMQ count as not yet exited, trusts never in SMQ are left out. The intervention events
 (``director``, ``buddy``, ``funding``) are the start of a trust's first Improvement Director
 assignment, buddying arrangement or approved funding, among trusts ever in SMQ: the comparators
@@ -153,8 +153,7 @@ def panel_from_columns(
     rows = np.flatnonzero(indicator_id == indicator)
     if rows.size == 0:
         raise NotFoundError("indicator", indicator)
-    all_months = period.astype("datetime64[M]").astype(np.int64)
-    months = all_months[rows]
+    months = period[rows].astype("datetime64[M]").astype(np.int64)
     first = int(months.min())
     origin_m = np.datetime64(first, "M").astype("datetime64[D]").item()
     assert isinstance(origin_m, date)
@@ -164,6 +163,7 @@ def panel_from_columns(
     )  # fmt: skip
     if not composite_of:
         return panel
+    all_months = period.astype("datetime64[M]").astype(np.int64)
     covariate = composite_frame(
         provider_code, indicator_id, all_months - first, value,
         composite_signs(composite_of, indicator),
@@ -200,19 +200,20 @@ def panel_from_store(
     )  # fmt: skip
 
 
+#: The column whose earliest value per trust starts each intervention event.
+_INTERVENTION_DAY = {
+    "director": director_assignments.c.start_date,
+    "buddy": buddy_arrangements.c.start_date,
+    "funding": funding_applications.c.approved_on,  # NULL until approved
+}
+
+
 def intervention_starts(repo: Repository, event: str) -> dict[str, date]:
     """Each trust's first start of the intervention ``event`` (one query)."""
-    if event == "director":
-        day, table, where = director_assignments.c.start_date, director_assignments, None
-    elif event == "buddy":
-        day, table, where = buddy_arrangements.c.start_date, buddy_arrangements, None
-    elif event == "funding":
-        day, table = funding_applications.c.approved_on, funding_applications
-        where = funding_applications.c.approved_on.is_not(None)
-    else:
+    day = _INTERVENTION_DAY.get(event)
+    if day is None:
         raise InputError(f"event: must be one of {', '.join(INTERVENTION_EVENTS)}", value=event)
-    query = select(table.c.provider_code, func.min(day)).group_by(table.c.provider_code)
-    if where is not None:
-        query = query.where(where)
+    code = day.table.c.provider_code
+    query = select(code, func.min(day)).group_by(code)
     with repo.engine.connect() as conn:
-        return {str(code): first for code, first in conn.execute(query) if first is not None}
+        return {str(c): first for c, first in conn.execute(query) if first is not None}
