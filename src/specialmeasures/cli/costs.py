@@ -14,7 +14,7 @@ from specialmeasures.cli._context import DateParam, emit, open_platform
 from specialmeasures.cli._tables import write_csv_atomic, write_json_atomic
 from specialmeasures.domain import InputError
 from specialmeasures.evaluation.cost_views import GROUP_ORDER, regime_costs
-from specialmeasures.evaluation.costs import MONEY_COLUMNS, CostTable
+from specialmeasures.evaluation.costs import MONEY_COLUMNS, CostTable, display_value
 from specialmeasures.evaluation.documents import cost_rows
 
 __all__ = ["COMMANDS", "costs"]
@@ -30,15 +30,12 @@ _TABLE_GROUP = ("group", "trusts", "funding_spent", "id_cost", "buddy_cost", "ov
 
 def _compact(row: dict[str, Any]) -> dict[str, Any]:
     """A row for the terminal: money in £ thousands, changes to 3 significant figures."""
-    out = dict(row)
-    for key, value in row.items():
-        if value is None or isinstance(value, bool | str):
-            continue
-        if key in MONEY_COLUMNS or key == "mean_direct_cost_per_trust":
-            out[key] = f"{value / 1000:,.1f}"
-        elif key.endswith("_change"):
-            out[key] = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
-    return out
+    return {
+        key: display_value(key, value, thousands=True)
+        if key in MONEY_COLUMNS or key.endswith(("_change", "_per_trust"))
+        else value
+        for key, value in row.items()
+    }
 
 
 def _print_table(rows: list[dict[str, Any]], columns: tuple[str, ...], title: str) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import fmean
+from typing import Any
 
 from specialmeasures.domain import DomainError, Polarity, Regime, RegimeEpisode
 from specialmeasures.domain.buddying import BuddyArrangement
@@ -33,6 +34,7 @@ __all__ = [
     "buddy_months",
     "cost_table",
     "director_hours",
+    "display_value",
     "first_entry",
     "trust_cost",
     "window_means",
@@ -52,6 +54,25 @@ _PRICED = ("funding_spent", "id_cost", "buddy_cost", "oversight_cost", "reportin
 #: The columns in pounds (whole pounds).
 MONEY_COLUMNS = ("funding_approved", "funding_spent", "id_cost", "buddy_cost", "oversight_cost",
           "reporting_cost", "total_direct_cost")  # fmt: skip
+
+
+def display_value(column: str, value: Any, *, thousands: bool = False) -> Any:
+    """A cost-consequence cell for people to read: money with separators (in £ thousands when
+    ``thousands``, for the terminal), other numbers to 3 significant figures or whole when
+    large; text and missing values as they are. CSV, JSON and Excel keep the exact values.
+
+    >>> display_value("total_direct_cost", 1234567.0), display_value("shmi_change", 0.012345)
+    ('£1,234,567', '0.0123')
+    >>> display_value("total_direct_cost", 1234567.0, thousands=True)
+    '1,234.6'
+    """
+    if value is None or isinstance(value, bool | str):
+        return value
+    if column in MONEY_COLUMNS or column == "mean_direct_cost_per_trust":
+        return f"{value / 1000:,.1f}" if thousands else f"£{value:,.0f}"
+    if isinstance(value, int) or abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from specialmeasures.access import Action, can
 from specialmeasures.domain import InputError
 from specialmeasures.evaluation.balancing import BALANCING_COLUMNS
-from specialmeasures.evaluation.costs import MONEY_COLUMNS
+from specialmeasures.evaluation.costs import display_value
 from specialmeasures.evaluation.documents import (
     ES_COLUMNS,
     IMPACT_DESIGNS,
@@ -84,15 +84,11 @@ def _codes(text: str | None) -> list[str]:
 
 
 def _cost_cell(column: str, value: Any) -> Any:
-    """A cost-consequence cell as the page shows it: pounds with separators, groups by their
-    label, other numbers to 3 significant figures (the JSON and CSV keep the exact values)."""
-    if value is None or isinstance(value, bool | str):
-        return group_label(value) if column == "group" and isinstance(value, str) else value
-    if column in MONEY_COLUMNS or column == "mean_direct_cost_per_trust":
-        return f"£{value:,.0f}"
-    if isinstance(value, int) or abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.3g}"
+    """A cost-consequence cell as the page shows it: groups by their label, numbers as
+    ``costs.display_value`` writes them (the JSON and CSV keep the exact values)."""
+    if column == "group" and isinstance(value, str):
+        return group_label(value)
+    return display_value(column, value)
 
 
 def build_evaluation_router(renderer: Renderer, gate: Gate, today: Callable[[], date]) -> APIRouter:
