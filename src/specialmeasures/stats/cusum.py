@@ -269,7 +269,8 @@ def _series_layout(series: ArrayLike | None, n: int) -> tuple[IntArray, IntArray
     return codes, np.argsort(codes, kind="stable")
 
 
-#: Rounding slack, in units of the magnitudes involved, within which C_t counts as reaching h.
+#: Rounding slack, in units of the magnitudes involved, within which the closed form cannot tell
+#: on which side of h the reference's step-by-step recursion lands (such series are replayed).
 _TIE_ULPS = 16.0
 
 
@@ -289,6 +290,7 @@ def _lindley_blocks(
     position = np.zeros(starts.size, dtype=np.intp)
     carry = np.zeros(starts.size)
     active = np.flatnonzero(lengths > 0)
+    near_tie = np.zeros(starts.size, dtype=bool)
     # After a signal the rest of a block is recomputed, so with frequent signals blocks shrink to
     # a few times the gap between signals (total work stays linear); they double otherwise.
     hint = BLOCK_ELEMENTS
@@ -302,10 +304,12 @@ def _lindley_blocks(
         running = np.cumsum(np.where(valid, w[index], 0.0), axis=1)
         floor = np.minimum(np.minimum.accumulate(running, axis=1), -carry[active][:, None])
         value = running - floor
-        # The closed form rounds differently from the recursion: a value that reaches h exactly
-        # in the recursion may land an ulp or two below it here. Count those ties as signals.
+        # The closed form rounds differently from the recursion, so a value within a few ulps
+        # of h may fall on the other side of it than the recursion's. Such series are replayed
+        # step by step afterwards (_replay), as the reference computes them.
         slack = _TIE_ULPS * np.finfo(np.float64).eps * (np.abs(running) + np.abs(floor))
-        hit = valid & (value >= h[index] - slack)
+        hit = valid & (value >= h[index])
+        near_tie[active] |= (valid & (np.abs(value - h[index]) <= slack)).any(axis=1)
         rows = np.arange(active.size)
         if reset:
             any_hit = hit.any(axis=1)
@@ -322,7 +326,34 @@ def _lindley_blocks(
         carry[active] = value[rows, advance - 1]
         position[active] += advance
         active = active[position[active] < lengths[active]]
+    for k in np.flatnonzero(near_tie):
+        _replay(w, h, int(starts[k]), int(lengths[k]), reset, ct, signal)
     return ct, signal
+
+
+def _replay(
+    w: FloatArray,
+    h: FloatArray,
+    start: int,
+    length: int,
+    reset: bool,
+    ct: FloatArray,
+    signal: BoolArray,
+) -> None:
+    """Recompute one series with the reference's own recursion, in its order of operations.
+
+    R ``cusum()``: ``ct <- max(0, ct + w); if (ct >= limit) {signal; if (reset) ct <- 0}``.
+    Used only for series whose closed-form values come within rounding of the limit, where
+    the exact sequence of additions decides whether the chart signals.
+    """
+    c = 0.0
+    for i in range(start, start + length):
+        c = max(0.0, c + float(w[i]))
+        hit = c >= float(h[i])
+        if hit and reset:
+            c = 0.0
+        ct[i] = c
+        signal[i] = hit
 
 
 def cusum_path(
