@@ -1,5 +1,10 @@
 """Parity with FunnelPlotR 0.6.0 (reference/FunnelPlotR): every stored case, 1e-9 relative on
-numbers, exact on flags, in reference-compatible mode."""
+numbers, exact on flags, in reference-compatible mode.
+
+Beside the shared reference cases, ``data/funnelplotr_ties/`` holds SHMI funnels whose expected
+counts sum to decimal ties at 2 dp (made by ``data/funnelplotr_ties.R`` running the package's own
+``funnel_plot()``): R's ``round()`` decides those, and numpy's rounding would not match it.
+"""
 
 from __future__ import annotations
 
@@ -27,22 +32,26 @@ RTOL = 1e-9
 ATOL = 1e-12  # for expected values that are exactly 0
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    path = FOLDER / name
+TIES = Path(__file__).resolve().parent / "data" / "funnelplotr_ties"
+
+
+def _rows(name: str, folder: Path = FOLDER) -> list[dict[str, str]]:
+    path = folder / name
     if not path.is_file():
         return []
     with path.open(newline="") as handle:
         return list(csv.DictReader(handle))
 
 
-def _json(name: str) -> Any:
-    path = FOLDER / name
+def _json(name: str, folder: Path = FOLDER) -> Any:
+    path = folder / name
     return json.loads(path.read_text()) if path.is_file() else None
 
 
-CASES: list[dict[str, Any]] = _json("cases.json") or []
-INPUTS = _rows("inputs_aggregated.csv")
-EXPECTED = _rows("aggregated_expected.csv")
+TIE_CASES: list[dict[str, Any]] = _json("cases.json", TIES)
+CASES: list[dict[str, Any]] = (_json("cases.json") or []) + TIE_CASES
+INPUTS = _rows("inputs_aggregated.csv") + _rows("inputs_aggregated.csv", TIES)
+EXPECTED = _rows("aggregated_expected.csv") + _rows("aggregated_expected.csv", TIES)
 LOOKUP = _rows("limits_lookup.csv")
 UNIT = _json("unit_cases.json") or {}
 
@@ -73,7 +82,15 @@ def _options(case: dict[str, Any]) -> FunnelOptions:
 
 def test_reference_folder_present(reference_dir: Path) -> None:
     assert (reference_dir / "FunnelPlotR" / "cases.json").is_file()
-    assert CASES, "no FunnelPlotR cases found"
+    assert len(CASES) > len(TIE_CASES), "no FunnelPlotR cases found"
+
+
+def test_tie_cases_hold_decimal_ties() -> None:
+    """The tie cases exercise what they claim: numpy's rounding moves some of their counts."""
+    sums = np.array([float(r["denominator"]) for r in _rows("inputs_aggregated.csv", TIES)])
+    expected = np.array([float(r["denominator"]) for r in _rows("aggregated_expected.csv", TIES)])
+    assert len(TIE_CASES) == 4
+    assert np.sort(np.round(sums, 2)).tolist() != np.sort(expected).tolist()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["case_id"] for c in CASES])

@@ -33,6 +33,7 @@ from specialmeasures.stats._ragged import (
     group_rank_average,
     group_sum,
 )
+from specialmeasures.stats.rounding import r_round
 
 __all__ = [
     "DATA_TYPES",
@@ -512,7 +513,7 @@ def compute_funnel(
     ratio = o / e_raw
     e = e_raw
     if opts.data_type == "SR" and opts.sr_method == "SHMI" and opts.shmi_rounding:
-        e = np.round(e_raw, SHMI_ROUNDING_DIGITS)
+        e = r_round(e_raw, SHMI_ROUNDING_DIGITS)
         if np.any(e <= 0):
             raise ValueError("denominator rounds to 0 at 2 dp (SHMI rounding)")
 
