@@ -21,16 +21,17 @@ def country():  # type: ignore[no-untyped-def]
     return generate(3)
 
 
-def _panel(country, event: str = "entry"):  # type: ignore[no-untyped-def]
+def _panel(country, event: str = "entry", truth: bool = False):  # type: ignore[no-untyped-def]
     o = country.observations
+    values = country.truth.observed_effect if truth else o.value
     return panel_from_columns(INDICATOR, event, o.provider_code, o.indicator_id, o.period,
-                              o.value, country.episodes)  # fmt: skip
+                              values, country.episodes)  # fmt: skip
 
 
 def test_event_study_recovers_the_true_effect_under_parallel_trends(country) -> None:  # type: ignore[no-untyped-def]
     effect = country.truth.smq_effects[INDICATOR]
     truth = true_effects(effect, (-12, 24))
-    panel = _parallel(_panel(country), truth, 3, effect)
+    panel = _parallel(_panel(country), _panel(country, truth=True), 3)
     result = event_study(panel, (-12, 24))
     att_truth = sum(truth[k] for k in range(25)) / 25
     assert result.att["ci_low"] <= att_truth <= result.att["ci_high"]
@@ -71,8 +72,18 @@ def test_validation_of_one_seed_reports_bias_and_coverage() -> None:
     # One seed: the interval covers the truth and the error is smaller than the effect itself.
     assert result.per_seed[0]["att_covered"]
     assert abs(result.summary["att_bias"]) < result.summary["att_truth"]
-    with pytest.raises(InputError, match="multiplicative"):
-        validate_impact("cdiff_rate", 1)
+
+
+
+def test_validation_of_a_multiplicative_effect_uses_its_effect_on_the_observed_scale() -> None:
+    """A rate's effect multiplies its expected value, so its truth on the observed scale is
+    what the generator added to each trust-month's expected rate, averaged over the treated."""
+    result = validate_impact("cdiff_rate", 1, first_seed=5, outcome="parallel")
+    assert result.scale == "multiplicative"
+    effect = generate(5).truth.smq_effects["cdiff_rate"]
+    assert effect.delta < 0  # SMQ lowers the infection rate: the truth has its sign
+    assert result.summary["att_truth"] < 0
+    assert result.per_seed[0]["att_covered"]
 
 
 def test_an_intervention_event_compares_smq_trusts_with_and_without_it() -> None:

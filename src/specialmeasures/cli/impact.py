@@ -12,6 +12,7 @@ import click
 
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
 from specialmeasures.cli._tables import check_chart_path, write_figure
+from specialmeasures.demo.world import WORLDS
 from specialmeasures.domain import InputError
 from specialmeasures.evaluation.balancing import BALANCING_COLUMNS
 from specialmeasures.evaluation.documents import balancing_rows
@@ -27,7 +28,7 @@ from specialmeasures.evaluation.sustainability import (
     reentry_curves,
 )
 from specialmeasures.evaluation.thresholds import load_thresholds
-from specialmeasures.evaluation.validation import validate_impact
+from specialmeasures.evaluation.validation import INDEPENDENT, validate_impact, validation_rows
 
 ES_COLUMNS = ("k", "estimate", "se", "ci_low", "ci_high", "n_treated")
 CONFIDENTIAL = "CONFIDENTIAL"
@@ -132,7 +133,8 @@ def impact(
 
 
 @click.command("validate-impact")
-@click.option("--seeds", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--seeds", type=click.IntRange(min=1), default=300, show_default=True,
+              help="Countries to generate; 300 make the coverage interval about 5 points wide.")  # fmt: skip
 @click.option("--first-seed", type=click.IntRange(min=0), default=1, show_default=True)
 @click.option("--indicator", default="ae_four_hour", show_default=True)
 @click.option("--window", nargs=2, type=int, default=None, metavar="FROM TO")
@@ -141,11 +143,16 @@ def impact(
               help="observed: the generated values; parallel: same trusts, dates and true "
               "effect with an outcome where parallel trends hold.")  # fmt: skip
 @click.option("--design", type=click.Choice(DESIGNS), default="matched", show_default=True)
-@click.option("--world", type=click.Choice(["unplaced", "selection"]), default="unplaced",
+@click.option("--world", type=click.Choice([*WORLDS, "unplaced"]), default="base",
               show_default=True,
-              help="unplaced: the synthetic country as generated, where untreated trusts go "
-              "through the same crises as SMQ trusts; selection: without them, so only SMQ "
-              "trusts have SMQ-deep crises (the effect is not identified).")  # fmt: skip
+              help="The synthetic world (docs/evaluation.md): base (as designed), null (no "
+              "effect, no pre-entry signal), realistic, realistic-null, selection (no untreated "
+              "crises), no-signal. 'unplaced' is the old name of base.")  # fmt: skip
+@click.option("--independent/--no-independent", default=True, show_default=True,
+              help="Also run the Callaway-Sant'Anna estimator (diff-diff) on each country.")  # fmt: skip
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the machine's cores).")  # fmt: skip
+@click.option("--quiet", is_flag=True, help="No progress on standard error.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def validate_impact_command(
     seeds: int,
@@ -155,15 +162,18 @@ def validate_impact_command(
     outcome: str,
     design: str,
     world: str,
+    independent: bool,
+    jobs: int | None,
+    quiet: bool,
     fmt: str,
 ) -> None:
-    """Regenerate the synthetic country with SEEDS seeds, run the event study on each and
-    report bias, RMSE and confidence-interval coverage against the true effect."""
+    """Regenerate the synthetic country with SEEDS seeds in a WORLD, run the event study (and an
+    independent estimator) on each and report bias, RMSE, coverage, power and the minimum
+    detectable effect against the true effect."""
+    import os
+
     span = window or load_thresholds().event_window
-
-    def tick(done: int, total: int) -> None:
-        click.echo(f"seed {done}/{total}", err=True)
-
+    chosen = "base" if world == "unplaced" else world
     result = validate_impact(
         indicator,
         seeds,
@@ -171,20 +181,53 @@ def validate_impact_command(
         window=span,
         outcome=outcome,
         design=design,
-        progress=tick,
-        unplaced=world == "unplaced",
+        progress=None if quiet else seed_progress(),
+        unplaced=chosen != "selection",
+        world=WORLDS[chosen],
+        independent=independent,
+        jobs=jobs or os.cpu_count() or 1,
     )
     if fmt == "json":
         click.echo(json.dumps({"indicator": indicator, "window": list(span), "outcome": outcome,
-                               "design": design, "world": world, "seeds": list(result.seeds), "summary": result.summary,
-                               "per_seed": [{k: v for k, v in s.items() if not k.startswith("month_")}
-                                            for s in result.per_seed]}, indent=2))  # fmt: skip
+                               "design": design, "world": chosen, "seeds": list(result.seeds),
+                               "summary": result.summary, "independent": result.independent,
+                               "per_seed": [_seed_record(s) for s in result.per_seed]}, indent=2))  # fmt: skip
         return
-    rows = [{"measure": k, "value": round(v, 5)} for k, v in result.summary.items()]
-    emit(rows, ("measure", "value"), fmt,
-         title=f"Event-study validation ({design}, {outcome} outcome, {world} world): {indicator}, "
-         f"{seeds} seeds, "
+    rows = validation_rows(result)
+    columns = ("measure", design, *((INDEPENDENT,) if result.independent else ()))
+    emit(rows, columns, fmt,
+         title=f"Event-study validation ({outcome} outcome, {chosen} world: "
+         f"{WORLDS[chosen].description}): {indicator}, {seeds} seeds, "
          f"window {span[0]}..{span[1]}")  # fmt: skip
+
+
+def seed_progress() -> Any:
+    """A progress callback for seeds: a bar on a terminal, nothing otherwise."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress
+
+    bar = Progress(transient=True)
+    task = bar.add_task("seeds", total=None)
+    bar.start()
+
+    def tick(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+        if done >= total:
+            bar.stop()
+
+    return tick
+
+
+def _seed_record(record: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in record.items() if not k.startswith("month_") and k != "independent"}
+    if "independent" in record:
+        out["independent"] = {
+            k: v for k, v in record["independent"].items() if not k.startswith("month_")
+        }
+    return out
 
 
 @click.command()

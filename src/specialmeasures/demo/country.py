@@ -29,6 +29,7 @@ from specialmeasures.demo.truth import (
     JudgementCase,
     LatentColumns,
 )
+from specialmeasures.demo.world import WORLDS, World, world_rng
 from specialmeasures.domain import (
     IndicatorDefinition,
     Inspection,
@@ -134,6 +135,7 @@ def generate(
     end: date = date(2025, 12, 1),
     progress: Progress | None = None,
     unplaced: bool = True,
+    world: World | None = None,
 ) -> SyntheticCountry:
     """Generate the seeded synthetic national dataset.
 
@@ -150,6 +152,9 @@ def generate(
         Called as ``progress(stage, done, total)`` after each of a handful of stages.
     unplaced
         False: no unplaced-crisis trusts (see ``plan.plan_trusts``); for impact validation only.
+    world
+        The design parameters (``demo.world``): untreated crises, true effect, pre-entry
+        decline. The base world (default) is the demo country; others are for validation.
     """
     if n_providers < _MIN_PROVIDERS:
         raise ValueError(f"n_providers: must be at least {_MIN_PROVIDERS} (got {n_providers})")
@@ -168,7 +173,9 @@ def generate(
     providers = build_providers(streams[0], n_providers)
     codes = [p.code for p in providers]
     tick("providers")
-    plans = plan_trusts(streams[1], providers, end, unplaced=unplaced)
+    world = world or WORLDS["base"]
+    own = world_rng(seed)
+    plans = plan_trusts(streams[1], providers, end, unplaced=unplaced, world=world, world_rng=own)
     tick("histories")
     periods = month_starts(start, end)
     origin = date(start.year, start.month, 1)
@@ -181,7 +188,10 @@ def generate(
     tick("episodes")
     index = {code: i for i, code in enumerate(codes)}
     since = _months_since_smq_entry(episodes, index, origin, latent.quality.shape)
-    observations = build_observations(streams[4], providers, latent.quality, since, periods)
+    factors = world.effect_factors(own, len(providers))
+    observations, observed_effect = build_observations(
+        streams[4], providers, latent.quality, since, periods, factors
+    )
     tick("indicators")
     judgements = [
         JudgementCase(episodes[n.episode].provider_code, episodes[n.episode].start,
@@ -209,6 +219,12 @@ def generate(
         cp_threshold=CP_THRESHOLD,
         adjusted_inspections=sum(r.adjusted for r in records),
         inspection_purpose=tuple(r.purpose for r in records),
+        observed_effect=observed_effect,
+        effect_factor=MappingProxyType(dict(zip(codes, factors.tolist(), strict=True))),
+        world=world.name,
+        twin_of=MappingProxyType(
+            {codes[u]: codes[p.twin_of] for u, p in enumerate(plans) if p.twin_of >= 0}
+        ),
     )
     return SyntheticCountry(
         seed=seed,

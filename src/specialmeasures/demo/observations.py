@@ -87,51 +87,57 @@ def _one(
     k: Float,
     size: Float,
     winter: Float,
-) -> tuple[Float, Float, Float, Float]:
-    """(value, numerator, denominator, expected) arrays shaped like ``q``."""
+    factor: Float,
+) -> tuple[Float, Float, Float, Float, Float]:
+    """(value, numerator, denominator, expected, true effect) arrays shaped like ``q``.
+
+    ``factor`` scales each row's (trust's) true effect; the true effect returned is what SMQ
+    adds to the row's expected value, on the indicator's own scale (0 before entry)."""
     d = spec.definition
     sign = 1.0 if d.polarity is Polarity.HIGHER_IS_BETTER else -1.0
     shape = q.shape
     nan = np.full(shape, np.nan)
     own = rng.normal(0.0, 0.15, size=(shape[0], 1))
-    effect = spec.effect.at(k)
+    effect = spec.effect.at(k) * factor[:, None]
     season = spec.seasonal * winter[None, :]
     amount = size[:, None] * spec.per_size * np.exp(rng.normal(0.0, 0.05, size=shape))
     if d.kind is IndicatorKind.PROPORTION:
         logit = np.log(spec.base / (1 - spec.base)) + sign * spec.slope * q + own + season
+        p_without = np.clip(1 / (1 + np.exp(-logit)), 1e-4, 1 - 1e-4)
         p = np.clip(1 / (1 + np.exp(-logit)) + effect, 1e-4, 1 - 1e-4)
         den = np.maximum(1.0, np.round(amount))
         if spec.size == "pay_bill":  # money, not people: a continuous share
             num = np.minimum(den, np.round(den * p * np.exp(rng.normal(0.0, 0.08, size=shape))))
         else:
             num = rng.binomial(den.astype(np.int64), p).astype(np.float64)
-        return num / den, num, den, nan
+        return num / den, num, den, nan, p - p_without
     if d.kind is IndicatorKind.RATE:
-        rate = spec.base / d.multiplier * np.exp(sign * spec.slope * q + own + season)
-        rate = rate * np.maximum(0.05, 1 + effect)
+        rate_without = spec.base / d.multiplier * np.exp(sign * spec.slope * q + own + season)
+        rate = rate_without * np.maximum(0.05, 1 + effect)
         den = np.maximum(1.0, np.round(amount))
         num = rng.poisson(rate * den).astype(np.float64)
-        return num / den * d.multiplier, num, den, nan
+        return num / den * d.multiplier, num, den, nan, (rate - rate_without) * d.multiplier
     if d.kind is IndicatorKind.COUNT:
         lam = spec.base * amount / 1000.0 * np.exp(sign * spec.slope * q + own + season)
         num = rng.poisson(lam * np.maximum(0.05, 1 + effect)).astype(np.float64)
-        return num, num, nan, nan
+        return num, num, nan, nan, lam * (np.maximum(0.05, 1 + effect) - 1)
     if d.kind is IndicatorKind.RATIO_TO_EXPECTED:
         expected = np.maximum(1.0, np.round(amount * np.exp(season), 1))
+        ratio_without = np.maximum(0.2, np.exp(sign * spec.slope * q + own * 0.5))
         ratio = np.maximum(0.2, np.exp(sign * spec.slope * q + own * 0.5) + effect)
         observed = rng.poisson(expected * ratio).astype(np.float64)
-        return observed / expected, observed, nan, expected
+        return observed / expected, observed, nan, expected, ratio - ratio_without
     # MEAN: a score, a time or (financial position) an amount of money.
     noise = rng.normal(0.0, 1.0, size=shape)
     if d.id == "financial_position":
         share = spec.base + sign * spec.slope * q + own * 0.05 + effect + 0.008 * noise
-        return np.round(share * size[:, None], -3), nan, nan, nan
+        return np.round(share * size[:, None], -3), nan, nan, nan, effect * size[:, None]
     level = (
         spec.base * (1 + season) + sign * spec.slope * q + own + effect + 0.02 * spec.base * noise
     )
     if d.unit.startswith("score"):
         level = np.clip(level, 0.0, 10.0)
-    return np.round(level, 3), nan, nan, nan
+    return np.round(level, 3), nan, nan, nan, np.broadcast_to(effect, shape).copy()
 
 
 def build_observations(
@@ -140,18 +146,22 @@ def build_observations(
     quality: Float,
     months_since_entry: Float,
     periods: NDArray[np.datetime64],
-) -> ObservationColumns:
-    """Every applicable indicator for every trust and month, as columns.
+    effect_factor: Float | None = None,
+) -> tuple[ObservationColumns, Float]:
+    """Every applicable indicator for every trust and month, as columns, and beside them (latent
+    truth, never loaded) the true effect of SMQ in each row's expected value.
 
-    ``months_since_entry[i, t]`` is the months since the trust's latest SMQ entry (NaN before any).
+    ``months_since_entry[i, t]`` is the months since the trust's latest SMQ entry (NaN before any);
+    ``effect_factor[i]`` scales trust ``i``'s true effect (1 for every trust when omitted).
     """
+    factors = np.ones(len(providers)) if effect_factor is None else effect_factor
     codes = np.array([p.code for p in providers], dtype=object)
     types = [p.type for p in providers]
     sizes = _sizes(providers)
     month = periods.astype("datetime64[M]").astype(np.int64) % 12 + 1
     winter = np.cos(2 * np.pi * (month - 1) / 12.0)
     parts: dict[str, list[NDArray[np.generic]]] = {
-        name: [] for name in ("code", "id", "period", "value", "num", "den", "exp")
+        name: [] for name in ("code", "id", "period", "value", "num", "den", "exp", "effect")
     }
     for spec in CATALOGUE:
         rows = np.array([i for i, t in enumerate(types) if t in spec.applies], dtype=np.int64)
@@ -163,14 +173,15 @@ def build_observations(
         q = quality[np.ix_(rows, cols)]
         k = months_since_entry[np.ix_(rows, cols)]
         size = sizes[spec.size][rows]
-        value, num, den, exp = _one(rng, spec, q, k, size, winter[cols])
+        value, num, den, exp, effect = _one(rng, spec, q, k, size, winter[cols], factors[rows])
         n = value.size
         parts["code"].append(np.repeat(codes[rows], cols.size))
         parts["id"].append(np.full(n, spec.definition.id))
         parts["period"].append(np.tile(periods[cols], rows.size))
-        for name, column in (("value", value), ("num", num), ("den", den), ("exp", exp)):
+        columns = (("value", value), ("num", num), ("den", den), ("exp", exp), ("effect", effect))
+        for name, column in columns:
             parts[name].append(column.reshape(-1))
-    return ObservationColumns(
+    observed = ObservationColumns(
         provider_code=np.concatenate(parts["code"]).astype(object),
         indicator_id=np.concatenate(parts["id"]).astype(str),
         period=np.concatenate(parts["period"]).astype("datetime64[D]"),
@@ -179,3 +190,4 @@ def build_observations(
         denominator=np.concatenate(parts["den"]).astype(np.float64),
         expected=np.concatenate(parts["exp"]).astype(np.float64),
     )
+    return observed, np.concatenate(parts["effect"]).astype(np.float64)

@@ -21,6 +21,7 @@ from specialmeasures.demo.timeline import (
     add_months,
     random_date,
 )
+from specialmeasures.demo.world import WORLDS, World
 from specialmeasures.domain import Provider, ProviderType, Regime
 
 __all__ = ["PlannedEpisode", "PlannedInspection", "Spell", "TrustPlan", "plan_trusts"]
@@ -41,6 +42,7 @@ ROLE_COUNTS = {
     "rsp_new": 5,
     "unplaced_crisis": 32,
 }
+BASE_WORLD = WORLDS["base"]
 _TYPE_WEIGHT = {
     ProviderType.ACUTE: 1.0,
     ProviderType.ACUTE_AND_COMMUNITY: 1.0,
@@ -93,6 +95,8 @@ class TrustPlan:
     spells: list[Spell] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)
     quality_offset: float = 0.0
+    #: An unplaced-crisis trust's entrant: the index of the trust whose crisis it shadows.
+    twin_of: int = -1
 
 
 def _scaled(n_providers: int) -> dict[str, int]:
@@ -189,6 +193,7 @@ def _smq(
     improver: bool,
     horizon: date,
     crisis_from: date | None = None,
+    onset_months: tuple[float, float] = CRISIS_ONSET_MONTHS,
 ) -> date | None:
     """One SMQ entry with its deterioration spell and re-inspections; returns the exit day (None
     when the stay runs into the Recovery Support Programme or past ``horizon``)."""
@@ -204,7 +209,7 @@ def _smq(
         trigger = _trigger(rng, entry, "keogh_review" if basis == "keogh_review" else "smq_trigger")
     plan.inspections.append(trigger)
     depth = float(rng.uniform(*CRISIS_DEPTH))
-    onset = crisis_from or add_months(trigger.inspection, -float(rng.uniform(*CRISIS_ONSET_MONTHS)))
+    onset = crisis_from or add_months(trigger.inspection, -float(rng.uniform(*onset_months)))
     if exit_day is not None and exit_day >= RSP_START:
         # SMQ closes on 13 July 2021; the stay continues as a Recovery Support Programme episode.
         rsp_exit: date | None = add_months(RSP_START, float(rng.uniform(9, 36)))
@@ -295,13 +300,18 @@ def plan_trusts(
     horizon: date,
     *,
     unplaced: bool = True,
+    world: World = BASE_WORLD,
+    world_rng: np.random.Generator | None = None,
 ) -> list[TrustPlan]:
     """Designed histories, one per provider, with the calibration counts built in.
 
     ``unplaced=False`` leaves the unplaced-crisis trusts without their crisis (role "never"): a
     country where no untreated trust goes through an SMQ-deep crisis, so selection into SMQ
     cannot be separated from its effect (used to show what an impact estimate does then).
+    ``world`` changes the number, timing and depth of those crises and the months of decline
+    before an SMQ entry (``demo.world``); its own draws come from ``world_rng``.
     """
+    onset = world.onset_months
     roles = _assign_roles(rng, providers)
     plans = [TrustPlan(role) for role in roles]
     by_role: dict[str, list[int]] = {}
@@ -340,14 +350,14 @@ def plan_trusts(
             months = _stay_months(r, i in short, i in long)
         exit_day = _smq(
             r, plan, entry, months, basis=basis, improver=i in improvers, horizon=horizon,
-            crisis_from=crisis,
+            crisis_from=crisis, onset_months=onset,
         )  # fmt: skip
         if i in reentry and exit_day is not None:
             again = date(2017, 4, 1) if plan.role == "keogh" else add_months(exit_day, 20.0)
             again = random_date(r, max(again, add_months(exit_day, 14.0)), add_months(again, 4.0))
             plan.flags.add("reentry")
             _smq(r, plan, again, float(r.uniform(20, 30)), basis="rule", improver=False,
-                 horizon=horizon)  # fmt: skip
+                 horizon=horizon, onset_months=onset)  # fmt: skip
     for k, i in enumerate(by_role["cp_only"]):
         plan = plans[i]
         plan.quality_offset = float(rng.normal(-0.25, 0.3))
@@ -363,14 +373,18 @@ def plan_trusts(
     for i in by_role["late_smq"]:
         entry = random_date(rng, date(2019, 11, 15), date(2021, 2, 28))
         _smq(rng, plans[i], entry, float(rng.uniform(24, 34)), basis="rule", improver=False,
-             horizon=horizon)  # fmt: skip
+             horizon=horizon, onset_months=onset)  # fmt: skip
     for i in by_role["rsp_new"]:
         entry = random_date(rng, date(2021, 9, 1), date(2024, 6, 30))
         _rsp(rng, plans[i], entry, horizon)
-    if unplaced:
-        _unplaced_crises(rng, providers, plans, by_role)
-    else:
-        for i in by_role["unplaced_crisis"]:
+    shadows = by_role["unplaced_crisis"] if unplaced else []
+    if world.shadows is not None:
+        shadows = shadows[: world.shadows]
+    if shadows:
+        jitter = world_rng or np.random.default_rng(0)
+        _unplaced_crises(rng, providers, plans, by_role, shadows, world, jitter)
+    for i in by_role["unplaced_crisis"]:
+        if i not in shadows:
             plans[i].role = "never"
     return plans
 
@@ -380,6 +394,9 @@ def _unplaced_crises(
     providers: tuple[Provider, ...],
     plans: list[TrustPlan],
     by_role: dict[str, list[int]],
+    shadows: list[int],
+    world: World,
+    jitter: np.random.Generator,
 ) -> None:
     """Failure is systemic: each unplaced-crisis trust goes through a crisis at the same time as
     an SMQ entrant of its type (onset, bottom, would-be entry and end of recovery on the same
@@ -387,24 +404,32 @@ def _unplaced_crises(
     level when the entrant's did), with its own depth, starting level and final level. No
     inspection met the rule while it lasted (its routine inspections are calibrated not to), so
     it is never in a regime: the comparator an impact estimate needs to tell SMQ's effect from
-    the recovery that follows any crisis."""
+    the recovery that follows any crisis. ``world`` may move each crisis in time (its draws from
+    ``jitter``) and change its depth."""
     entrants = by_role["smq_direct"] + by_role["cp_to_smq"] + by_role["late_smq"]
     crises = [
         int(i) for i in rng.permutation(np.array(entrants, dtype=np.int64)) if plans[i].spells
     ]
-    for u in by_role["unplaced_crisis"]:
+    for u in shadows:
         same = [i for i in crises if providers[i].type is providers[u].type]
         i = (same or crises)[0]
         crises.remove(i)
         crises.append(i)  # reused only when every crisis already has a neighbour
         plan, twin = plans[u], plans[i].spells[0]
+        plan.twin_of = i
         plan.quality_offset = float(rng.normal(-0.35, 0.3))
-        scale = float(rng.uniform(*CRISIS_DEPTH)) / twin.magnitude
+        scale = float(rng.uniform(*(world.shadow_depth or CRISIS_DEPTH))) / twin.magnitude
         recovered, level = twin.knots[-1]
         improver = level >= IMPROVER_FINAL[0]
         final = float(rng.uniform(*(IMPROVER_FINAL if improver else RECOVERED_FINAL)))
-        knots = [(day, depth * scale) for day, depth in twin.knots[:-1]]
-        knots.append((add_months(recovered, float(rng.uniform(-1.0, 1.0))), final))
+        shift = (
+            float(jitter.uniform(-1.0, 1.0)) * world.jitter_months if world.jitter_months else 0.0
+        )
+        knots = [
+            (add_months(day, shift) if shift else day, depth * scale)
+            for day, depth in twin.knots[:-1]
+        ]
+        knots.append((add_months(recovered, float(rng.uniform(-1.0, 1.0)) + shift), final))
         plan.spells.append(Spell(tuple(_ordered(knots)), "unplaced_crisis"))
 
 

@@ -8,7 +8,7 @@ classifier find the designed trajectory groups? Synthetic demonstration data onl
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 import numpy as np
@@ -79,6 +79,14 @@ class GroundTruth:
     cp_threshold: float
     adjusted_inspections: int
     inspection_purpose: tuple[str, ...]
+    #: The true effect of SMQ in each observation row's expected value, on the indicator's own
+    #: scale (rows in ``SyntheticCountry.observations`` order; 0 where the trust is not in SMQ).
+    observed_effect: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    #: Each trust's factor on the catalogue's effect (1 unless the world's effect varies).
+    effect_factor: Mapping[str, float] = field(default_factory=dict)
+    world: str = "base"
+    #: Each unplaced-crisis trust's entrant (the trust whose crisis it shadows).
+    twin_of: Mapping[str, str] = field(default_factory=dict)
 
     def rule_entries(self) -> tuple[int, ...]:
         """Indices of episodes that entered by the published rule (or the Keogh review)."""

@@ -79,6 +79,8 @@ class EventStudyResult:
     treated_left_out: int
     observations: int
     notes: tuple[str, ...] = field(default=())
+    #: The matched design's comparators: (treated trust, its comparators) for each treated trust.
+    matched: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
 
     def document(self) -> dict[str, Any]:
         return {

@@ -399,4 +399,8 @@ def matched_event_study(
             f"{unmatched} treated trust(s) left out: too little data to match",
             f"mean standardised matching distance {float(np.mean(matches.distance)):.3g}",
         ),
+        matched=tuple(
+            (str(units[i]), tuple(str(units[j]) for j in cs))
+            for i, cs in zip(matches.treated, matches.controls, strict=True)
+        ),
     )
