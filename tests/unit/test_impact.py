@@ -74,7 +74,6 @@ def test_validation_of_one_seed_reports_bias_and_coverage() -> None:
     assert abs(result.summary["att_bias"]) < result.summary["att_truth"]
 
 
-
 def test_validation_of_a_multiplicative_effect_uses_its_effect_on_the_observed_scale() -> None:
     """A rate's effect multiplies its expected value, so its truth on the observed scale is
     what the generator added to each trust-month's expected rate, averaged over the treated."""
