@@ -77,5 +77,25 @@ def test_validate_early_warning(env: dict[str, str]) -> None:
     assert "sensitivity" in out
     assert "false alarms" in out
     assert "lead time" in out
+    assert "chance level" in out
+    assert "PPV" in out
     data = json.loads(_run(env, "validate-early-warning", "--from", "2014-07", "--format", "json"))
     assert data["months"] == 18
+    warning = data["warning"]
+    assert warning["entries_flagged_before"] <= warning["entries"]
+    assert 0 <= warning["chance_level"] <= 1
+    assert warning["onsets_followed_by_entry"] <= warning["flag_onsets"]
+
+
+@pytest.mark.slow
+def test_validate_early_warning_in_a_null_world() -> None:
+    result = CliRunner().invoke(
+        cli, ["validate-early-warning", "--world", "null", "--seeds", "1", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["world"] == "null"
+    s = data["summary"]
+    # No designed pre-entry decline: direct entries are flagged about as often as chance.
+    assert abs(s["direct_sensitivity"] - s["direct_chance_level"]) < 0.3
+    assert s["ppv"] < 0.5

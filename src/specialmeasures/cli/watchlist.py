@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 from pathlib import Path
 
@@ -12,10 +13,15 @@ from rich.table import Table
 
 from specialmeasures.cli._context import DateParam, open_platform
 from specialmeasures.cli._tables import _atomic
+from specialmeasures.demo.world import WORLDS
 from specialmeasures.domain.errors import InputError
 from specialmeasures.monitoring import CONFIDENTIAL_BANNER, screen
 from specialmeasures.monitoring.export import to_csv, to_json, write_xlsx
-from specialmeasures.monitoring.validation import validate_store
+from specialmeasures.monitoring.warning import (
+    DECISION_GAP_MONTHS,
+    validate_store_warning,
+    validate_world,
+)
 
 __all__ = ["COMMANDS", "validate_early_warning", "watchlist"]
 
@@ -87,28 +93,74 @@ def watchlist(as_of: date, fmt: str, output: Path | None, limit: int | None) -> 
 @click.option(
     "--to", "end", type=DateParam(), default=None, help="Last month (default: latest data)."
 )
+@click.option("--world", type=click.Choice(list(WORLDS)), default=None,
+              help="Generate synthetic countries in this world (base, null, realistic, ...) "
+              "instead of reading the database.")  # fmt: skip
+@click.option("--seeds", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Countries to generate with --world.")  # fmt: skip
+@click.option("--first-seed", type=click.IntRange(min=0), default=1, show_default=True)
+@click.option("--gap", type=click.IntRange(0, 23), default=DECISION_GAP_MONTHS, show_default=True,
+              help="Months just before entry that do not count as warning (the trigger "
+              "inspection's findings were known by then).")  # fmt: skip
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def validate_early_warning(start: date | None, end: date | None, fmt: str) -> None:
-    """Check the watch list against the synthetic truth: sensitivity to latent deteriorations,
-    false alarms per provider-year, median detection delay, and lead time before SMQ entry."""
+def validate_early_warning(
+    start: date | None,
+    end: date | None,
+    world: str | None,
+    seeds: int,
+    first_seed: int,
+    gap: int,
+    fmt: str,
+) -> None:
+    """Check the watch list against what happened: SMQ entries flagged beforehand beside the
+    chance level (never-placed trusts flagged in the same months), the share of flags followed
+    by entry (PPV), and, with a synthetic truth, sensitivity to latent deteriorations and false
+    alarms per provider-year. Works on real data too (without the latent-truth measures)."""
+    if world is not None:
+        data = validate_world(
+            WORLDS[world], seeds, first_seed=first_seed, start=start or date(2014, 7, 1),
+            gap=gap,
+        )  # fmt: skip
+        if fmt == "json":
+            click.echo(json.dumps(data, indent=2))
+            return
+        s = data["summary"]
+        click.echo(CONFIDENTIAL_BANNER)
+        click.echo(f"Early warning in the {world} world ({WORLDS[world].description}), "
+                   f"seeds {data['seeds'][0]}-{data['seeds'][-1]}, from {data['from']}")  # fmt: skip
+        _warning_lines(s, gap)
+        click.echo(
+            f"  latent deteriorations flagged: {s['spell_sensitivity']:.0%}; false alarms outside "
+            f"any spell: {s['false_alarms_per_provider_year']:.3f} per provider-year"
+        )
+        return
     platform = open_platform()
     try:
-        report = validate_store(platform.repository, start, end)
+        report, measures, first, last = validate_store_warning(
+            platform.repository, start, end, gap=gap
+        )
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     finally:
         platform.close()
-    data = report.to_dict()
+    warning = measures.as_dict()
+    data = report.to_dict() if report is not None else {"confidential": True}
+    data.update({"from": first.isoformat(), "to": last.isoformat(), "gap_months": gap,
+                 "warning": warning})  # fmt: skip
     if fmt == "json":
-        click.echo(json.dumps(data, indent=2))
+        click.echo(json.dumps(data, indent=2, default=_plain))
         return
-    lead = data["smq_lead_time"]
     click.echo(CONFIDENTIAL_BANNER)
+    click.echo(f"Early warning, {first} to {last}")
+    _warning_lines(warning, gap)
+    if report is None:
+        click.echo("  (no synthetic truth in this database: latent-deterioration measures need it)")
+        return
     click.echo(
-        f"Early warning, {data['from']} to {data['to']}: {data['providers']} providers x "
-        f"{data['months']} months, screened in {data['seconds']} s"
+        f"  {data['providers']} providers x {data['months']} months, screened in "
+        f"{data['seconds']} s"
     )
     click.echo(
         f"  sensitivity: {data['detected']} of {data['spells']} latent deteriorations flagged "
@@ -119,15 +171,41 @@ def validate_early_warning(start: date | None, end: date | None, fmt: str) -> No
         f"({data['false_alarms_per_provider_year']} per provider-year); "
         f"{data['share_of_provider_months_flagged']:.1%} of provider-months flagged"
     )
+    lead = data["smq_lead_time"]
     click.echo(
-        f"  SMQ entries: {lead['flagged_before_entry']} of {lead['entries']} flagged beforehand; "
-        f"lead time median {lead['lead_months_median']} months (IQR {lead['lead_months_q1']}-"
-        f"{lead['lead_months_q3']}); >= 6 months: {lead['lead_at_least_6']}, "
-        f">= 12 months: {lead['lead_at_least_12']}"
+        f"  SMQ entries: {lead['flagged_before_entry']} of {lead['entries']} flagged up to the "
+        f"entry month; lead time median {lead['lead_months_median']} months (IQR "
+        f"{lead['lead_months_q1']}-{lead['lead_months_q3']}); >= 6 months: "
+        f"{lead['lead_at_least_6']}, >= 12 months: {lead['lead_at_least_12']}"
+    )
+
+
+def _plain(value: object) -> object:
+    return None if isinstance(value, float) and math.isnan(value) else str(value)
+
+
+def _pct(value: float) -> str:
+    return "-" if math.isnan(value) else f"{value:.0%}"
+
+
+def _warning_lines(s: dict[str, object], gap: int) -> None:
+    def f(key: str) -> float:
+        value = s[key]
+        return float(value) if isinstance(value, int | float) else math.nan
+
+    click.echo(
+        f"  SMQ entries flagged in the 24 months before entry (not the last {gap}): "
+        f"{s['entries_flagged_before']} of {s['entries']} ({_pct(f('sensitivity'))}); chance "
+        f"level (never-placed trusts flagged in the same months): {_pct(f('chance_level'))}"
     )
     click.echo(
-        "  lead-time distribution (months: trusts): "
-        + ", ".join(f"{k}: {v}" for k, v in lead["histogram"].items())
+        f"  direct entries (not from the CP list): {s['direct_flagged_before']} of "
+        f"{s['direct_entries']} ({_pct(f('direct_sensitivity'))}); chance level "
+        f"{_pct(f('direct_chance_level'))}"
+    )
+    click.echo(
+        f"  flags followed by SMQ entry within 24 months (PPV): {s['onsets_followed_by_entry']} "
+        f"of {s['flag_onsets']} ({_pct(f('ppv'))}); median lead {s['median_lead_months']} months"
     )
 
 

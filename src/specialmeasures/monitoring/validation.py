@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import select
 
 from specialmeasures.domain import Regime
@@ -26,7 +27,14 @@ from specialmeasures.monitoring.signals import compute_signals
 from specialmeasures.store import Repository
 from specialmeasures.store.tables import truth_records
 
-__all__ = ["Spell", "ValidationReport", "validate", "validate_store"]
+__all__ = [
+    "Spell",
+    "ValidationReport",
+    "report_flags",
+    "screen_flags",
+    "validate",
+    "validate_store",
+]
 
 #: A flag up to this many months after a spell ends still counts as detecting it.
 GRACE_MONTHS = 6
@@ -134,14 +142,36 @@ def validate(
     """
     import time
 
-    opts = options or ScreenOptions()
     clock = time.perf_counter()
+    first, at, flagged = screen_flags(panel, start, end, options)
+    return report_flags(panel, first, at, flagged, spells, smq_entries, time.perf_counter() - clock)
+
+
+def screen_flags(
+    panel: Panel, start: date, end: date, options: ScreenOptions | None = None
+) -> tuple[int, NDArray[np.intp], NDArray[np.bool_]]:
+    """Screen every month from ``start`` to ``end``: the first month's index in the panel, the
+    months screened and whether each provider is flagged in each (month, provider)."""
+    opts = options or ScreenOptions()
     first, last = panel.month_index(start), min(panel.month_index(end), panel.months.size - 1)
     if first < 0 or last < first:
         raise ValueError("the period lies outside the indicator data")
     at = np.arange(first, last + 1)
     scores = score(panel, compute_signals(panel, at, opts), opts)
-    flagged = np.isin(scores.band, list(opts.alert_bands))  # (month, provider)
+    return first, at, np.isin(scores.band, list(opts.alert_bands))
+
+
+def report_flags(
+    panel: Panel,
+    first: int,
+    at: NDArray[np.intp],
+    flagged: NDArray[np.bool_],
+    spells: list[Spell],
+    smq_entries: list[tuple[str, date]],
+    seconds: float = 0.0,
+) -> ValidationReport:
+    """The report of :func:`validate` from flags already screened (see there)."""
+    last = first + at.size - 1
     base = month_number(panel.months[0])
     code_index = {p.code: i for i, p in enumerate(panel.providers)}
 
@@ -194,7 +224,7 @@ def validate(
         smq_entries=len(leads),
         lead_times=tuple(leads),
         flagged_share=float(flagged.mean()),
-        seconds=time.perf_counter() - clock,
+        seconds=seconds,
     )
 
 
