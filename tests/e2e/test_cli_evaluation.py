@@ -95,6 +95,8 @@ def test_impact_did_with_plot_and_its(run, tmp_path: Path) -> None:  # type: ign
     doc = json.loads(run("impact", "--indicator", "shmi", "--format", "json").stdout)
     assert doc["estimator"] == "matched"  # the default design
     assert "composite score of the other monthly indicators" in doc["notes"][0]
+    assert doc["independent"]["estimator"] == "callaway_santanna"
+    assert doc["reading"]["verdict"] in {"cannot tell", "effect"}
     doc = json.loads(
         run("impact", "--indicator", "shmi", "--design", "did", "--format", "json").stdout
     )

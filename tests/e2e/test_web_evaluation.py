@@ -105,8 +105,18 @@ def test_impact_event_study_with_plot_table_and_csv(world: World) -> None:
     assert result["indicator"] == "ae_four_hour"
     assert result["confidential"] is True
     assert result["window"] == [-12, 24]
+    reading = result["reading"]
+    assert reading["verdict"] in {"cannot tell", "effect"}
+    assert reading["mde"] > 0
+    assert result["independent"]["estimator"] == "callaway_santanna"
+    assert reading["agreement"] in {"agree", "disagree"}
     html = client.get("/evaluation/impact", params=params).text
     assert 'class="sm-event-study"' in html
+    assert 'id="reading"' in html
+    assert "minimum detectable effect" in html
+    assert "Callaway-Sant" in html
+    # The page never shows the point estimate without its reading: the reading comes first.
+    assert html.index('id="reading"') < html.index('id="att"')
     assert 'id="event-study-table"' in html
     table = rows(client.get("/evaluation/impact.csv", params=params).text)
     assert len(table) == len(result["event_study"])

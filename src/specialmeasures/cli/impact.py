@@ -15,12 +15,14 @@ from specialmeasures.cli._tables import check_chart_path, write_figure
 from specialmeasures.demo.world import WORLDS
 from specialmeasures.domain import InputError
 from specialmeasures.evaluation.balancing import BALANCING_COLUMNS
+from specialmeasures.evaluation.callaway import callaway_santanna
 from specialmeasures.evaluation.documents import balancing_rows
 from specialmeasures.evaluation.events import event_label
 from specialmeasures.evaluation.history import load_histories
 from specialmeasures.evaluation.impact import DESIGNS, event_study, interrupted_time_series
 from specialmeasures.evaluation.matched import matched_event_study
 from specialmeasures.evaluation.panel import EVENTS, panel_from_store
+from specialmeasures.evaluation.reading import read_estimate
 from specialmeasures.evaluation.sustainability import (
     CURVE_COLUMNS,
     EXIT_COLUMNS,
@@ -110,6 +112,15 @@ def impact(
         else:
             result = event_study(panel, span, level=level)
         document = {**result.document(), "confidential": True}
+        independent = None
+        if design == "matched":
+            other = callaway_santanna(panel, span, level=level)
+            independent = {"estimator": other.estimator, "att": other.att,
+                           "pretrend": other.pretrend}  # fmt: skip
+        document["independent"] = independent
+        document["reading"] = read_estimate(
+            result.att, level, result.pretrend.get("p_value"), independent
+        )
         if fmt == "json":
             click.echo(json.dumps(document, indent=2))
         else:
@@ -124,6 +135,8 @@ def impact(
                     f"{p['p_value']:.3g}; {result.treated_units} treated of {result.units} "
                     f"trusts ({result.treated_left_out} left out)"
                 )
+                for sentence in document["reading"]["text"]:
+                    click.echo(sentence)
         if output is not None:
             _plot_twins(output, document)
             click.echo(f"wrote {output} and its .json and .csv twins", err=True)

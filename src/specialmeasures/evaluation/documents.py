@@ -21,6 +21,7 @@ from specialmeasures.evaluation.evidence import SOURCE_TYPES
 from specialmeasures.evaluation.evidence import framework_matrix as _framework_matrix
 from specialmeasures.evaluation.evidence_store import load_codes, load_records
 from specialmeasures.evaluation.history import load_histories
+from specialmeasures.evaluation.reading import read_estimate
 from specialmeasures.evaluation.sustainability import exits, reentry_curves
 from specialmeasures.evaluation.thresholds import load_thresholds
 from specialmeasures.evaluation.views import SAMPLE_COLUMNS, sample_sites
@@ -119,6 +120,21 @@ def _estimate(
 
         result = event_study(panel, window, level=level)
     document: dict[str, Any] = {**result.document(), "design": design, "confidential": True}
+    independent = None
+    if design == "matched":
+        from specialmeasures.evaluation.callaway import callaway_santanna
+
+        try:
+            other = callaway_santanna(panel, window, level=level)
+        except InputError:
+            other = None
+        if other is not None:
+            independent = {"estimator": other.estimator, "att": other.att,
+                           "pretrend": other.pretrend, "notes": list(other.notes)}  # fmt: skip
+    document["independent"] = independent
+    document["reading"] = read_estimate(
+        result.att, level, result.pretrend.get("p_value"), independent
+    )
     return document
 
 
