@@ -2,8 +2,8 @@
 
 Every attempt is counted **before** the password is checked: :meth:`LoginThrottle.admit` decides
 and records the attempt under one lock, so parallel attempts cannot all slip through between a
-check and a count. A successful sign-in takes its own attempt back and clears the account's
-failures.
+check and a count. A successful sign-in takes back the failures of that username from that
+address (its owner's typos) and no others, so signing in does not reset an attacker elsewhere.
 
 Instead of a hard lock-out, each key allows a number of free failures within ``window``; after
 that, every further attempt must wait ``first_delay`` after the previous failure, doubling with
@@ -79,7 +79,8 @@ class LoginThrottle:
         self.window = window
         self.first_delay = first_delay
         self.max_delay = max_delay
-        self._failures: dict[str, deque[datetime]] = defaultdict(deque)
+        # key -> (when, username, address) of each recent failure, oldest first
+        self._failures: dict[str, deque[tuple[datetime, str, str]]] = defaultdict(deque)
         self._known: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -91,9 +92,9 @@ class LoginThrottle:
         delay: timedelta = self.first_delay * (1 << doublings)
         return min(delay, self.max_delay)
 
-    def _recent(self, key: str, now: datetime) -> deque[datetime]:
+    def _recent(self, key: str, now: datetime) -> deque[tuple[datetime, str, str]]:
         times = self._failures[key]
-        while times and times[0] <= now - self.window:
+        while times and times[0][0] <= now - self.window:
             times.popleft()
         if not times:
             del self._failures[key]
@@ -104,7 +105,7 @@ class LoginThrottle:
         times = self._recent(key, now)
         if not times:
             return 0.0
-        until = times[-1] + self.delay_after(len(times), free)
+        until = times[-1][0] + self.delay_after(len(times), free)
         return max(0.0, (until - now).total_seconds())
 
     def admit(self, username: str, address: str, now: datetime) -> Admission:
@@ -120,8 +121,8 @@ class LoginThrottle:
             wait = max(waits)
             if wait > 0:
                 return Admission(name, address, now, max(1, int(wait + 0.999)))
-            self._failures[_account(name)].append(now)
-            self._failures[_address(address)].append(now)
+            self._failures[_account(name)].append((now, name, address))
+            self._failures[_address(address)].append((now, name, address))
             return Admission(name, address, now, None)
 
     def retry_after(self, username: str, address: str, now: datetime) -> int | None:
@@ -135,14 +136,16 @@ class LoginThrottle:
             return max(1, int(wait + 0.999)) if wait > 0 else None
 
     def succeeded(self, admission: Admission) -> None:
-        """The admitted attempt signed in: take it back, clear the account, trust the address."""
+        """The admitted attempt signed in: forget this username's failures from this address
+        (the attempt itself included) and trust the address for this account."""
+        mine = (admission.username, admission.address)
         with self._lock:
-            self._failures.pop(_account(admission.username), None)
-            times = self._failures.get(_address(admission.address))
-            if times is not None and admission.at in times:
-                times.remove(admission.at)
-                if not times:
-                    del self._failures[_address(admission.address)]
+            for key in (_account(admission.username), _address(admission.address)):
+                kept = deque(f for f in self._failures.get(key, ()) if f[1:] != mine)
+                if kept:
+                    self._failures[key] = kept
+                else:
+                    self._failures.pop(key, None)
             self._known[(admission.username, admission.address)] = None
             self._known.move_to_end((admission.username, admission.address))
             while len(self._known) > KNOWN_ADDRESSES_KEPT:

@@ -223,12 +223,18 @@ class Gate:
     async def form(self, request: Request) -> dict[str, str]:
         """The URL-encoded form of a POST, parsed once (no multipart: forms here are small)."""
         if getattr(request.state, "sm_form", _UNSET) is _UNSET:
-            length = request.headers.get("content-length", "0")
-            if not length.isdigit() or int(length) > MAX_FORM_BYTES:
+            length = request.headers.get("content-length")
+            if length is not None and (not length.isdigit() or int(length) > MAX_FORM_BYTES):
                 raise AccessDeniedError(413, "too_large", "the form is too large")
-            body = await request.body()
-            if len(body) > MAX_FORM_BYTES:
-                raise AccessDeniedError(413, "too_large", "the form is too large")
+            # Read as it arrives and stop at the limit: a chunked body has no length to check.
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > MAX_FORM_BYTES:
+                    raise AccessDeniedError(413, "too_large", "the form is too large")
+                chunks.append(chunk)
+            body = b"".join(chunks)
             ctype = request.headers.get("content-type", "").split(";")[0].strip()
             pairs = (
                 parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
