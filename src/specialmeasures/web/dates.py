@@ -13,14 +13,23 @@ from __future__ import annotations
 import types
 import typing
 from datetime import date
+from typing import Any
 
 from fastapi import Request
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import TypeAdapter, ValidationError
 
 from specialmeasures.domain import InputError
 
-__all__ = ["EARLIEST", "LATEST", "check_query_dates", "date_problem", "in_window"]
+__all__ = [
+    "EARLIEST",
+    "LATEST",
+    "check_query_dates",
+    "date_params",
+    "date_problem",
+    "in_window",
+]
 
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2099, 12, 31)
@@ -51,14 +60,24 @@ def _takes_date(annotation: object) -> bool:
     return False
 
 
-def _date_params(route: APIRoute) -> list[str]:
+def _query_params(dependant: Dependant) -> list[Any]:
+    found = list(dependant.query_params)
+    for inner in dependant.dependencies:
+        found.extend(_query_params(inner))
+    return found
+
+
+def date_params(route: APIRoute) -> list[str]:
+    """The query parameters of ``route`` (its dependencies' included) that take a date."""
     found = getattr(route, "_sm_date_params", None)
     if found is None:
-        found = [
-            field.alias
-            for field in route.dependant.query_params
-            if _takes_date(field.field_info.annotation)
-        ]
+        found = sorted(
+            {
+                field.alias
+                for field in _query_params(route.dependant)
+                if _takes_date(field.field_info.annotation)
+            }
+        )
         route._sm_date_params = found  # type: ignore[attr-defined]
     assert isinstance(found, list)
     return found
@@ -69,7 +88,7 @@ async def check_query_dates(request: Request) -> None:
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
-    for name in _date_params(route):
+    for name in date_params(route):
         raw = request.query_params.get(name)
         if raw is None:
             continue
