@@ -3,6 +3,7 @@ passwords at the limits, floods of denials, forged Host headers and the security
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,7 @@ from specialmeasures.settings import Settings
 from specialmeasures.store import audit
 from specialmeasures.store.versioned import data_version
 from specialmeasures.web.app import create_app
+from specialmeasures.web.middleware import NHSUK_BODY_SCRIPT, NHSUK_BODY_SCRIPT_HASH
 
 
 class Clock:
@@ -259,13 +261,24 @@ def test_security_headers_on_pages_json_errors_and_static_files(world: World) ->
         headers = client.get(path).headers
         csp = headers["content-security-policy"]
         script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
-        assert script_src.strip() == "script-src 'self'"
+        assert script_src.strip() == f"script-src 'self' '{NHSUK_BODY_SCRIPT_HASH}'"
+        assert "unsafe-inline" not in script_src
         assert "object-src 'none'" in csp
         assert "camera=()" in headers["permissions-policy"]
         assert headers["x-frame-options"] == "DENY"
         assert "strict-transport-security" not in headers  # plain http, no https base URL
     secure = world.client(base_url="https://sm.example.org")
     assert secure.get("/providers").headers["strict-transport-security"] == "max-age=31536000"
+
+
+def test_the_only_inline_script_of_every_page_is_the_hashed_nhs_one(world: World) -> None:
+    client = world.client()
+    sign_in(client, "rex")
+    for path in ("/providers", f"/providers/{OWN}", "/login", "/account", "/no/such/page"):
+        html = client.get(path).text
+        inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, flags=re.S)
+        assert inline == [NHSUK_BODY_SCRIPT], path
+        assert re.findall(r"<[^>]+\son[a-z]+=", html) == [], path  # no event handlers
 
 
 def test_a_bad_base_url_setting_is_refused_naming_the_variable() -> None:

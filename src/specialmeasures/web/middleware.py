@@ -3,7 +3,8 @@
 Both are plain ASGI (no ``BaseHTTPMiddleware``), so neither buffers a request or a response.
 
 **Headers.** Every response carries a Content Security Policy that allows scripts from this site
-only (no ``'unsafe-inline'``: the pages' one script is the static ``/static/init.js``), forbids
+only (no ``'unsafe-inline'``: the pages' script is the static ``/static/init.js``, and the NHS.UK
+template's one-line body script is allowed by its SHA-256 hash), forbids
 plug-ins, framing, and forms or ``<base>`` pointing elsewhere; ``X-Content-Type-Options``,
 ``Referrer-Policy``, ``X-Frame-Options`` and a ``Permissions-Policy`` that turns off the
 browser features the app never uses. ``Strict-Transport-Security`` is sent when the request came
@@ -18,6 +19,8 @@ with 413 the moment the count passes the limit, having held at most one chunk in
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Callable, MutableMapping
 from typing import Any
 
@@ -29,16 +32,28 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 __all__ = [
     "CONTENT_SECURITY_POLICY",
     "HSTS",
+    "NHSUK_BODY_SCRIPT",
     "PERMISSIONS_POLICY",
     "BodyLimitMiddleware",
     "RequestTooLargeError",
     "SecurityHeadersMiddleware",
 ]
 
+#: The one inline script of the NHS.UK page template (``nhsuk/template.jinja`` of
+#: nhsuk-frontend-jinja): it marks the body ``js-enabled`` and ``nhsuk-frontend-supported`` before
+#: anything paints, which the NHS.UK scripts require. Allowed by its hash rather than by
+#: ``'unsafe-inline'``; tests/e2e/test_web_hardening.py fails if the template's text changes.
+NHSUK_BODY_SCRIPT = (
+    "document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype "
+    "? ' nhsuk-frontend-supported' : '');"
+)
+NHSUK_BODY_SCRIPT_HASH = "sha256-" + base64.b64encode(
+    hashlib.sha256(NHSUK_BODY_SCRIPT.encode("utf-8")).digest()
+).decode("ascii")
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
-    "frame-ancestors 'none'"
+    f"default-src 'self'; script-src 'self' '{NHSUK_BODY_SCRIPT_HASH}'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 #: Browser features the app never uses, turned off for it and anything it might embed.
 PERMISSIONS_POLICY = (
