@@ -132,3 +132,16 @@ def test_a_decision_dated_out_of_range_is_refused_and_nothing_is_written(
     with app.state.platform.engine.connect() as conn:
         written = [e.action for e in audit.entries(conn)[before:]]
     assert [a for a in written if not a.startswith("read.")] == []  # only the page's reads
+
+
+@pytest.mark.parametrize("period", ["0001-01", "9999-12"])
+def test_a_monthly_return_for_a_month_out_of_range_is_refused(
+    client: tuple[TestClient, str, FastAPI], period: str
+) -> None:
+    _, _, app = client
+    trust_user = app.state.gate.accounts.get("trust-user")
+    http, csrf = client_as(app, trust_user)
+    form = {"period": period, "csrf_token": csrf}
+    response = http.post(f"/providers/{OWN}/returns", data=form, follow_redirects=False)
+    assert response.status_code == 400
+    assert "outside the dates this service answers for" in response.text
