@@ -61,10 +61,11 @@ class World:
 
 
 @pytest.fixture
-def world(sqlite_url: str) -> Iterator[World]:
-    platform = bootstrap(Settings(database_url=sqlite_url), upgrade=True)
+def world(database_url: str) -> Iterator[World]:
+    """On SQLite and on PostgreSQL: the audit rows and sessions are written to either."""
+    platform = bootstrap(Settings(database_url=database_url), upgrade=True)
     load_small_register(platform)
-    made = World(platform, sqlite_url)
+    made = World(platform, database_url)
     made.book.add("tina", Role.TRUST_USER, password=PASSWORD, providers=[OWN], actor="test")
     made.book.add("rex", Role.REGULATOR_ANALYST, password=PASSWORD, actor="test")
     try:
