@@ -145,3 +145,14 @@ def test_a_monthly_return_for_a_month_out_of_range_is_refused(
     response = http.post(f"/providers/{OWN}/returns", data=form, follow_redirects=False)
     assert response.status_code == 400
     assert "outside the dates this service answers for" in response.text
+
+
+def test_a_backtest_longer_than_twenty_years_is_refused(
+    client: tuple[TestClient, str, FastAPI],
+) -> None:
+    http, _, _ = client
+    response = http.get("/backtest.json", params={"from": "1990-01-01", "to": "2019-09-01"})
+    assert response.status_code == 400
+    assert "more than 20 years" in response.json()["error"]["message"]
+    within = http.get("/backtest.json", params={"from": "2000-01-01", "to": "2019-12-01"})
+    assert within.status_code == 200
