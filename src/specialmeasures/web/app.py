@@ -13,7 +13,8 @@ the audit log. See docs/access-control.md.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -35,11 +36,13 @@ from specialmeasures.store import Repository
 from specialmeasures.store.versioned import VersionedCache
 from specialmeasures.web.admin import build_admin_router
 from specialmeasures.web.backtest import build_backtest_router
+from specialmeasures.web.dates import check_query_dates
 from specialmeasures.web.decisions import build_decisions_router
 from specialmeasures.web.evaluation import build_evaluation_router
 from specialmeasures.web.gate import AccessDeniedError, Gate
 from specialmeasures.web.indicators import build_indicators_router
 from specialmeasures.web.interventions import build_interventions_router
+from specialmeasures.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from specialmeasures.web.overview import build_overview_router
 from specialmeasures.web.pages import build_router
 from specialmeasures.web.rendering import Renderer
@@ -75,6 +78,12 @@ def create_app(
     replace the default account book (argon2 parameters) and login limits.
     """
     gate = Gate(platform, now=now, accounts=accounts, throttle=throttle)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        gate.denials.flush()  # counts of repeated denials not yet written
+
     app = FastAPI(
         title="specialmeasures",
         version=__version__,
@@ -82,7 +91,8 @@ def create_app(
         docs_url="/api/docs",
         swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
         redoc_url=None,
-        dependencies=[Depends(gate)],
+        dependencies=[Depends(gate), Depends(check_query_dates)],
+        lifespan=lifespan,
     )
     renderer = Renderer(platform)
 
@@ -171,24 +181,15 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
+            error.status_code, "http_error"
+        )
         return error_response(
             request, error.status_code, code, str(error.detail), dict(error.headers or {})
         )
 
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
-        )
-        return response
+    settings = platform.settings
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_request_bytes, render=error_response)
+    app.add_middleware(SecurityHeadersMiddleware, base_url=settings.base_url)
 
     return app
