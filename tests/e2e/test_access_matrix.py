@@ -196,13 +196,7 @@ def test_framework_routes_and_static_files_are_public(
     app, _ = world
     client, _ = client_as(app, None)
     paths = {e.path for e in endpoints(app) if e.path in PUBLIC_FRAMEWORK_PATHS}
-    assert paths == {
-        "/openapi.json",
-        "/api/docs",
-        "/api/docs/oauth2-redirect",
-        "/static",
-        "/assets",
-    }
+    assert paths == {"/openapi.json", "/static", "/assets"}
     for path in ("/openapi.json", "/api/docs", "/static/init.js", "/assets/images/favicon.svg"):
         assert client.get(path).status_code == 200, path
 

@@ -35,6 +35,8 @@ from specialmeasures.regime.backtest_views import BacktestCache
 from specialmeasures.store import Repository
 from specialmeasures.store.versioned import VersionedCache
 from specialmeasures.web.admin import build_admin_router
+from specialmeasures.web.api_reference import build_api_reference_router
+from specialmeasures.web.audit_log import build_audit_router
 from specialmeasures.web.backtest import build_backtest_router
 from specialmeasures.web.dates import check_query_dates
 from specialmeasures.web.decisions import build_decisions_router
@@ -88,8 +90,7 @@ def create_app(
         title="specialmeasures",
         version=__version__,
         description="Register, regime engine and early warning for struggling healthcare providers.",
-        docs_url="/api/docs",
-        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
+        docs_url=None,  # served by web.api_reference from local templates (no CDN)
         redoc_url=None,
         dependencies=[Depends(gate), Depends(check_query_dates)],
         lifespan=lifespan,
@@ -106,6 +107,7 @@ def create_app(
             "can_read_recommendations": can(user, Action.RECOMMENDATION_READ).allowed,
             "can_read_caseload": can(user, Action.CASELOAD_READ).allowed,
             "can_read_evaluation": can(user, Action.EVALUATION_READ).allowed,
+            "can_read_audit": can(user, Action.AUDIT_READ).allowed,
         }
 
     renderer.context = page_context
@@ -126,6 +128,8 @@ def create_app(
     app.include_router(build_router(renderer, gate, today))
     app.include_router(build_signin_router(renderer, gate))
     app.include_router(build_admin_router(renderer, gate))
+    app.include_router(build_audit_router(renderer))
+    app.include_router(build_api_reference_router(renderer, app))
     app.include_router(build_watchlist_router(renderer, today, cached_screen))
     app.include_router(build_decisions_router(renderer, gate, today))
     app.include_router(build_indicators_router(renderer, gate, today))

@@ -64,9 +64,7 @@ MAX_FORM_BYTES = 64 * 1024
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 
 #: Routes added by FastAPI and Starlette rather than by our routers: all public.
-PUBLIC_FRAMEWORK_PATHS = frozenset(
-    {"/openapi.json", "/api/docs", "/api/docs/oauth2-redirect", "/static", "/assets"}
-)
+PUBLIC_FRAMEWORK_PATHS = frozenset({"/openapi.json", "/static", "/assets"})
 
 F = TypeVar("F", bound=Callable[..., Any])
 _UNSET = object()

@@ -1,0 +1,79 @@
+"""The audit log as a page, with its JSON twin and CSV download (``audit.read``: the
+administrator). Filterable by entity, action, actor, dates and kind (reads or writes); newest
+first, a page at a time. See ``access.audit_view``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from specialmeasures.access import Action
+from specialmeasures.access.audit_view import AUDIT_COLUMNS, KINDS, PER_PAGE, AuditFilter, search
+from specialmeasures.web.downloads import csv_response
+from specialmeasures.web.gate import permission
+from specialmeasures.web.rendering import Renderer
+from specialmeasures.web.signin import AUTH_RESPONSES
+
+__all__ = ["build_audit_router"]
+
+Text = Annotated[str | None, Query(max_length=120, description="Matches the start of the field.")]
+From = Annotated[date | None, Query(alias="from", description="First day, YYYY-MM-DD.")]
+To = Annotated[date | None, Query(alias="to", description="Last day, YYYY-MM-DD.")]
+Kind = Annotated[
+    str, Query(pattern=f"^({'|'.join(KINDS)})$", description="all, read (who looked or tried) "
+               "or write (a change).")
+]  # fmt: skip
+Page = Annotated[int, Query(ge=1, le=1_000_000, description="Page, newest first.")]
+#: Rows of one CSV download (newest first).
+CSV_ROWS = 500
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def build_audit_router(renderer: Renderer) -> APIRouter:
+    router = APIRouter()
+    engine = renderer.platform.repository.engine
+
+    def data(entity: str | None, action: str | None, actor: str | None, start: date | None,
+             end: date | None, kind: str, page: int, per_page: int = PER_PAGE) -> dict[str, Any]:  # fmt: skip
+        wanted = AuditFilter(entity or None, action or None, actor or None, start, end, kind,
+                             page, per_page)  # fmt: skip
+        return {"confidential": True, **search(engine, wanted)}
+
+    @router.get("/audit.json", tags=["administration"], responses=AUTH_RESPONSES,
+                summary="The audit log, filtered and paged (JSON twin of /audit)")  # fmt: skip
+    @permission(Action.AUDIT_READ)
+    def audit_json(entity: Text = None, action: Text = None, actor: Text = None,
+                   start: From = None, end: To = None,
+                   kind: Kind = "all", page: Page = 1) -> Response:  # fmt: skip
+        from fastapi.responses import JSONResponse
+
+        return JSONResponse(data(entity, action, actor, start, end, kind, page),
+                            headers=NO_STORE)  # fmt: skip
+
+    @router.get("/audit.csv", include_in_schema=False)
+    @permission(Action.AUDIT_READ)
+    def audit_csv(entity: Text = None, action: Text = None, actor: Text = None,
+                  start: From = None, end: To = None,
+                  kind: Kind = "all", page: Page = 1) -> Response:  # fmt: skip
+        found = data(entity, action, actor, start, end, kind, page, CSV_ROWS)
+        return csv_response(AUDIT_COLUMNS, found["rows"], "audit-log.csv", confidential=True)
+
+    @router.get("/audit", response_class=HTMLResponse, include_in_schema=False)
+    @permission(Action.AUDIT_READ)
+    def audit_page(request: Request, entity: Text = None, action: Text = None,
+                   actor: Text = None, start: From = None,
+                   end: To = None, kind: Kind = "all",
+                   page: Page = 1) -> HTMLResponse:  # fmt: skip
+        found = data(entity, action, actor, start, end, kind, page)
+        params = {k: v for k, v in request.query_params.items() if k != "page" and v}
+        html = renderer.render(
+            "audit.html", request=request, data=found, query=urlencode(params),
+            kinds=[("read", "Reads (who looked or tried)"), ("write", "Writes (changes)")],
+        )  # fmt: skip
+        return HTMLResponse(html, headers=NO_STORE)
+
+    return router
