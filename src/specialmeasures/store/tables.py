@@ -39,6 +39,8 @@ __all__ = [
     "judgements",
     "location_ratings",
     "metadata",
+    "nof_inputs",
+    "nof_segments",
     "observations",
     "providers",
     "ratings",
@@ -598,4 +600,49 @@ evidence_codings = Table(
         primary_key=True,
     ),
     Column("code", String(64), ForeignKey("evidence_codes.code"), primary_key=True),
+)
+
+
+# NHS Oversight Framework 2025/26 (migration 0090): metric values supplied per quarter where no
+# observation indicator carries them (``nof_inputs``; demo values are flagged synthetic), and the
+# segment computed for each provider and quarter with the inputs and the rule ids that produced
+# it (``nof_segments``; ``inputs`` and ``rules`` are JSON). No foreign key to providers:
+# rebuilding the demo replaces the providers.
+nof_inputs = Table(
+    "nof_inputs",
+    metadata,
+    Column("quarter", String(6), primary_key=True),
+    Column("provider_code", String(5), primary_key=True),
+    Column("metric_id", String(64), primary_key=True),
+    Column("value", Float, nullable=False),
+    Column("source", String(300), nullable=False),
+    Column("synthetic", Boolean, nullable=False),
+)
+
+nof_segments = Table(
+    "nof_segments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("quarter", String(6), nullable=False),
+    Column("provider_code", String(5), nullable=False),
+    Column("org_type", String(16), nullable=False),
+    Column("metrics_scored", Integer, nullable=False),
+    Column("raw_score", Float),
+    Column("delivery_segment", Integer, nullable=False),
+    Column("segment", Integer, nullable=False),
+    Column("in_deficit", Boolean, nullable=False),
+    Column("capped", Boolean, nullable=False),
+    Column("pip", Boolean, nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("rank_low", Integer, nullable=False),
+    Column("rank_high", Integer, nullable=False),
+    Column("inputs", Text, nullable=False),
+    Column("rules", Text, nullable=False),
+    Column("policy", String(40), nullable=False),
+    Column("synthetic", Boolean, nullable=False),
+    Column("computed_at", DateTime(timezone=False), nullable=False),
+    Column("computed_by", String(300), nullable=False),
+    CheckConstraint("segment BETWEEN 0 AND 5", name="segment_range"),
+    UniqueConstraint("quarter", "provider_code", name="uq_nof_segments_quarter_provider"),
+    Index("ix_nof_segments_provider", "provider_code", "quarter"),
 )
