@@ -230,11 +230,16 @@ def evaluate_provider(
     with repository.engine.connect() as conn:
         judgements = judgements_of(conn, code, as_of=as_of)
     extra: list[Fact] = []
-    if any(p.regime == "nof" for p in policies):
+    if any(name.startswith("nof.") for p in policies for name in p.facts):
         # The stored NOF segment in force on the day (specialmeasures nof score).
         from specialmeasures.regime.nof_service import nof_facts
 
         extra = nof_facts(repository, code, as_of)
+    if any(name.startswith("exit_criteria.") for p in policies for name in p.facts):
+        # Agreed exit criteria of the provider's open support case (RSP or PIP).
+        from specialmeasures.regime.support_cases import exit_criteria_facts
+
+        extra += exit_criteria_facts(repository, code, as_of)
     facts, recs = evaluate_history(
         policies,
         as_of,

@@ -28,11 +28,14 @@ __all__ = [
     "account_providers",
     "accounts",
     "audit_log",
+    "capability_assessments",
+    "capability_ratings",
     "dataset_meta",
     "decisions",
     "evidence_codes",
     "evidence_codings",
     "evidence_sources",
+    "exit_criteria",
     "imports",
     "indicators",
     "inspections",
@@ -46,6 +49,9 @@ __all__ = [
     "ratings",
     "real_smq_events",
     "regime_episodes",
+    "support_case_members",
+    "support_cases",
+    "support_costs",
     "truth_latent_quality",
     "truth_records",
     "web_sessions",
@@ -645,4 +651,95 @@ nof_segments = Table(
     CheckConstraint("segment BETWEEN 0 AND 5", name="segment_range"),
     UniqueConstraint("quarter", "provider_code", name="uq_nof_segments_quarter_provider"),
     Index("ix_nof_segments_provider", "provider_code", "quarter"),
+)
+
+
+# Support cases of the Recovery Support Programme and the Provider Improvement Programme
+# (migration 0091): one organisation, or a whole system (an ICB with named providers) with a
+# System Improvement Director; exit criteria agreed at entry, each with its evidence and status
+# (``provider_code`` null: a criterion of the whole system); paid support as costs; the
+# capability assessment as one rating per area. No foreign key to providers (see above).
+support_cases = Table(
+    "support_cases",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("regime", String(8), nullable=False),
+    Column("scope", String(16), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("icb", String(200)),
+    Column("director", String(200)),
+    Column("opened_on", Date, nullable=False),
+    Column("closed_on", Date),
+    Column("status", String(16), nullable=False),
+    Column("opened_by", String(300), nullable=False),
+    Column("rationale", Text, nullable=False),
+    CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="closed_after_opened"),
+)
+
+support_case_members = Table(
+    "support_case_members",
+    metadata,
+    Column(
+        "case_id", Integer, ForeignKey("support_cases.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("provider_code", String(5), primary_key=True),
+    Column("episode_id", Integer),
+    Column("joined_on", Date, nullable=False),
+    Column("left_on", Date),
+    Index("ix_support_case_members_provider", "provider_code"),
+)
+
+exit_criteria = Table(
+    "exit_criteria",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("support_cases.id", ondelete="CASCADE"), nullable=False),
+    Column("provider_code", String(5)),
+    Column("criterion", Text, nullable=False),
+    Column("agreed_on", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("updated_on", Date, nullable=False),
+    Column("updated_by", String(300), nullable=False),
+    Index("ix_exit_criteria_case", "case_id"),
+)
+
+support_costs = Table(
+    "support_costs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("support_cases.id", ondelete="CASCADE"), nullable=False),
+    Column("provider_code", String(5), nullable=False),
+    Column("paid_on", Date, nullable=False),
+    Column("amount", Integer, nullable=False),
+    Column("paid_by", String(16), nullable=False),
+    Column("description", Text, nullable=False),
+    CheckConstraint("amount > 0", name="amount_positive"),
+)
+
+capability_assessments = Table(
+    "capability_assessments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("provider_code", String(5), nullable=False),
+    Column("assessed_on", Date, nullable=False),
+    Column("assessed_by", String(300), nullable=False),
+    Column("role", String(300), nullable=False),
+    Column("overall", String(8), nullable=False),
+    Column("rationale", Text, nullable=False),
+    Index("ix_capability_assessments_provider", "provider_code", "assessed_on"),
+)
+
+capability_ratings = Table(
+    "capability_ratings",
+    metadata,
+    Column(
+        "assessment_id",
+        Integer,
+        ForeignKey("capability_assessments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("area", String(40), primary_key=True),
+    Column("rating", String(8), nullable=False),
+    Column("evidence", Text, nullable=False),
 )

@@ -40,6 +40,7 @@ from specialmeasures.web.evaluation import build_evaluation_router
 from specialmeasures.web.gate import AccessDeniedError, Gate
 from specialmeasures.web.indicators import build_indicators_router
 from specialmeasures.web.interventions import build_interventions_router
+from specialmeasures.web.nof import build_nof_router
 from specialmeasures.web.overview import build_overview_router
 from specialmeasures.web.pages import build_router
 from specialmeasures.web.rendering import Renderer
@@ -124,6 +125,7 @@ def create_app(
     app.include_router(build_interventions_router(renderer, gate, today))
     app.include_router(build_evaluation_router(renderer, gate, today))
     app.include_router(build_backtest_router(renderer))
+    app.include_router(build_nof_router(renderer, gate))
 
     def wants_json(request: Request) -> bool:
         return (
