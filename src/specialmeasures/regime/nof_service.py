@@ -314,7 +314,7 @@ def score_quarter(
                 metric_results.append(
                     MetricResult(
                         m,
-                        None if found is None else round(found[0], 4),
+                        None if found is None else found[0],
                         shown,
                         "not available (excluded)" if found is None else found[1],
                         float(result.scores[i, j]),
