@@ -49,6 +49,8 @@ __all__ = [
     "ratings",
     "real_smq_events",
     "regime_episodes",
+    "saf_assessments",
+    "saf_scores",
     "support_case_members",
     "support_cases",
     "support_costs",
@@ -742,4 +744,42 @@ capability_ratings = Table(
     Column("area", String(40), primary_key=True),
     Column("rating", String(8), nullable=False),
     Column("evidence", Text, nullable=False),
+)
+
+
+# CQC single assessment framework (migration 0092): an assessment with its evidence category
+# scores (1-4) per quality statement. The key question ratings it implies are written as an
+# ordinary inspection (``inspection_id``, source 'cqc_saf') so that ratings in force, facts and
+# policies read either framework alike; the scores stay here.
+saf_assessments = Table(
+    "saf_assessments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ref", String(64), nullable=False),
+    Column("provider_code", String(5), nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("assessed_on", Date, nullable=False),
+    Column("published_on", Date, nullable=False),
+    Column(
+        "inspection_id", Integer, ForeignKey("inspections.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("import_id", Integer, ForeignKey("imports.id")),
+    UniqueConstraint("ref", name="uq_saf_assessments_ref"),
+    Index("ix_saf_assessments_provider", "provider_code", "published_on"),
+)
+
+saf_scores = Table(
+    "saf_scores",
+    metadata,
+    Column(
+        "assessment_id",
+        Integer,
+        ForeignKey("saf_assessments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("key_question", String(16), nullable=False),
+    Column("quality_statement", String(40), primary_key=True),
+    Column("evidence_category", String(24), primary_key=True),
+    Column("score", Integer, nullable=False),
+    CheckConstraint("score BETWEEN 1 AND 4", name="score_scale"),
 )
