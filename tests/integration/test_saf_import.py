@@ -44,7 +44,7 @@ def _rows(ref: str, code: str, level: str, kq: str, scores: dict[str, int], on: 
             "quality_statement": qs,
             "evidence_category": cat,
             "score": s,
-        }  # fmt: skip
+        }
         for qs, s in scores.items()
         for cat in ("staff_feedback", "processes")
     ]
