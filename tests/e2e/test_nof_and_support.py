@@ -358,3 +358,57 @@ def test_nof_pages_and_twins(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
         assert client.get("/nof.json?quarter=2019Q1").status_code == 404
     finally:
         platform.close()
+
+
+def test_rsp_system_case_in_the_browser(db: str) -> None:
+    from access_fixtures import add_role_accounts
+    from specialmeasures.access import Role
+
+    platform = bootstrap(Settings(database_url=db))
+    try:
+        systems: dict[str, list[str]] = {}
+        for p in platform.repository.providers():
+            systems.setdefault(p.system, []).append(p.code)
+        codes = next(sorted(c)[:3] for _, c in sorted(systems.items(), reverse=True) if len(c) >= 3)
+        app, book = make_app(platform)
+        accounts = add_role_accounts(book)
+        analyst, _ = client_as(app, accounts[Role.REGULATOR_ANALYST])
+        assert analyst.get("/support").status_code == 200
+        assert 'id="open"' not in analyst.get("/support").text  # reads, may not record
+        client, csrf = client_as(app, accounts[Role.REGULATOR_DECISION_MAKER])
+        form = {
+            "csrf_token": csrf, "regime": "rsp", "name": "Browser system case",
+            "providers": " ".join(codes), "icb": "ICB (synthetic)", "director": "Grace Hopper",
+            "criteria": "\n".join(f"{c}: well-led Good" for c in codes), "on": "2025-04-02",
+            "rationale": "serious, complex issues across the system",
+        }  # fmt: skip
+        bad = client.post("/support", data={**form, "criteria": "no colon here"})
+        assert bad.status_code == 400
+        assert "CODE: text" in bad.text
+        opened = client.post("/support", data=form, follow_redirects=False)
+        assert opened.status_code == 303
+        where = opened.headers["location"]
+        case = client.get(f"{where}.json").json()
+        assert [m["provider_code"] for m in case["members"]] == codes
+        refused = client.post(f"{where}/exit", data={"csrf_token": csrf, "on": "2025-06-01",
+                                                      "rationale": "done"})  # fmt: skip
+        assert refused.status_code == 400
+        assert "exit refused" in refused.text
+        for c in case["criteria"]:
+            done = client.post(f"{where}/criteria", data={
+                "csrf_token": csrf, "criterion": str(c["id"]), "status": "met",
+                "evidence": "CQC report", "on": "2025-05-01", "rationale": "seen the report",
+            }, follow_redirects=False)  # fmt: skip
+            assert done.status_code == 303
+        assert "exit recommended" in client.get(where).text
+        exited = client.post(f"{where}/exit", data={"csrf_token": csrf, "on": "2025-06-01",
+                                                     "rationale": "criteria met"},
+                             follow_redirects=False)  # fmt: skip
+        assert exited.status_code == 303
+        assert client.get(f"{where}.json").json()["status"] == "exited"
+        with platform.repository.engine.connect() as conn:
+            log = audit.entries(conn, entity="support_case", entity_key=where.rsplit("/", 1)[1])
+        assert log[0].actor and log[0].role == Role.REGULATOR_DECISION_MAKER.label
+        assert [e.action for e in log][-1] == "support_case.exit"
+    finally:
+        platform.close()

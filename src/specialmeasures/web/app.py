@@ -45,6 +45,7 @@ from specialmeasures.web.overview import build_overview_router
 from specialmeasures.web.pages import build_router
 from specialmeasures.web.rendering import Renderer
 from specialmeasures.web.signin import build_signin_router
+from specialmeasures.web.support import build_support_router
 from specialmeasures.web.systems import build_systems_router
 from specialmeasures.web.watchlist import build_watchlist_router
 
@@ -126,6 +127,7 @@ def create_app(
     app.include_router(build_evaluation_router(renderer, gate, today))
     app.include_router(build_backtest_router(renderer))
     app.include_router(build_nof_router(renderer, gate))
+    app.include_router(build_support_router(renderer, gate))
 
     def wants_json(request: Request) -> bool:
         return (
