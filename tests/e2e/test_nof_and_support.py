@@ -408,7 +408,8 @@ def test_rsp_system_case_in_the_browser(db: str) -> None:
         assert client.get(f"{where}.json").json()["status"] == "exited"
         with platform.repository.engine.connect() as conn:
             log = audit.entries(conn, entity="support_case", entity_key=where.rsplit("/", 1)[1])
-        assert log[0].actor and log[0].role == Role.REGULATOR_DECISION_MAKER.label
+        assert log[0].actor
+        assert log[0].role == Role.REGULATOR_DECISION_MAKER.label
         assert [e.action for e in log][-1] == "support_case.exit"
     finally:
         platform.close()
