@@ -85,3 +85,38 @@ def test_nof_run_round_trip_and_support_case(database_url: str) -> None:
                            "support_case.exit"]  # fmt: skip
     finally:
         platform.close()
+
+
+def test_rsp_list_import_is_all_or_nothing(database_url: str, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from specialmeasures.ingest.rsp_list import import_rsp_list
+    from specialmeasures.regime.support_cases import list_cases
+
+    folder = Path(str(tmp_path))
+    platform = bootstrap(Settings(database_url=database_url), upgrade=True)
+    try:
+        repo = platform.repository
+        load_small_register(repo)
+        header = "case,icb,director,provider_code,entered_on,criterion\n"
+        good = folder / "rsp.csv"
+        good.write_text(header
+                        + "North system,North ICB,Grace Hopper,ZA1,2025-05-01,well-led Good\n"
+                        + "North system,North ICB,Grace Hopper,ZA2,2025-05-01,plan delivered\n"
+                        + "North system,North ICB,Grace Hopper,,2025-05-01,system plan agreed\n"
+                        + "Solo,,,ZA3,2025-06-01,financial plan met\n")  # fmt: skip
+        bad = folder / "bad.csv"
+        bad.write_text(good.read_text() + "Other,,,ZZ9,2025-06-01,x\n")
+        with pytest.raises(InputError, match=r"bad\.csv.*row 6.*provider_code.*ZZ9"):
+            import_rsp_list(repo, bad, who=WHO)
+        assert list_cases(repo) == []
+        result = import_rsp_list(repo, good, who=WHO)
+        assert (result.cases, result.providers) == (2, 3)
+        assert import_rsp_list(repo, good, who=WHO).already_imported
+        cases = {c["name"]: c for c in list_cases(repo)}
+        assert cases["North system"]["scope"] == "system"
+        assert [m["criteria"] for m in cases["North system"]["members"]] == [2, 2]
+        assert cases["Solo"]["scope"] == "organisation"
+        assert any(e.regime is Regime.RSP for e in repo.episodes("ZA3"))
+    finally:
+        platform.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import click
 
@@ -209,6 +210,28 @@ def capability_command(code: str, areas: tuple[str, ...], on: date, actor: str, 
     finally:
         platform.close()
     click.echo(f"{code.upper()}: capability {overall} (judgement capability recorded)")
+
+
+@support.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@actor_options
+def import_command(file: Path, actor: str, role: str, rationale: str) -> None:
+    """Import a list of RSP organisations and their agreed exit criteria (CSV), all or nothing.
+
+    Columns: case, icb, director, provider_code, entered_on, criterion (one criterion a row; an
+    empty provider_code is a criterion of the whole system).
+    """
+    from specialmeasures.ingest.rsp_list import import_rsp_list
+
+    platform = open_platform()
+    try:
+        result = import_rsp_list(platform.repository, file, who=_who(actor, role, rationale))
+    finally:
+        platform.close()
+    if result.already_imported:
+        click.echo(f"{file}: already imported; nothing changed")
+    else:
+        click.echo(f"{file}: {result.cases} cases, {result.providers} providers entered in the RSP")
 
 
 COMMANDS = [support]

@@ -14,6 +14,7 @@ transaction with its audit rows. Provider Improvement Programme entry is refused
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -138,8 +139,11 @@ def open_case(
     who: Who,
     icb: str | None = None,
     director: str | None = None,
+    conn: Connection | None = None,
 ) -> int:
     """Open a case: enter every member in the regime and record the agreed exit criteria.
+
+    With ``conn`` the writes join the caller's transaction (an import of many cases).
 
     ``criteria`` are ``(provider code or None for the whole system, criterion text)``; at least
     one per member (its own or the system's) must be agreed at entry.
@@ -179,7 +183,7 @@ def open_case(
         from specialmeasures.regime.pip import check_pip_entry
 
         refs = {code: check_pip_entry(repo, code, on) for code in codes}
-    with repo.transaction() as conn:
+    with nullcontext(conn) if conn is not None else repo.transaction() as conn:
         case_id = int(
             conn.execute(
                 insert(support_cases).values(
