@@ -60,6 +60,7 @@ __all__ = [
     "demo_quarters",
     "load_demo_inputs",
     "nof_facts",
+    "score_demo_quarters",
     "score_quarter",
     "store_run",
     "stored_quarters",
@@ -538,6 +539,13 @@ def demo_quarters(end: date) -> list[Quarter]:
         out.append(q)
         q = Quarter(q.year, q.number + 1) if q.number < 4 else Quarter(q.year + 1, 1)
     return out
+
+
+def score_demo_quarters(repo: Repository, quarters: Sequence[Quarter], at: datetime) -> None:
+    """Score and store the demo's quarters, so that its pages and evaluations have segments."""
+    for q in quarters:
+        store_run(repo, score_quarter(repo, q), actor="specialmeasures demo", role="demo build",
+                  at=at)  # fmt: skip
 
 
 def load_demo_inputs(repo: Repository, quarters: Sequence[Quarter], seed: int) -> int:
