@@ -413,3 +413,29 @@ def test_rsp_system_case_in_the_browser(db: str) -> None:
         assert [e.action for e in log][-1] == "support_case.exit"
     finally:
         platform.close()
+
+
+def test_imported_values_are_scored_and_bad_files_change_nothing(
+    db: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    before = _csv(_run(db, monkeypatch, "nof", "score", "--quarter", "2025Q1", "--type", "acute",
+                       "--format", "csv", "--no-store"))  # fmt: skip
+    top = next(r for r in before if r["segment"] in ("1", "2") and r["in_deficit"] == "False")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("quarter,provider_code,metric_id,value,source\n"
+                   f"2025Q1,{top['code']},deficit_support,1,NHS England letter\n"
+                   f"2025Q1,{top['code']},no_such_metric,1,x\n")  # fmt: skip
+    error = _run(db, monkeypatch, "nof", "import", str(bad), code=2).output
+    assert "row 3" in error
+    assert "metric_id" in error
+    assert "no_such_metric" in error
+    good = tmp_path / "good.csv"
+    good.write_text("quarter,provider_code,metric_id,value,source\n"
+                    f"2025Q1,{top['code']},deficit_support,1,NHS England letter\n")  # fmt: skip
+    assert "1 values imported" in _run(db, monkeypatch, "nof", "import", str(good)).output
+    assert "already imported" in _run(db, monkeypatch, "nof", "import", str(good)).output
+    after = _csv(_run(db, monkeypatch, "nof", "score", "--quarter", "2025Q1", "--type", "acute",
+                      "--format", "csv", "--no-store"))  # fmt: skip
+    row = next(r for r in after if r["code"] == top["code"])
+    assert (row["in_deficit"], row["capped"], row["segment"]) == ("True", "True", "3")
+    assert row["delivery_segment"] == top["delivery_segment"]

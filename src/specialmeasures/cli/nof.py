@@ -251,4 +251,22 @@ def demo_inputs(quarters: tuple[str, ...]) -> None:
     click.echo(f"wrote {written} synthetic metric values for {', '.join(q.code for q in parsed)}")
 
 
+@nof.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--actor", default="specialmeasures nof import", show_default=True)
+def import_command(file: Path, actor: str) -> None:
+    """Import metric values for a quarter (CSV: quarter, provider_code, metric_id, value, source)."""
+    from specialmeasures.ingest.nof_inputs import import_nof_inputs
+
+    platform = open_platform()
+    try:
+        n = import_nof_inputs(platform.repository, file, actor=actor,
+                              at=datetime.now(UTC).replace(tzinfo=None))  # fmt: skip
+    finally:
+        platform.close()
+    click.echo(
+        f"{file}: {n} values imported" if n else f"{file}: already imported; nothing changed"
+    )
+
+
 COMMANDS = [nof]

@@ -598,7 +598,3 @@ def load_demo_inputs(repo: Repository, quarters: Sequence[Quarter], seed: int) -
             )
             written += len(generated)
     return written
-
-
-#: The domain labels, re-exported for pages.
-DOMAIN_LABELS = DOMAINS
