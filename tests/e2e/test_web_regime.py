@@ -39,7 +39,7 @@ def test_overview_is_public_without_the_cp_list(demo_web: DemoWeb) -> None:
     data = client.get("/overview.json").json()
     assert data["confidential"] is False
     assert data["providers"] == 150
-    assert [s["regime"] for s in data["by_status"]] == ["smq", "rsp", "smf", "none"]
+    assert [s["regime"] for s in data["by_status"]] == ["smq", "rsp", "smf", "pip", "none"]
     assert sum(r["count"] for r in data["by_rating"]) == 150
     assert data["series"]["months"][-1]["on"] == AS_OF.isoformat()
     assert data["systems"]

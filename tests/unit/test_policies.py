@@ -22,7 +22,16 @@ from specialmeasures.rules import (
 )
 from specialmeasures.rules.policy import _jsonable
 
-SHIPPED = ("cp", "evaluation", "nof-2025", "rsp-2021", "smq-2013", "sof-2016")
+SHIPPED = (
+    "cp",
+    "evaluation",
+    "nof-2025",
+    "pip-2025",
+    "rsp-2021",
+    "rsp-2025",
+    "smq-2013",
+    "sof-2016",
+)
 
 
 def test_shipped_policy_ids() -> None:
@@ -228,7 +237,15 @@ def test_sof_rsp_nof_rules() -> None:
     capped = [Fact("nof.delivery_segment", 1, "nof", d), Fact("nof.in_deficit", True, "nof", d)]
     assert [r.rule_id for r in evaluate(nof, capped, d)] == ["nof.finance.deficit_cap"]
     four = [Fact("nof.segment", 4, "nof", d)]
-    assert [r.rule_id for r in evaluate(nof, four, d)] == ["nof.segment5.consider"]
+    assert [r.rule_id for r in evaluate(nof, four, d)] == ["nof.segment.4", "nof.segment5.consider"]
     low = [*four, Fact("judgement.capability", "low", "judgement by region", d)]
-    assert [r.rule_id for r in evaluate(nof, low, d)] == ["nof.segment5.low_capability"]
+    assert [r.rule_id for r in evaluate(nof, low, d)] == [
+        "nof.segment.4",
+        "nof.segment5.low_capability",
+    ]
+    capped_three = [*capped, Fact("nof.segment", 3, "nof", d)]
+    assert [r.rule_id for r in evaluate(nof, capped_three, d)] == [
+        "nof.segment.3",
+        "nof.finance.deficit_cap",
+    ]
     assert [s["segment"] for s in nof.segments] == [1, 2, 3, 4, 5]

@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import click
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
@@ -14,6 +15,11 @@ from specialmeasures.access import create_demo_accounts
 from specialmeasures.cli._context import open_platform
 from specialmeasures.cli.serve import run_server
 from specialmeasures.interventions.demo_load import load_interventions
+from specialmeasures.regime.nof_service import (
+    demo_quarters,
+    load_demo_inputs,
+    score_demo_quarters,
+)
 from specialmeasures.store.loader import DEFAULT_SEED, demo_state, load_country, reset_demo
 
 
@@ -71,6 +77,11 @@ def demo(seed: int, n_providers: int, no_serve: bool, rebuild: bool, host: str, 
                 generated = time.perf_counter()
                 counts = load_country(platform.repository, country, progress=report)
                 load_interventions(platform.repository, country, progress=report)
+                # Synthetic NOF 2025/26 metric values (own random stream; docs/nof.md).
+                load_demo_inputs(platform.repository, demo_quarters(country.end), seed)
+                score_demo_quarters(
+                    platform.repository, demo_quarters(country.end), datetime.now(UTC)
+                )
             loaded = time.perf_counter()
             click.echo(
                 f"Generated in {generated - started:.1f} s and loaded in {loaded - generated:.1f} s "

@@ -19,6 +19,7 @@ class Regime(Enum):
     CP = "cp"  #: Challenged Provider list; confidential to the regulator
     RSP = "rsp"  #: Recovery Support Programme (from July 2021)
     SMF = "smf"  #: Special measures for finance (from July 2016); kept as a kind only
+    PIP = "pip"  #: Provider Improvement Programme, NOF 2025/26 segment 5; public
 
     @property
     def label(self) -> str:
@@ -35,6 +36,7 @@ _REGIME_LABELS = {
     Regime.CP: "Challenged provider",
     Regime.RSP: "Recovery Support Programme",
     Regime.SMF: "Special measures for finance",
+    Regime.PIP: "Provider Improvement Programme",
 }
 
 

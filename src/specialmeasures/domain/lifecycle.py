@@ -83,7 +83,7 @@ _STATE_LABELS = {
 
 _OUT = (LifecycleState.NONE, LifecycleState.EXITED)
 _SMQ = (Regime.SMQ,)
-_ON_OFF = (Regime.CP, Regime.RSP, Regime.SMF)
+_ON_OFF = (Regime.CP, Regime.RSP, Regime.SMF, Regime.PIP)
 
 
 @dataclass(frozen=True, slots=True)

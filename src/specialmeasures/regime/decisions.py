@@ -148,6 +148,10 @@ def record_decision(
     if overridden and recommendation_ref is None:
         raise InputError("an override must name the recommendation it overrides")
     repository.provider(provider_code)  # NotFoundError for an unknown provider
+    if regime is Regime.PIP and transition == "enter":
+        from specialmeasures.regime.pip import check_pip_entry
+
+        check_pip_entry(repository, provider_code, on)  # InputError unless the criteria are met
     if recommendation_ref is not None:
         require_text("recommendation", recommendation_ref)
         _check_recommendation(repository, provider_code, transition, recommendation_ref,

@@ -196,6 +196,7 @@ def evaluate_history(
     inspections: Sequence[Inspection],
     episodes: Sequence[RegimeEpisode],
     judgements: Sequence[Judgement],
+    extra: Sequence[Fact] = (),
 ) -> tuple[dict[str, Fact], tuple[Recommendation, ...]]:
     """Facts and recommendations for one provider's history on ``as_of`` (pure)."""
     facts = build_facts(
@@ -203,6 +204,7 @@ def evaluate_history(
         inspections=inspections,
         episodes=as_known(episodes, as_of),
         judgements=judgements,
+        extra=extra,
     )
     recs: list[Recommendation] = []
     for policy in policies:
@@ -227,7 +229,23 @@ def evaluate_provider(
     episodes = repository.episodes(code)
     with repository.engine.connect() as conn:
         judgements = judgements_of(conn, code, as_of=as_of)
+    extra: list[Fact] = []
+    if any(name.startswith("nof.") for p in policies for name in p.facts):
+        # The stored NOF segment in force on the day (specialmeasures nof score).
+        from specialmeasures.regime.nof_service import nof_facts
+
+        extra = nof_facts(repository, code, as_of)
+    if any(name.startswith("exit_criteria.") for p in policies for name in p.facts):
+        # Agreed exit criteria of the provider's open support case (RSP or PIP).
+        from specialmeasures.regime.support_cases import exit_criteria_facts
+
+        extra += exit_criteria_facts(repository, code, as_of)
     facts, recs = evaluate_history(
-        policies, as_of, inspections=inspections, episodes=episodes, judgements=judgements
+        policies,
+        as_of,
+        inspections=inspections,
+        episodes=episodes,
+        judgements=judgements,
+        extra=extra,
     )
     return ProviderEvaluation(provider, as_of, policies, facts, recs)

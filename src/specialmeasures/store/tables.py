@@ -28,22 +28,32 @@ __all__ = [
     "account_providers",
     "accounts",
     "audit_log",
+    "capability_assessments",
+    "capability_ratings",
     "dataset_meta",
     "decisions",
     "evidence_codes",
     "evidence_codings",
     "evidence_sources",
+    "exit_criteria",
     "imports",
     "indicators",
     "inspections",
     "judgements",
     "location_ratings",
     "metadata",
+    "nof_inputs",
+    "nof_segments",
     "observations",
     "providers",
     "ratings",
     "real_smq_events",
     "regime_episodes",
+    "saf_assessments",
+    "saf_scores",
+    "support_case_members",
+    "support_cases",
+    "support_costs",
     "truth_latent_quality",
     "truth_records",
     "web_sessions",
@@ -598,4 +608,178 @@ evidence_codings = Table(
         primary_key=True,
     ),
     Column("code", String(64), ForeignKey("evidence_codes.code"), primary_key=True),
+)
+
+
+# NHS Oversight Framework 2025/26 (migration 0090): metric values supplied per quarter where no
+# observation indicator carries them (``nof_inputs``; demo values are flagged synthetic), and the
+# segment computed for each provider and quarter with the inputs and the rule ids that produced
+# it (``nof_segments``; ``inputs`` and ``rules`` are JSON). No foreign key to providers:
+# rebuilding the demo replaces the providers.
+nof_inputs = Table(
+    "nof_inputs",
+    metadata,
+    Column("quarter", String(6), primary_key=True),
+    Column("provider_code", String(5), primary_key=True),
+    Column("metric_id", String(64), primary_key=True),
+    Column("value", Float, nullable=False),
+    Column("source", String(300), nullable=False),
+    Column("synthetic", Boolean, nullable=False),
+)
+
+nof_segments = Table(
+    "nof_segments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("quarter", String(6), nullable=False),
+    Column("provider_code", String(5), nullable=False),
+    Column("org_type", String(16), nullable=False),
+    Column("metrics_scored", Integer, nullable=False),
+    Column("raw_score", Float),
+    Column("delivery_segment", Integer, nullable=False),
+    Column("segment", Integer, nullable=False),
+    Column("in_deficit", Boolean, nullable=False),
+    Column("capped", Boolean, nullable=False),
+    Column("pip", Boolean, nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("rank_low", Integer, nullable=False),
+    Column("rank_high", Integer, nullable=False),
+    Column("inputs", Text, nullable=False),
+    Column("rules", Text, nullable=False),
+    Column("policy", String(40), nullable=False),
+    Column("synthetic", Boolean, nullable=False),
+    Column("computed_at", DateTime(timezone=False), nullable=False),
+    Column("computed_by", String(300), nullable=False),
+    CheckConstraint("segment BETWEEN 0 AND 5", name="segment_range"),
+    UniqueConstraint("quarter", "provider_code", name="uq_nof_segments_quarter_provider"),
+    Index("ix_nof_segments_provider", "provider_code", "quarter"),
+)
+
+
+# Support cases of the Recovery Support Programme and the Provider Improvement Programme
+# (migration 0091): one organisation, or a whole system (an ICB with named providers) with a
+# System Improvement Director; exit criteria agreed at entry, each with its evidence and status
+# (``provider_code`` null: a criterion of the whole system); paid support as costs; the
+# capability assessment as one rating per area. No foreign key to providers (see above).
+support_cases = Table(
+    "support_cases",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("regime", String(8), nullable=False),
+    Column("scope", String(16), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("icb", String(200)),
+    Column("director", String(200)),
+    Column("opened_on", Date, nullable=False),
+    Column("closed_on", Date),
+    Column("status", String(16), nullable=False),
+    Column("opened_by", String(300), nullable=False),
+    Column("rationale", Text, nullable=False),
+    CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="closed_after_opened"),
+)
+
+support_case_members = Table(
+    "support_case_members",
+    metadata,
+    Column(
+        "case_id", Integer, ForeignKey("support_cases.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("provider_code", String(5), primary_key=True),
+    Column("episode_id", Integer),
+    Column("joined_on", Date, nullable=False),
+    Column("left_on", Date),
+    Index("ix_support_case_members_provider", "provider_code"),
+)
+
+exit_criteria = Table(
+    "exit_criteria",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("support_cases.id", ondelete="CASCADE"), nullable=False),
+    Column("provider_code", String(5)),
+    Column("criterion", Text, nullable=False),
+    Column("agreed_on", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("updated_on", Date, nullable=False),
+    Column("updated_by", String(300), nullable=False),
+    Index("ix_exit_criteria_case", "case_id"),
+)
+
+support_costs = Table(
+    "support_costs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("support_cases.id", ondelete="CASCADE"), nullable=False),
+    Column("provider_code", String(5), nullable=False),
+    Column("paid_on", Date, nullable=False),
+    Column("amount", Integer, nullable=False),
+    Column("paid_by", String(16), nullable=False),
+    Column("description", Text, nullable=False),
+    CheckConstraint("amount > 0", name="amount_positive"),
+)
+
+capability_assessments = Table(
+    "capability_assessments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("provider_code", String(5), nullable=False),
+    Column("assessed_on", Date, nullable=False),
+    Column("assessed_by", String(300), nullable=False),
+    Column("role", String(300), nullable=False),
+    Column("overall", String(8), nullable=False),
+    Column("rationale", Text, nullable=False),
+    Index("ix_capability_assessments_provider", "provider_code", "assessed_on"),
+)
+
+capability_ratings = Table(
+    "capability_ratings",
+    metadata,
+    Column(
+        "assessment_id",
+        Integer,
+        ForeignKey("capability_assessments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("area", String(40), primary_key=True),
+    Column("rating", String(8), nullable=False),
+    Column("evidence", Text, nullable=False),
+)
+
+
+# CQC single assessment framework (migration 0092): an assessment with its evidence category
+# scores (1-4) per quality statement. The key question ratings it implies are written as an
+# ordinary inspection (``inspection_id``, source 'cqc_saf') so that ratings in force, facts and
+# policies read either framework alike; the scores stay here.
+saf_assessments = Table(
+    "saf_assessments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ref", String(64), nullable=False),
+    Column("provider_code", String(5), nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("assessed_on", Date, nullable=False),
+    Column("published_on", Date, nullable=False),
+    Column(
+        "inspection_id", Integer, ForeignKey("inspections.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("import_id", Integer, ForeignKey("imports.id")),
+    UniqueConstraint("ref", name="uq_saf_assessments_ref"),
+    Index("ix_saf_assessments_provider", "provider_code", "published_on"),
+)
+
+saf_scores = Table(
+    "saf_scores",
+    metadata,
+    Column(
+        "assessment_id",
+        Integer,
+        ForeignKey("saf_assessments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("key_question", String(16), nullable=False),
+    Column("quality_statement", String(40), primary_key=True),
+    Column("evidence_category", String(24), primary_key=True),
+    Column("score", Integer, nullable=False),
+    CheckConstraint("score BETWEEN 1 AND 4", name="score_scale"),
 )

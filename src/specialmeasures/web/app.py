@@ -45,10 +45,12 @@ from specialmeasures.web.gate import AccessDeniedError, Gate
 from specialmeasures.web.indicators import build_indicators_router
 from specialmeasures.web.interventions import build_interventions_router
 from specialmeasures.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from specialmeasures.web.nof import build_nof_router
 from specialmeasures.web.overview import build_overview_router
 from specialmeasures.web.pages import build_router
 from specialmeasures.web.rendering import Renderer
 from specialmeasures.web.signin import build_signin_router
+from specialmeasures.web.support import build_support_router
 from specialmeasures.web.systems import build_systems_router
 from specialmeasures.web.watchlist import build_watchlist_router
 
@@ -138,6 +140,8 @@ def create_app(
     app.include_router(build_interventions_router(renderer, gate, today))
     app.include_router(build_evaluation_router(renderer, gate, today))
     app.include_router(build_backtest_router(renderer))
+    app.include_router(build_nof_router(renderer, gate))
+    app.include_router(build_support_router(renderer, gate))
 
     def wants_json(request: Request) -> bool:
         return (
