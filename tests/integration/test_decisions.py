@@ -165,3 +165,45 @@ def test_judgements_are_typed_audited_and_seen_by_evaluate(loaded: Platform) -> 
     with loaded.engine.connect() as conn:
         assert [e.action for e in audit.entries(conn)] == ["judgement.add"]
         assert audit.verify(conn) == []
+
+
+def test_the_database_refuses_a_second_open_episode(loaded: Platform) -> None:
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    _decide(loaded, "place_without_recommendation", date(2016, 3, 1), code="ZA2")
+    row = {"provider_code": "ZA2", "regime": "smq", "start_date": date(2016, 4, 1)}
+    with pytest.raises(IntegrityError), loaded.engine.begin() as conn:
+        conn.execute(insert(regime_episodes).values(**row, state="in_regime"))
+    # A closed episode, or an open one in another regime, is allowed.
+    with loaded.engine.begin() as conn:
+        conn.execute(
+            insert(regime_episodes).values(**row, end_date=date(2016, 5, 1), state="exited")
+        )
+        conn.execute(insert(regime_episodes).values(**{**row, "regime": "cp"}, state="in_regime"))
+
+
+def test_a_decision_opens_an_episode_on_a_freshly_loaded_demo(platform: Platform) -> None:
+    from specialmeasures.demo import generate
+    from specialmeasures.store.loader import load_country
+
+    country = generate(7, end=date(2014, 12, 1))
+    load_country(platform.repository, country)
+    assert country.episodes
+    assert max(e.id or 0 for e in country.episodes) > 1
+    open_now = {e.provider_code for e in country.episodes if e.end is None}
+    code = next(p.code for p in country.providers if p.code not in open_now)
+    done = record_decision(
+        platform.repository,
+        provider_code=code,
+        regime=Regime.SMQ,
+        transition="place_without_recommendation",
+        actor="Dana Chair",
+        role="NHS Improvement",
+        rationale="Recorded for the test on the synthetic demo",
+        on=date(2015, 1, 5),
+        recorded_at=AT,
+    )
+    assert done.episode is not None
+    assert done.episode.id is not None
+    assert done.episode.id > max(e.id or 0 for e in country.episodes)

@@ -12,12 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
+
 from specialmeasures.domain import InputError, Regime, RegimeEpisode
 from specialmeasures.domain._checks import require_text
-from specialmeasures.domain.lifecycle import LifecycleState, TransitionPlan, plan_transition
+from specialmeasures.domain.lifecycle import (
+    LifecycleState,
+    TransitionError,
+    TransitionPlan,
+    plan_transition,
+)
 from specialmeasures.regime.evaluation import evaluate_provider, parse_ref
 from specialmeasures.rules import load_policy
-from specialmeasures.store import Repository, audit
+from specialmeasures.store import Repository, audit, locks
 from specialmeasures.store.regime_store import (
     episodes_of,
     insert_decision,
@@ -103,6 +111,21 @@ def _check_recommendation(
         )
 
 
+def _open_episode(conn: Connection, plan: TransitionPlan, episode: RegimeEpisode) -> int:
+    try:
+        return insert_episode(conn, episode)
+    except IntegrityError as error:
+        if "uq_regime_episodes_open" not in str(error.orig) and "end_date" not in str(error):
+            raise
+        raise TransitionError(
+            episode.provider_code,
+            episode.regime,
+            plan.transition.name,
+            plan.before,
+            "another decision opened an episode first; nothing was written",
+        ) from None
+
+
 def record_decision(
     repository: Repository,
     *,
@@ -154,6 +177,10 @@ def record_decision(
                               overridden)  # fmt: skip
     accepted = None if recommendation_ref is None else not overridden
     with repository.transaction() as conn:
+        # Parallel decisions about one provider's life cycle queue here, so each plans from the
+        # state the one before it left; the partial unique index stops a second open episode
+        # even if a writer bypasses this service.
+        locks.hold(conn, f"lifecycle:{provider_code}:{regime.value}")
         plan: TransitionPlan = plan_transition(
             provider_code,
             regime,
@@ -164,7 +191,7 @@ def record_decision(
         )
         episode = plan.episode
         if episode is not None and episode.id is None:
-            episode_id: int | None = insert_episode(conn, episode)
+            episode_id: int | None = _open_episode(conn, plan, episode)
             episode = RegimeEpisode(
                 episode.provider_code, episode.regime, episode.start, episode.end,
                 episode.state, episode_id,
