@@ -207,3 +207,16 @@ def test_a_decision_opens_an_episode_on_a_freshly_loaded_demo(platform: Platform
     assert done.episode is not None
     assert done.episode.id is not None
     assert done.episode.id > max(e.id or 0 for e in country.episodes)
+
+
+def test_placing_against_judgement_needed_is_an_override(loaded: Platform) -> None:
+    """'Judgement needed' calls for a judgement, not a placement: placing cites it as overridden."""
+    ref = "smq-2013@1.0.0:smq.entry.judgement_needed:ZA1:2014-03-10"
+    before = _counts(loaded)
+    with pytest.raises(InputError, match="does not follow recommendation"):
+        _decide(loaded, "place_without_recommendation", date(2015, 7, 1), code="ZA1",
+                recommendation_ref=ref)  # fmt: skip
+    assert _counts(loaded) == before
+    done = _decide(loaded, "place_without_recommendation", date(2015, 7, 1), code="ZA1",
+                   recommendation_ref=ref, overridden=True)  # fmt: skip
+    assert done.accepted is False  # type: ignore[attr-defined]

@@ -37,13 +37,17 @@ from specialmeasures.store.regime_store import (
 __all__ = ["ACCEPTING", "RecordedDecision", "record_decision"]
 
 #: For each recommended outcome, the transitions that follow it; any other transition taken
-#: against that recommendation overrides it.
+#: against that recommendation overrides it. An outcome not listed (``judgement_needed`` asks
+#: for a judgement, not a step of the life cycle) is followed by no transition: citing it for
+#: one is an override.
 ACCEPTING: dict[str, frozenset[str]] = {
     "recommend_entry": frozenset({"recommend_entry", "enter", "place_without_recommendation"}),
     "no_entry": frozenset({"decline_entry"}),
     "recommend_exit": frozenset({"recommend_exit", "exit", "remove_from_list"}),
     "remain": frozenset({"remain", "reinspect"}),
     "recommend_watch_list": frozenset({"add_to_list"}),
+    "reinspection_due": frozenset({"reinspect"}),
+    "reinspection_overdue": frozenset({"reinspect"}),
 }
 
 
@@ -97,9 +101,7 @@ def _check_recommendation(
             f"recommendation {ref!r} was not made: rule {parsed.rule_id} does not apply to"
             f" {code} as of {parsed.as_of}"
         )
-    follows = ACCEPTING.get(outcome)
-    if follows is None:
-        return
+    follows = ACCEPTING.get(outcome, frozenset())
     if transition in follows and overridden:
         raise InputError(
             f"{transition!r} follows recommendation {ref!r} ({outcome}); it does not override it"
@@ -139,6 +141,7 @@ def record_decision(
     recorded_at: datetime,
     recommendation_ref: str | None = None,
     overridden: bool = False,
+    account_role: str | None = None,
 ) -> RecordedDecision:
     """Record one lifecycle decision with its audit row, all or nothing.
 
@@ -159,6 +162,9 @@ def record_decision(
         ``evaluate`` (checked) or any other reference, such as a CQC letter.
     overridden
         True when the decision goes against that recommendation.
+    account_role
+        The permission role of the account that acts (its ``actor`` is the username): the
+        audit row carries it as the role, and ``role`` (the committee or office) as ``office``.
 
     Raises
     ------
@@ -221,7 +227,7 @@ def record_decision(
         entry = audit.append(
             conn,
             actor=actor,
-            role=role,
+            role=account_role or role,
             action=f"decision.{transition}",
             entity="provider",
             entity_key=provider_code,
@@ -236,6 +242,7 @@ def record_decision(
                 "rationale": rationale,
                 "recommendation_ref": recommendation_ref,
                 "accepted": accepted,
+                **({"office": role} if account_role else {}),
             },
             at=recorded_at,
         )
