@@ -16,20 +16,29 @@ from typing import Any, TypeVar
 
 import click
 
-from specialmeasures.access import Accounts, Action, Resource, can
+from specialmeasures.access import Accounts, Action, Resource, Role, can
 from specialmeasures.access.accounts import Account
 from specialmeasures.cli._context import open_platform
 from specialmeasures.domain.errors import NotFoundError, SpecialMeasuresError
 from specialmeasures.interventions import Actor
 from specialmeasures.store import audit
 
-__all__ = ["ACCOUNT_ENV", "PermissionRefusedError", "account_role", "actor", "actor_options"]
+__all__ = [
+    "ACCOUNT_ENV",
+    "PermissionRefusedError",
+    "account_role",
+    "acting_administrator",
+    "actor",
+    "actor_options",
+    "administrator_option",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: The environment variable naming the default account of command-line writes.
 ACCOUNT_ENV = "SPECIALMEASURES_CLI_ACCOUNT"
 _ROLE_KEY = "specialmeasures.account_role"
+_ADMIN_KEY = "specialmeasures.acting_administrator"
 
 
 class PermissionRefusedError(SpecialMeasuresError):
@@ -80,6 +89,56 @@ def actor_options(action: Action, *, provider: str | None = "code") -> Callable[
         return command  # type: ignore[no-any-return]
 
     return decorate
+
+
+def administrator_option(func: F) -> F:
+    """Add --as to an account-management command and check it holds ``accounts.manage``.
+
+    Until an active administrator account exists (a new installation), the command runs
+    without one, as ``cli``, so that the first administrator can be created; afterwards it
+    must act as an administrator.
+    """
+
+    @functools.wraps(func)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        username = kwargs.pop("acting_as")
+        if username:
+            acting = _authorise(str(username), Action.ACCOUNTS_MANAGE, None).username
+        elif _has_administrator():
+            raise PermissionRefusedError(
+                f"an administrator account exists: act as one with --as USERNAME (or {ACCOUNT_ENV})"
+            )
+        else:
+            acting = "cli"
+        click.get_current_context().meta[_ADMIN_KEY] = acting
+        return func(*args, **kwargs)
+
+    option = click.option(
+        "--as",
+        "acting_as",
+        envvar=ACCOUNT_ENV,
+        show_envvar=True,
+        default=None,
+        metavar="USERNAME",
+        help="The administrator making the change (needed once one exists).",
+    )
+    return option(checked)  # type: ignore[return-value]
+
+
+def acting_administrator() -> str:
+    """The username an account-management command acts as (``cli`` before any administrator)."""
+    ctx = click.get_current_context(silent=True)
+    return str(ctx.meta.get(_ADMIN_KEY, "cli")) if ctx is not None else "cli"
+
+
+def _has_administrator() -> bool:
+    platform = open_platform()
+    try:
+        return any(
+            a.active and a.role is Role.ADMINISTRATOR for a in Accounts(platform.repository).all()
+        )
+    finally:
+        platform.close()
 
 
 def account_role() -> str | None:
