@@ -179,3 +179,27 @@ def test_role_text_names_the_office_and_grants_nothing(
                                   "--rationale", "x"])  # fmt: skip
     assert missing.exit_code == 2
     assert "--as" in missing.output
+
+
+def test_audit_verify_names_truncation_and_checkpoint_refuses(
+    runner: CliRunner, small_db: tuple[str, Platform]
+) -> None:
+    from sqlalchemy import text
+
+    assert runner.invoke(cli, ["audit", "verify"]).stdout == "audit chain intact: 5 rows\n"
+    done = runner.invoke(cli, ["audit", "checkpoint"])
+    assert done.exit_code == 0, done.output
+    assert done.stdout.startswith("audit checkpoint: 5 rows, head ")
+    with small_db[1].engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE seq > 3"))
+    broken = runner.invoke(cli, ["audit", "verify"])
+    assert broken.exit_code == 3
+    assert "audit row 5: rows 4..5 were removed from the end" in broken.stderr
+    refused = runner.invoke(cli, ["audit", "checkpoint"])
+    assert refused.exit_code == 3
+    assert "no checkpoint written" in refused.stderr
+    with small_db[1].engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log"))
+    emptied = runner.invoke(cli, ["audit", "verify"])
+    assert emptied.exit_code == 3
+    assert "audit row 5: all rows were removed" in emptied.stderr
