@@ -220,3 +220,18 @@ def test_placing_against_judgement_needed_is_an_override(loaded: Platform) -> No
     done = _decide(loaded, "place_without_recommendation", date(2015, 7, 1), code="ZA1",
                    recommendation_ref=ref, overridden=True)  # fmt: skip
     assert done.accepted is False  # type: ignore[attr-defined]
+
+
+def test_a_second_open_episode_is_refused_in_one_line_even_past_the_lock(
+    loaded: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If a writer reads a stale state (here: no episodes), the index refuses, cleanly."""
+    from specialmeasures.regime import decisions as service
+
+    _decide(loaded, "place_without_recommendation", date(2016, 3, 1), code="ZA2")
+    before = _counts(loaded)
+    monkeypatch.setattr(service, "episodes_of", lambda conn, code: [])
+    monkeypatch.setattr(service, "lifecycle_events", lambda conn, code: [])
+    with pytest.raises(TransitionError, match="another decision opened an episode first"):
+        _decide(loaded, "place_without_recommendation", date(2016, 4, 1), code="ZA2")
+    assert _counts(loaded) == before

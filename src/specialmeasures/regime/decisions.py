@@ -117,7 +117,9 @@ def _open_episode(conn: Connection, plan: TransitionPlan, episode: RegimeEpisode
     try:
         return insert_episode(conn, episode)
     except IntegrityError as error:
-        if "uq_regime_episodes_open" not in str(error.orig) and "end_date" not in str(error):
+        # PostgreSQL names the index; SQLite names its columns.
+        said = str(error.orig)
+        if not any(m in said for m in ("uq_regime_episodes_open", "regime_episodes.regime")):
             raise
         raise TransitionError(
             episode.provider_code,
