@@ -42,3 +42,36 @@ def test_users_commands_act_as_an_administrator(sqlite_url: str) -> None:
         ("root", "administrator", "account.create", "ana"),
         ("ana", "regulator_analyst", "access.denied", "accounts.manage"),
     ]
+
+
+def test_imports_act_as_an_account_once_accounts_exist(sqlite_url: str) -> None:
+    from cqc_samples import SNAPSHOT_2019
+
+    env = {"SPECIALMEASURES_DATABASE_URL": sqlite_url}
+
+    def run(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, list(args), env=env)
+        return result.exit_code, result.output
+
+    assert run("db", "upgrade")[0] == 0
+    assert run("users", "add", "root", "--role", "administrator", "--generate")[0] == 0
+    assert run("users", "add", "alan", "--role", "regulator_analyst", "--generate",
+               "--as", "root")[0] == 0  # fmt: skip
+    assert run("users", "add", "dana", "--role", "regulator_decision_maker", "--generate",
+               "--as", "root")[0] == 0  # fmt: skip
+    code, out = run("import", "cqc-ratings", str(SNAPSHOT_2019))
+    assert code == 4
+    assert "accounts exist: act as one allowed data.import with --as USERNAME" in out
+    code, out = run("import", "cqc-ratings", str(SNAPSHOT_2019), "--as", "dana")
+    assert code == 4
+    assert "dana may not data.import" in out
+    code, out = run("import", "cqc-ratings", str(SNAPSHOT_2019), "--as", "alan")
+    assert code == 0, out
+    platform = bootstrap(Settings(database_url=sqlite_url))
+    try:
+        with platform.engine.connect() as conn:
+            imported = [e for e in audit.entries(conn) if e.entity == "import"]
+            assert audit.verify(conn) == []
+    finally:
+        platform.close()
+    assert [e.actor for e in imported] == ["alan"]

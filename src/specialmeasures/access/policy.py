@@ -95,6 +95,7 @@ class Action(StrEnum):
     EVALUATION_READ = "evaluation.read"
     JUDGEMENT_RECORD = "judgement.record"
     INTERVENTION_RECORD = "intervention.record"
+    DATA_IMPORT = "data.import"
 
     @property
     def description(self) -> str:
@@ -126,6 +127,7 @@ _ACTION_DESCRIPTIONS = {
     Action.JUDGEMENT_RECORD: "record a judgement the rules need from a person, with its rationale",
     Action.INTERVENTION_RECORD: "record interventions: Improvement Directors, buddying, funding, "
     "leadership, improvement plan, OAG membership and requests",
+    Action.DATA_IMPORT: "import public data files (CQC ratings, the sourced SMQ record)",
 }
 
 #: Actions whose every allowed use is a sensitive read, written to the audit log.
@@ -199,6 +201,7 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     Action.EVALUATION_READ: _REGULATORS,
     Action.JUDGEMENT_RECORD: {Role.REGULATOR_DECISION_MAKER: Scope.ANY},
     Action.INTERVENTION_RECORD: {Role.REGULATOR_DECISION_MAKER: Scope.ANY},
+    Action.DATA_IMPORT: {Role.REGULATOR_ANALYST: Scope.ANY, Role.ADMINISTRATOR: Scope.ANY},
 }
 
 

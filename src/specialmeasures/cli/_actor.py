@@ -31,6 +31,7 @@ __all__ = [
     "actor",
     "actor_options",
     "administrator_option",
+    "importer_option",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -123,6 +124,49 @@ def administrator_option(func: F) -> F:
         help="The administrator making the change (needed once one exists).",
     )
     return option(checked)  # type: ignore[return-value]
+
+
+def importer_option(action: Action) -> Callable[[F], F]:
+    """Add --as to an import command: once any account exists, an account allowed ``action``.
+
+    The command's ``actor`` becomes the account's username. Before any account exists (a new
+    installation loading its first data) the command runs as before, as the named ``--actor``
+    or the operating-system user.
+    """
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            username = kwargs.pop("acting_as")
+            if username:
+                kwargs["actor"] = _authorise(str(username), action, None).username
+            elif _has_account():
+                raise PermissionRefusedError(
+                    f"accounts exist: act as one allowed {action.value} with --as USERNAME (or"
+                    f" {ACCOUNT_ENV})"
+                )
+            return func(*args, **kwargs)
+
+        option = click.option(
+            "--as",
+            "acting_as",
+            envvar=ACCOUNT_ENV,
+            show_envvar=True,
+            default=None,
+            metavar="USERNAME",
+            help=f"The account importing (needs {action.value}; required once accounts exist).",
+        )
+        return option(checked)  # type: ignore[return-value]
+
+    return decorate
+
+
+def _has_account() -> bool:
+    platform = open_platform()
+    try:
+        return any(a.active for a in Accounts(platform.repository).all())
+    finally:
+        platform.close()
 
 
 def acting_administrator() -> str:
