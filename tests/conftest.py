@@ -133,3 +133,18 @@ def platform(database_url: str) -> Iterator[Platform]:
         yield p
     finally:
         p.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _audit_state_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Audit keys and checkpoints of PostgreSQL test databases go to a throw-away folder."""
+    folder = tmp_path_factory.mktemp("state")
+    before = os.environ.get("XDG_STATE_HOME")
+    os.environ["XDG_STATE_HOME"] = str(folder)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("XDG_STATE_HOME", None)
+        else:
+            os.environ["XDG_STATE_HOME"] = before

@@ -120,3 +120,24 @@ def load_small_register(repo: Repository, *, meta: dict[str, str] | None = None)
             repo.add_episode(conn, e)
         if meta:
             repo.set_meta(conn, meta)
+
+
+#: Accounts the command-line tests act as (``--as``): username -> (role, display name).
+CLI_ACCOUNTS = {
+    "dana": ("regulator_decision_maker", "Dana Chair"),
+    "ada": ("regulator_decision_maker", "Ada"),
+    "eve": ("regulator_decision_maker", "Eve"),
+    "alan": ("regulator_analyst", "Alan Analyst"),
+}
+
+
+def add_cli_accounts(repo: Repository, *, trust: str | None = None) -> None:
+    """The accounts of ``CLI_ACCOUNTS``, plus ``tara``, a trust user of ``trust`` if given."""
+    from specialmeasures.access import Accounts
+
+    book = Accounts(repo)
+    for username, (role, name) in CLI_ACCOUNTS.items():
+        book.add(username, role, password=None, display_name=name, actor="test")
+    if trust is not None:
+        book.add("tara", "trust_user", password=None, display_name="Tara Trust",
+                 providers=[trust], actor="test")  # fmt: skip

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from specialmeasures.settings import Settings
-from specialmeasures.store import Repository, ensure_current, open_engine
+from specialmeasures.store import Repository, audit, ensure_current, open_engine
+from specialmeasures.store.audit_seal import AuditSeal
 
 __all__ = ["Platform", "bootstrap"]
 
@@ -36,6 +37,8 @@ def bootstrap(settings: Settings, *, upgrade: bool = False) -> Platform:
     """
     engine = open_engine(settings.database_url, echo=settings.echo_sql)
     try:
+        files = settings.audit_files()
+        audit.install(engine, AuditSeal.ephemeral() if files is None else AuditSeal.load(*files))
         ensure_current(engine, upgrade=upgrade)
     except Exception:
         engine.dispose()

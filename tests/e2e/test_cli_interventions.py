@@ -8,17 +8,20 @@ from pathlib import Path
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from factories import add_cli_accounts
 from interventions_fixtures import load_register
 from specialmeasures.bootstrap import bootstrap
 from specialmeasures.cli.main import cli
 from specialmeasures.settings import Settings
 
-WHO = ["--actor", "Ada", "--role", "NHSI regional director", "--rationale", "why"]
+WHO = ["--as", "ada", "--role", "NHSI regional director", "--rationale", "why"]
+TRUST = ["--as", "tara", "--role", "Trust board secretary", "--rationale", "monthly"]
 
 
 def test_interventions_commands(sqlite_url: str, tmp_path: Path) -> None:
     platform = bootstrap(Settings(database_url=sqlite_url), upgrade=True)
     load_register(platform)
+    add_cli_accounts(platform.repository, trust="ZB1")
     platform.close()
     env = {"SPECIALMEASURES_DATABASE_URL": sqlite_url}
     runner = CliRunner()
@@ -40,7 +43,7 @@ def test_interventions_commands(sqlite_url: str, tmp_path: Path) -> None:
     assert "smq.funding.entry_available" in over
     run("funding", "apply", "ZB1", "--stage", "smq-entry", "--amount", "400000",
         "--aim", "QI faculty=300000", "--aim", "Ward leaders=100000", "--on", "2016-09-01", *WHO)  # fmt: skip
-    run("funding", "approve", "1", "--on", "2016-10-01", "--actor", "Eve", "--role",
+    run("funding", "approve", "1", "--on", "2016-10-01", "--as", "eve", "--role",
         "Executive Medical Director", "--rationale", "mapped to aims")  # fmt: skip
     suggestions = run("buddies", "suggest", "ZB1", "--scope", "maternity", "--as-of", "2017-01-01",
                       "--format", "json")  # fmt: skip
@@ -60,8 +63,11 @@ def test_interventions_commands(sqlite_url: str, tmp_path: Path) -> None:
     run("returns", "request", "ZB1", "--body", "icb", "--item", "falls", *WHO)
     data = tmp_path / "return.json"
     data.write_text(json.dumps({"falls": "3", "vacancies": "40"}))
-    run("returns", "submit", "ZB1", "--period", "2017-01", "--file", str(data), *WHO)
-    again = run("returns", "submit", "ZB1", "--period", "2017-01", "--file", str(data), *WHO,
+    refused = run("returns", "submit", "ZB1", "--period", "2017-01", "--file", str(data), *WHO,
+                  code=4)  # fmt: skip
+    assert "ada may not return.submit: role regulator_decision_maker" in refused
+    run("returns", "submit", "ZB1", "--period", "2017-01", "--file", str(data), *TRUST)
+    again = run("returns", "submit", "ZB1", "--period", "2017-01", "--file", str(data), *TRUST,
                 code=2)  # fmt: skip
     assert "one return per period" in again
     assert "vacancies" not in run(

@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import select
 
 from access_fixtures import client_as, make_app
+from factories import add_cli_accounts
 from specialmeasures.bootstrap import bootstrap
 from specialmeasures.cli.main import cli
 from specialmeasures.demo import generate
@@ -29,7 +30,7 @@ from specialmeasures.store.loader import load_country
 from specialmeasures.store.tables import nof_segments
 
 END = date(2025, 10, 1)
-WHO = ["--actor", "Ada Lovelace", "--role", "NHS England regional director", "--rationale", "test"]
+WHO = ["--as", "ada", "--role", "NHS England regional director", "--rationale", "test"]
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +40,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     try:
         country = generate(11, n_providers=150, end=END)
         load_country(platform.repository, country)
+        add_cli_accounts(platform.repository)
         assert load_demo_inputs(platform.repository, demo_quarters(END), 11) > 0
     finally:
         platform.close()

@@ -165,3 +165,73 @@ def test_judgements_are_typed_audited_and_seen_by_evaluate(loaded: Platform) -> 
     with loaded.engine.connect() as conn:
         assert [e.action for e in audit.entries(conn)] == ["judgement.add"]
         assert audit.verify(conn) == []
+
+
+def test_the_database_refuses_a_second_open_episode(loaded: Platform) -> None:
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    _decide(loaded, "place_without_recommendation", date(2016, 3, 1), code="ZA2")
+    row = {"provider_code": "ZA2", "regime": "smq", "start_date": date(2016, 4, 1)}
+    with pytest.raises(IntegrityError), loaded.engine.begin() as conn:
+        conn.execute(insert(regime_episodes).values(**row, state="in_regime"))
+    # A closed episode, or an open one in another regime, is allowed.
+    with loaded.engine.begin() as conn:
+        conn.execute(
+            insert(regime_episodes).values(**row, end_date=date(2016, 5, 1), state="exited")
+        )
+        conn.execute(insert(regime_episodes).values(**{**row, "regime": "cp"}, state="in_regime"))
+
+
+def test_a_decision_opens_an_episode_on_a_freshly_loaded_demo(platform: Platform) -> None:
+    from specialmeasures.demo import generate
+    from specialmeasures.store.loader import load_country
+
+    country = generate(7, end=date(2014, 12, 1))
+    load_country(platform.repository, country)
+    assert country.episodes
+    assert max(e.id or 0 for e in country.episodes) > 1
+    open_now = {e.provider_code for e in country.episodes if e.end is None}
+    code = next(p.code for p in country.providers if p.code not in open_now)
+    done = record_decision(
+        platform.repository,
+        provider_code=code,
+        regime=Regime.SMQ,
+        transition="place_without_recommendation",
+        actor="Dana Chair",
+        role="NHS Improvement",
+        rationale="Recorded for the test on the synthetic demo",
+        on=date(2015, 1, 5),
+        recorded_at=AT,
+    )
+    assert done.episode is not None
+    assert done.episode.id is not None
+    assert done.episode.id > max(e.id or 0 for e in country.episodes)
+
+
+def test_placing_against_judgement_needed_is_an_override(loaded: Platform) -> None:
+    """'Judgement needed' calls for a judgement, not a placement: placing cites it as overridden."""
+    ref = "smq-2013@1.0.0:smq.entry.judgement_needed:ZA1:2014-03-10"
+    before = _counts(loaded)
+    with pytest.raises(InputError, match="does not follow recommendation"):
+        _decide(loaded, "place_without_recommendation", date(2015, 7, 1), code="ZA1",
+                recommendation_ref=ref)  # fmt: skip
+    assert _counts(loaded) == before
+    done = _decide(loaded, "place_without_recommendation", date(2015, 7, 1), code="ZA1",
+                   recommendation_ref=ref, overridden=True)  # fmt: skip
+    assert done.accepted is False  # type: ignore[attr-defined]
+
+
+def test_a_second_open_episode_is_refused_in_one_line_even_past_the_lock(
+    loaded: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If a writer reads a stale state (here: no episodes), the index refuses, cleanly."""
+    from specialmeasures.regime import decisions as service
+
+    _decide(loaded, "place_without_recommendation", date(2016, 3, 1), code="ZA2")
+    before = _counts(loaded)
+    monkeypatch.setattr(service, "episodes_of", lambda conn, code: [])
+    monkeypatch.setattr(service, "lifecycle_events", lambda conn, code: [])
+    with pytest.raises(TransitionError, match="another decision opened an episode first"):
+        _decide(loaded, "place_without_recommendation", date(2016, 4, 1), code="ZA2")
+    assert _counts(loaded) == before

@@ -80,3 +80,7 @@ def test_rebuild_empties_every_demo_table(platform: Platform) -> None:
         }
     assert leftovers == {}
     assert not demo_state(repo).has_data
+    # The emptied synthetic log starts a new chain, and the checkpoint with it.
+    load_country(repo, generate(7, end=date(2014, 9, 1)))
+    with platform.engine.connect() as conn:
+        assert audit.verify(conn) == []

@@ -93,6 +93,9 @@ class Action(StrEnum):
     INTERVENTIONS_READ = "interventions.read"
     CASELOAD_READ = "caseload.read"
     EVALUATION_READ = "evaluation.read"
+    JUDGEMENT_RECORD = "judgement.record"
+    INTERVENTION_RECORD = "intervention.record"
+    DATA_IMPORT = "data.import"
 
     @property
     def description(self) -> str:
@@ -121,6 +124,10 @@ _ACTION_DESCRIPTIONS = {
     Action.CASELOAD_READ: "Improvement Directors' caseload by month and their flags",
     Action.EVALUATION_READ: "evaluation results built on the CP list: trajectories, sample, "
     "impact, sustainability",
+    Action.JUDGEMENT_RECORD: "record a judgement the rules need from a person, with its rationale",
+    Action.INTERVENTION_RECORD: "record interventions: Improvement Directors, buddying, funding, "
+    "leadership, improvement plan, OAG membership and requests",
+    Action.DATA_IMPORT: "import public data files (CQC ratings, the sourced SMQ record)",
 }
 
 #: Actions whose every allowed use is a sensitive read, written to the audit log.
@@ -192,6 +199,9 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     },
     Action.CASELOAD_READ: {**_REGULATORS, Role.IMPROVEMENT_DIRECTOR: Scope.OWN},
     Action.EVALUATION_READ: _REGULATORS,
+    Action.JUDGEMENT_RECORD: {Role.REGULATOR_DECISION_MAKER: Scope.ANY},
+    Action.INTERVENTION_RECORD: {Role.REGULATOR_DECISION_MAKER: Scope.ANY},
+    Action.DATA_IMPORT: {Role.REGULATOR_ANALYST: Scope.ANY, Role.ADMINISTRATOR: Scope.ANY},
 }
 
 

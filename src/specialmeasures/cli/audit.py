@@ -20,7 +20,8 @@ def audit_group() -> None:
 
 @audit_group.command()
 def verify() -> None:
-    """Check the audit chain; name every altered, removed or reordered row (exit 3 if broken)."""
+    """Check the audit chain and its checkpointed head; name every altered, removed or
+    reordered row (exit 3 if broken)."""
     platform = open_platform()
     try:
         with platform.engine.connect() as conn:
@@ -35,6 +36,29 @@ def verify() -> None:
             f"audit chain broken at {len(problems)} place(s); first: {problems[0]}"
         )
     click.echo(f"audit chain intact: {count} rows")
+
+
+@audit_group.command()
+def checkpoint() -> None:
+    """Verify the chain, then record its head outside the database (exit 3 if broken)."""
+    platform = open_platform()
+    try:
+        with platform.engine.connect() as conn:
+            seal = audit.seal_of(conn)
+            problems = audit.verify(conn)
+            # A missing checkpoint is what this command is for; every other problem refuses.
+            problems = [p for p in problems if "no checkpoint at" not in p.problem]
+            if not problems:
+                rows, head = audit.checkpoint(conn)
+    finally:
+        platform.close()
+    if problems:
+        for p in problems:
+            click.echo(str(p), err=True)
+        raise AuditChainBrokenError(
+            f"audit chain broken at {len(problems)} place(s); no checkpoint written"
+        )
+    click.echo(f"audit checkpoint: {rows} rows, head {head[:12]}... in {seal.checkpoint_file}")
 
 
 @audit_group.command(name="log")

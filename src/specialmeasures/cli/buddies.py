@@ -6,6 +6,7 @@ from datetime import date
 
 import click
 
+from specialmeasures.access import Action
 from specialmeasures.cli._actor import actor, actor_options
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
 from specialmeasures.domain.buddying import ArrangedBy, BuddyArrangement, BuddyScope
@@ -60,7 +61,7 @@ def suggest(code: str, scope: str, as_of: date | None, top: int, show_all: bool,
 @click.option("--review", type=DateParam(), default=None)
 @click.option("--mou", type=DateParam(), default=None, help="Date of the MoU.")
 @click.option("--paid/--unpaid", default=False, show_default=True)
-@actor_options
+@actor_options(Action.INTERVENTION_RECORD)
 def record(
     code: str, buddy: str, scope: str, arranged_by: str, start: date, end: date | None,
     review: date | None, mou: date | None, paid: bool, **who: str,

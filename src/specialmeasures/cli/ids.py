@@ -6,6 +6,7 @@ from datetime import date
 
 import click
 
+from specialmeasures.access import Action
 from specialmeasures.cli._actor import actor, actor_options
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
 from specialmeasures.domain.directors import Background, ImprovementDirector
@@ -59,7 +60,7 @@ def list_ids(as_of: date | None, fmt: str) -> None:
 @click.option("--background", type=BACKGROUNDS, required=True)
 @click.option("--previous-smq/--no-previous-smq", default=False, show_default=True)
 @click.option("--max-trusts", type=click.IntRange(1, 6), default=2, show_default=True)
-@actor_options
+@actor_options(Action.INTERVENTION_RECORD)
 def add(name: str, background: str, previous_smq: bool, max_trusts: int, **who: str) -> None:
     """Put an Improvement Director on the roster."""
     platform = open_platform()
@@ -82,7 +83,7 @@ def add(name: str, background: str, previous_smq: bool, max_trusts: int, **who: 
 @click.option("--maintenance-months", type=int, default=None, help="Default from policy (3).")
 @click.option("--hours-intensive", type=float, default=22.5, show_default=True)
 @click.option("--hours-maintenance", type=float, default=7.5, show_default=True)
-@actor_options
+@actor_options(Action.INTERVENTION_RECORD)
 def assign(
     director: str, code: str, start: date, intensive_months: int | None,
     maintenance_months: int | None, hours_intensive: float, hours_maintenance: float, **who: str,
@@ -105,7 +106,7 @@ def assign(
 @click.argument("assignment_id", type=int)
 @click.option("--end", type=DateParam(), required=True, help="Last day + 1 (exclusive).")
 @click.option("--reason", required=True)
-@actor_options
+@actor_options(Action.INTERVENTION_RECORD)
 def end(assignment_id: int, end: date, reason: str, **who: str) -> None:
     """End (withdraw) an assignment."""
     platform = open_platform()

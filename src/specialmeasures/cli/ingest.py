@@ -12,6 +12,8 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from specialmeasures.access import Action
+from specialmeasures.cli._actor import importer_option
 from specialmeasures.cli._context import open_platform
 from specialmeasures.ingest import ImportReport, import_cqc_ratings
 
@@ -64,6 +66,7 @@ def import_group() -> None:
     "(kept for reference). A CSV file's sheet is recognised from its header.",
 )
 @click.option("--actor", default=None, help="Who is importing (default: the OS user name).")
+@importer_option(Action.DATA_IMPORT)
 def cqc_ratings(file: Path, sheet: str | None, actor: str | None) -> None:
     """Import CQC's "Latest ratings" download (ODS, XLSX or CSV): NHS trusts and their ratings.
 

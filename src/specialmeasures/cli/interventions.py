@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from specialmeasures.access import Action
 from specialmeasures.cli._actor import actor, actor_options
 from specialmeasures.cli._context import DateParam, emit, open_platform
 from specialmeasures.domain import InputError
@@ -59,7 +60,7 @@ def matrix(codes: tuple[str, ...], as_of: date | None, fmt: str, output: Path | 
 @click.option("--kind", type=click.Choice(list(KINDS)), required=True)
 @click.option("--status", type=click.Choice(["none", "no_data"]), required=True)
 @click.option("--note", default="")
-@actor_options
+@actor_options(Action.INTERVENTION_RECORD)
 def record(code: str, kind: str, status: str, note: str, **who: str) -> None:
     """Record that trust CODE had no such intervention, or could not supply data."""
     platform = open_platform()

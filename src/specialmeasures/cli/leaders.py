@@ -6,6 +6,7 @@ from datetime import date
 
 import click
 
+from specialmeasures.access import Action
 from specialmeasures.cli._actor import actor, actor_options
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
 from specialmeasures.domain.leadership import LeadershipTerm, Post
@@ -25,7 +26,7 @@ def leaders() -> None:
 @click.option("--end", type=DateParam(), default=None)
 @click.option("--interim", is_flag=True)
 @click.option("--previous-smq", is_flag=True, help="The holder has led a trust in SMQ before.")
-@actor_options
+@actor_options(Action.INTERVENTION_RECORD)
 def add(code: str, post: str, holder: str, start: date, end: date | None, interim: bool,
         previous_smq: bool, **who: str) -> None:  # fmt: skip
     """Record a holder of a post at trust CODE."""
@@ -44,7 +45,7 @@ def add(code: str, post: str, holder: str, start: date, end: date | None, interi
 @leaders.command("end")
 @click.argument("term_id", type=int)
 @click.option("--end", type=DateParam(), required=True)
-@actor_options
+@actor_options(Action.INTERVENTION_RECORD)
 def end(term_id: int, end: date, **who: str) -> None:
     """Record that a holder left the post."""
     platform = open_platform()

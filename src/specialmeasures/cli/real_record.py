@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from specialmeasures.access import Action
+from specialmeasures.cli._actor import importer_option
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
 from specialmeasures.cli.ingest import default_actor
 from specialmeasures.domain.errors import SpecialMeasuresError
@@ -68,6 +70,7 @@ def real_record_group() -> None:
     help="A CSV in the same layout (default: the copy shipped in the package).",
 )
 @click.option("--actor", default=None, help="Who is loading (default: the OS user name).")
+@importer_option(Action.DATA_IMPORT)
 def load(file: Path | None, actor: str | None) -> None:
     """Load the record into the database's real_smq_events table (idempotent, audited)."""
     record = packaged_record() if file is None else read_record(file)

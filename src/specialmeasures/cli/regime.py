@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime
 
 import click
 
+from specialmeasures.access import Action
+from specialmeasures.cli._actor import account_role, actor_options
 from specialmeasures.cli._context import DateParam, emit, open_platform
 from specialmeasures.domain import Regime
 from specialmeasures.regime import (
@@ -35,9 +37,7 @@ def _today() -> date:
 @click.argument("code")
 @click.option("--transition", "name", required=True, help="e.g. enter, reinspect, exit.")
 @click.option("--regime", type=_REGIMES, default="smq", show_default=True)
-@click.option("--actor", required=True, help="The named person deciding.")
-@click.option("--role", required=True, help="Their role, e.g. 'Provider Regulation Committee'.")
-@click.option("--rationale", required=True, help="Why: recorded and audited.")
+@actor_options(Action.DECISION_RECORD)
 @click.option(
     "--recommendation",
     "ref",
@@ -72,6 +72,7 @@ def decide(
             recorded_at=datetime.now(UTC),
             recommendation_ref=ref,
             overridden=overridden,
+            account_role=account_role(),
         )
     finally:
         platform.close()
@@ -132,9 +133,7 @@ def judgement_group() -> None:
 @click.argument("code")
 @click.option("--fact", required=True, help="e.g. leadership_cannot_fix (judgement. optional).")
 @click.option("--value", required=True, help="true/false, a number or text.")
-@click.option("--actor", required=True, help="The named person making the judgement.")
-@click.option("--role", required=True, help="Their role, e.g. 'Chief Inspector of Hospitals'.")
-@click.option("--rationale", required=True, help="Why: recorded and audited.")
+@actor_options(Action.JUDGEMENT_RECORD)
 @click.option("--on", "on", type=DateParam(), default=None, help="In force from (default today).")
 def judgement_add(
     code: str, fact: str, value: str, actor: str, role: str, rationale: str, on: date | None
@@ -152,6 +151,7 @@ def judgement_add(
             rationale=rationale,
             on=on or _today(),
             recorded_at=datetime.now(UTC),
+            account_role=account_role(),
         )
     finally:
         platform.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from specialmeasures.access import Action
 from specialmeasures.cli._actor import actor, actor_options
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
 from specialmeasures.domain import InputError
@@ -26,7 +27,7 @@ def returns() -> None:
 @click.argument("code")
 @click.option("--body", type=BODIES, required=True)
 @click.option("--name", required=True)
-@actor_options
+@actor_options(Action.INTERVENTION_RECORD)
 def member(code: str, body: str, name: str, **who: str) -> None:
     """Add a member from a named body to trust CODE's OAG."""
     platform = open_platform()
@@ -42,7 +43,7 @@ def member(code: str, body: str, name: str, **who: str) -> None:
 @click.argument("code")
 @click.option("--body", type=BODIES, required=True)
 @click.option("--item", "items", multiple=True, required=True, help="Repeatable.")
-@actor_options
+@actor_options(Action.INTERVENTION_RECORD)
 def request(code: str, body: str, items: tuple[str, ...], **who: str) -> None:
     """Declare the items BODY needs from trust CODE every month."""
     platform = open_platform()
@@ -59,7 +60,7 @@ def request(code: str, body: str, items: tuple[str, ...], **who: str) -> None:
 @click.option("--period", type=DateParam(), required=True, help="YYYY-MM.")
 @click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               required=True, help="JSON object: item -> value.")  # fmt: skip
-@actor_options
+@actor_options(Action.RETURN_SUBMIT)
 def submit(code: str, period: date, path: Path, **who: str) -> None:
     """Submit trust CODE's ONE return for a month."""
     try:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from specialmeasures.access import Action
 from specialmeasures.cli._actor import actor_options
 from specialmeasures.cli._context import DateParam, emit, open_platform
 from specialmeasures.domain import InputError, Regime
@@ -74,7 +75,7 @@ def support() -> None:
 @click.option("--criterion", "criteria", multiple=True, required=True,
               help="An exit criterion agreed at entry: 'CODE: text' or 'system: text' (repeat).")  # fmt: skip
 @click.option("--on", "on", type=DateParam(), required=True, help="Entry date.")
-@actor_options
+@actor_options(Action.DECISION_RECORD, provider=None)
 def open_command(regime: str, name: str, providers: tuple[str, ...], icb: str | None,
                  director: str | None, criteria: tuple[str, ...], on: date, actor: str,
                  role: str, rationale: str) -> None:  # fmt: skip
@@ -134,7 +135,7 @@ def show_command(case_id: int, fmt: str) -> None:
 @click.option("--status", type=click.Choice(CRITERION_STATUSES), required=True)
 @click.option("--evidence", default="", help="The evidence (required to mark it met).")
 @click.option("--on", "on", type=DateParam(), required=True)
-@actor_options
+@actor_options(Action.DECISION_RECORD, provider=None)
 def criterion_command(criterion_id: int, status: str, evidence: str, on: date, actor: str,
                       role: str, rationale: str) -> None:  # fmt: skip
     """Record progress on one agreed exit criterion."""
@@ -151,7 +152,7 @@ def criterion_command(criterion_id: int, status: str, evidence: str, on: date, a
 @click.argument("case_id", type=int)
 @click.option("--provider", default=None, help="Exit one provider only.")
 @click.option("--on", "on", type=DateParam(), required=True)
-@actor_options
+@actor_options(Action.DECISION_RECORD, provider=None)
 def exit_command(case_id: int, provider: str | None, on: date, actor: str, role: str,
                  rationale: str) -> None:  # fmt: skip
     """Exit the case (refused while any agreed exit criterion is not met)."""
@@ -171,7 +172,7 @@ def exit_command(case_id: int, provider: str | None, on: date, actor: str, role:
 @click.option("--paid-by", type=click.Choice(PAYERS), default="trust", show_default=True)
 @click.option("--description", required=True)
 @click.option("--on", "on", type=DateParam(), required=True)
-@actor_options
+@actor_options(Action.DECISION_RECORD, provider=None)
 def cost_command(case_id: int, provider: str, amount: int, paid_by: str, description: str,
                  on: date, actor: str, role: str, rationale: str) -> None:  # fmt: skip
     """Record paid support as a cost of the case."""
@@ -191,7 +192,7 @@ def cost_command(case_id: int, provider: str, amount: int, paid_by: str, descrip
               help="AREA=RATING:evidence for each of the six areas, e.g. "
                    "'quality_of_care=low:CQC warning notice'.")  # fmt: skip
 @click.option("--on", "on", type=DateParam(), required=True)
-@actor_options
+@actor_options(Action.DECISION_RECORD, provider="code")
 def capability_command(code: str, areas: tuple[str, ...], on: date, actor: str, role: str,
                        rationale: str) -> None:  # fmt: skip
     """Record a capability assessment (six areas rated high, medium or low, with evidence)."""
@@ -214,7 +215,7 @@ def capability_command(code: str, areas: tuple[str, ...], on: date, actor: str, 
 
 @support.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@actor_options
+@actor_options(Action.DECISION_RECORD, provider=None)
 def import_command(file: Path, actor: str, role: str, rationale: str) -> None:
     """Import a list of RSP organisations and their agreed exit criteria (CSV), all or nothing.
 

@@ -9,11 +9,11 @@ from typing import TypeVar
 import click
 
 from specialmeasures.access import MIN_PASSWORD_LENGTH, Accounts, Role
+from specialmeasures.cli._actor import acting_administrator, administrator_option
 from specialmeasures.cli._context import FORMATS, emit, open_platform
 
 T = TypeVar("T")
 ROLES = click.Choice([r.value for r in Role if r is not Role.PUBLIC])
-ACTOR = "cli"
 
 
 def _with_accounts(work: Callable[[Accounts], T]) -> T:
@@ -44,6 +44,7 @@ def users() -> None:
 
 
 @users.command()
+@administrator_option
 @click.argument("username")
 @click.option("--role", type=ROLES, required=True, help="The account's one role.")
 @click.option("--name", "display_name", default="", help="Name shown in the header.")
@@ -74,7 +75,7 @@ def add(
             password=secret,
             display_name=display_name,
             providers=providers,
-            actor=ACTOR,
+            actor=acting_administrator(),
         )
     )
     scope = ", ".join(account.providers) or "every provider the role reaches"
@@ -94,49 +95,60 @@ def list_(fmt: str) -> None:
 
 
 @users.command()
+@administrator_option
 @click.argument("username")
 def disable(username: str) -> None:
     """Disable an account and end its sessions (the account and its audit trail are kept)."""
-    account = _with_accounts(lambda book: book.set_active(username, False, actor=ACTOR))
+    account = _with_accounts(
+        lambda book: book.set_active(username, False, actor=acting_administrator())
+    )
     click.echo(f"Disabled {account.username}; its sessions have ended.")
 
 
 @users.command()
+@administrator_option
 @click.argument("username")
 def enable(username: str) -> None:
     """Re-enable a disabled account."""
-    account = _with_accounts(lambda book: book.set_active(username, True, actor=ACTOR))
+    account = _with_accounts(
+        lambda book: book.set_active(username, True, actor=acting_administrator())
+    )
     click.echo(f"Enabled {account.username}.")
 
 
 @users.command(name="set-password")
+@administrator_option
 @click.argument("username")
 @click.option("--password", default=None, help="New password (prefer the prompt or --generate).")
 @click.option("--generate", is_flag=True, help="Generate a random password and print it once.")
 def set_password(username: str, password: str | None, generate: bool) -> None:
     """Set an account's password and end its sessions."""
     secret, generated = _password(password, generate)
-    _with_accounts(lambda book: book.set_password(username, secret, actor=ACTOR))
+    _with_accounts(lambda book: book.set_password(username, secret, actor=acting_administrator()))
     click.echo(f"Password of {username} changed; its sessions have ended.")
     if generated:
         click.echo(f"Password: {secret}")
 
 
 @users.command()
+@administrator_option
 @click.argument("username")
 @click.argument("code")
 def assign(username: str, code: str) -> None:
     """Add provider CODE to the account's scope (trust, OAG and ID roles only)."""
-    account = _with_accounts(lambda book: book.assign(username, code, actor=ACTOR))
+    account = _with_accounts(lambda book: book.assign(username, code, actor=acting_administrator()))
     click.echo(f"{account.username} now covers: {', '.join(account.providers)}.")
 
 
 @users.command()
+@administrator_option
 @click.argument("username")
 @click.argument("code")
 def unassign(username: str, code: str) -> None:
     """Remove provider CODE from the account's scope."""
-    account = _with_accounts(lambda book: book.unassign(username, code, actor=ACTOR))
+    account = _with_accounts(
+        lambda book: book.unassign(username, code, actor=acting_administrator())
+    )
     click.echo(f"{account.username} now covers: {', '.join(account.providers) or 'nothing'}.")
 
 

@@ -22,12 +22,17 @@ __all__ = ["Actor", "check_provider", "director_cycle", "funding_rules", "record
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """A named person, their role, the reason for the change and when it is recorded."""
+    """A named person, their role, the reason for the change and when it is recorded.
+
+    ``account_role`` is the permission role of the account acting (at the command line and on
+    the web); ``role`` is then the committee or office named, recorded in the audit payload.
+    """
 
     name: str
     role: str
     rationale: str
     at: datetime
+    account_role: str | None = None
 
     def __post_init__(self) -> None:
         require_text("actor", self.name)
@@ -54,11 +59,15 @@ def record(
     entry = audit.append(
         conn,
         actor=who.name,
-        role=who.role,
+        role=who.account_role or who.role,
         action=action,
         entity=entity,
         entity_key=str(key),
-        payload={**{k: _plain(v) for k, v in payload.items()}, "rationale": who.rationale},
+        payload={
+            **{k: _plain(v) for k, v in payload.items()},
+            "rationale": who.rationale,
+            **({"office": who.role} if who.account_role else {}),
+        },
         at=who.at,
     )
     return entry.seq

@@ -12,12 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
+
 from specialmeasures.domain import InputError, Regime, RegimeEpisode
 from specialmeasures.domain._checks import require_text
-from specialmeasures.domain.lifecycle import LifecycleState, TransitionPlan, plan_transition
+from specialmeasures.domain.lifecycle import (
+    LifecycleState,
+    TransitionError,
+    TransitionPlan,
+    plan_transition,
+)
 from specialmeasures.regime.evaluation import evaluate_provider, parse_ref
 from specialmeasures.rules import load_policy
-from specialmeasures.store import Repository, audit
+from specialmeasures.store import Repository, audit, locks
 from specialmeasures.store.regime_store import (
     episodes_of,
     insert_decision,
@@ -29,13 +37,17 @@ from specialmeasures.store.regime_store import (
 __all__ = ["ACCEPTING", "RecordedDecision", "record_decision"]
 
 #: For each recommended outcome, the transitions that follow it; any other transition taken
-#: against that recommendation overrides it.
+#: against that recommendation overrides it. An outcome not listed (``judgement_needed`` asks
+#: for a judgement, not a step of the life cycle) is followed by no transition: citing it for
+#: one is an override.
 ACCEPTING: dict[str, frozenset[str]] = {
     "recommend_entry": frozenset({"recommend_entry", "enter", "place_without_recommendation"}),
     "no_entry": frozenset({"decline_entry"}),
     "recommend_exit": frozenset({"recommend_exit", "exit", "remove_from_list"}),
     "remain": frozenset({"remain", "reinspect"}),
     "recommend_watch_list": frozenset({"add_to_list"}),
+    "reinspection_due": frozenset({"reinspect"}),
+    "reinspection_overdue": frozenset({"reinspect"}),
 }
 
 
@@ -89,9 +101,7 @@ def _check_recommendation(
             f"recommendation {ref!r} was not made: rule {parsed.rule_id} does not apply to"
             f" {code} as of {parsed.as_of}"
         )
-    follows = ACCEPTING.get(outcome)
-    if follows is None:
-        return
+    follows = ACCEPTING.get(outcome, frozenset())
     if transition in follows and overridden:
         raise InputError(
             f"{transition!r} follows recommendation {ref!r} ({outcome}); it does not override it"
@@ -101,6 +111,23 @@ def _check_recommendation(
             f"{transition!r} does not follow recommendation {ref!r} ({outcome}); record it as an"
             " override (--overridden) or name the recommendation it follows"
         )
+
+
+def _open_episode(conn: Connection, plan: TransitionPlan, episode: RegimeEpisode) -> int:
+    try:
+        return insert_episode(conn, episode)
+    except IntegrityError as error:
+        # PostgreSQL names the index; SQLite names its columns.
+        said = str(error.orig)
+        if not any(m in said for m in ("uq_regime_episodes_open", "regime_episodes.regime")):
+            raise
+        raise TransitionError(
+            episode.provider_code,
+            episode.regime,
+            plan.transition.name,
+            plan.before,
+            "another decision opened an episode first; nothing was written",
+        ) from None
 
 
 def record_decision(
@@ -116,6 +143,7 @@ def record_decision(
     recorded_at: datetime,
     recommendation_ref: str | None = None,
     overridden: bool = False,
+    account_role: str | None = None,
 ) -> RecordedDecision:
     """Record one lifecycle decision with its audit row, all or nothing.
 
@@ -136,6 +164,9 @@ def record_decision(
         ``evaluate`` (checked) or any other reference, such as a CQC letter.
     overridden
         True when the decision goes against that recommendation.
+    account_role
+        The permission role of the account that acts (its ``actor`` is the username): the
+        audit row carries it as the role, and ``role`` (the committee or office) as ``office``.
 
     Raises
     ------
@@ -158,6 +189,10 @@ def record_decision(
                               overridden)  # fmt: skip
     accepted = None if recommendation_ref is None else not overridden
     with repository.transaction() as conn:
+        # Parallel decisions about one provider's life cycle queue here, so each plans from the
+        # state the one before it left; the partial unique index stops a second open episode
+        # even if a writer bypasses this service.
+        locks.hold(conn, f"lifecycle:{provider_code}:{regime.value}")
         plan: TransitionPlan = plan_transition(
             provider_code,
             regime,
@@ -168,7 +203,7 @@ def record_decision(
         )
         episode = plan.episode
         if episode is not None and episode.id is None:
-            episode_id: int | None = insert_episode(conn, episode)
+            episode_id: int | None = _open_episode(conn, plan, episode)
             episode = RegimeEpisode(
                 episode.provider_code, episode.regime, episode.start, episode.end,
                 episode.state, episode_id,
@@ -198,7 +233,7 @@ def record_decision(
         entry = audit.append(
             conn,
             actor=actor,
-            role=role,
+            role=account_role or role,
             action=f"decision.{transition}",
             entity="provider",
             entity_key=provider_code,
@@ -213,6 +248,7 @@ def record_decision(
                 "rationale": rationale,
                 "recommendation_ref": recommendation_ref,
                 "accepted": accepted,
+                **({"office": role} if account_role else {}),
             },
             at=recorded_at,
         )

@@ -80,8 +80,13 @@ def enter_judgement(
     rationale: str,
     on: date,
     recorded_at: datetime,
+    account_role: str | None = None,
 ) -> EnteredJudgement:
-    """Validate and store one judgement with its audit row, in one transaction."""
+    """Validate and store one judgement with its audit row, in one transaction.
+
+    With ``account_role`` (the acting account's permission role), the audit row carries it as
+    the role and ``role`` (the office, e.g. Chief Inspector of Hospitals) as ``office``.
+    """
     repository.provider(provider_code)
     name = fact.removeprefix("judgement.")
     parsed = parse_value(value, declared_type(name))
@@ -93,7 +98,7 @@ def enter_judgement(
         entry = audit.append(
             conn,
             actor=actor,
-            role=role,
+            role=account_role or role,
             action="judgement.add",
             entity="provider",
             entity_key=provider_code,
@@ -103,6 +108,7 @@ def enter_judgement(
                 "value": parsed,
                 "on": on.isoformat(),
                 "rationale": rationale,
+                **({"office": role} if account_role else {}),
             },
             at=recorded_at,
         )

@@ -33,6 +33,8 @@ __all__ = [
 ]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+#: Seconds a SQLite writer waits for the write lock before failing with "database is locked".
+SQLITE_BUSY_TIMEOUT = 60.0
 
 
 class DatabaseError(SpecialMeasuresError):
@@ -75,8 +77,10 @@ def open_engine(url: str, *, echo: bool = False) -> Engine:
         parent = Path(str(parsed.database)).expanduser().resolve().parent
         if not parent.is_dir():
             raise DatabaseError(f"cannot open {safe_url(url)}: folder {parent} does not exist")
+    # A writer waits this long for another's write lock (a long import) before giving up.
+    connect_args = {"timeout": SQLITE_BUSY_TIMEOUT} if backend == "sqlite" else {}
     try:
-        engine = create_engine(parsed, echo=echo, future=True)
+        engine = create_engine(parsed, echo=echo, future=True, connect_args=connect_args)
     except (ArgumentError, NoSuchModuleError, ImportError) as error:
         raise DatabaseError(f"cannot open {safe_url(url)}: {error}") from None
     if backend == "sqlite":

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, delete, func, insert, select
 
 from specialmeasures.domain import SpecialMeasuresError
 from specialmeasures.store import audit
+from specialmeasures.store.locks import reset_sequences
 from specialmeasures.store.repository import BATCH, Repository
 from specialmeasures.store.tables import (
     metadata,
@@ -81,6 +82,10 @@ def reset_demo(repo: Repository) -> None:
         for table in reversed(metadata.sorted_tables):
             if table.name not in KEPT_ON_RESET:
                 conn.execute(delete(table))
+    # The synthetic log was emptied on purpose: start the checkpoint again, or verify would
+    # report the rebuilt log as truncated.
+    with repo.engine.connect() as conn:
+        audit.checkpoint(conn)
 
 
 _OBSERVATION_COLUMNS = (
@@ -183,6 +188,9 @@ def load_country(
                 progress("Loading inspections", min(start + 200, total), total)
         for episode in country.episodes:
             repo.add_episode(conn, episode)
+        # The episodes and inspections carry the generator's ids: move PostgreSQL's sequences
+        # past them, or the next decision that opens an episode collides with a loaded row.
+        reset_sequences(conn)
         n_obs = _insert_observations(conn, country, progress)
         latent = country.truth.latent_rows()
         for batch in _chunks(iter(latent), len(latent), "Loading latent truth", progress):

@@ -28,7 +28,7 @@ from specialmeasures.domain import (
     Regime,
     RegimeEpisode,
 )
-from specialmeasures.store import mapping
+from specialmeasures.store import audit, mapping
 from specialmeasures.store.tables import (
     dataset_meta,
     decisions,
@@ -79,8 +79,11 @@ class Repository:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """One transaction: everything inside commits together or not at all."""
-        with self.engine.begin() as connection:
+        """One transaction: everything inside commits together or not at all.
+
+        After a commit that appended audit rows, the audit head is checkpointed.
+        """
+        with audit.transaction(self.engine) as connection:
             yield connection
 
     # -- writes ---------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 __all__ = [
@@ -130,6 +131,15 @@ regime_episodes = Table(
     Column("state", String(24), nullable=False),
     CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
     Index("ix_regime_episodes_provider", "provider_code", "start_date"),
+    # One open episode per provider and regime, held by the database (migration 0070).
+    Index(
+        "uq_regime_episodes_open",
+        "provider_code",
+        "regime",
+        unique=True,
+        sqlite_where=text("end_date IS NULL"),
+        postgresql_where=text("end_date IS NULL"),
+    ),
 )
 
 decisions = Table(
