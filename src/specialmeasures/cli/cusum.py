@@ -10,7 +10,6 @@ import click
 from specialmeasures.cli._tables import read_table, write_csv_atomic
 from specialmeasures.domain.errors import InputError
 from specialmeasures.stats.cusum import CusumOptions, bernoulli_cusum, risk_adjusted_cusum
-from specialmeasures.stats.cusum_threshold import EXACT_MAX_N, limit_exact, limit_simulated
 
 __all__ = ["COMMANDS", "cusum", "cusum_limit"]
 
@@ -117,6 +116,9 @@ def cusum_limit(
     seed: int,
 ) -> None:
     """Print the decision interval h with false-signal probability ALPHA within N patients."""
+    # scipy (seconds to import) only for this command, not for ``cusum``.
+    from specialmeasures.stats.cusum_threshold import EXACT_MAX_N, limit_exact, limit_simulated
+
     if (risk_file is None) == (p0 is None):
         raise click.UsageError("give exactly one of --p0 P and --risk-file FILE")
     if odds_ratio <= 0 or odds_ratio == 1:
