@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from specialmeasures.store import data_version
 from specialmeasures.store.tables import audit_log
 
 __all__ = ["GENESIS", "AuditEntry", "AuditProblem", "append", "entries", "verify"]
@@ -107,6 +108,8 @@ def append(
             **fields,
         )
     )
+    if data_version.changes_data(action):  # reads are audited too; caches key on changes only
+        data_version.bump(conn)
     return AuditEntry(
         seq, recorded_at, actor, role, action, entity, entity_key, dict(payload), prev_hash, digest
     )

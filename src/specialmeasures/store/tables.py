@@ -28,6 +28,7 @@ __all__ = [
     "account_providers",
     "accounts",
     "audit_log",
+    "data_version",
     "dataset_meta",
     "decisions",
     "evidence_codes",
@@ -598,4 +599,13 @@ evidence_codings = Table(
         primary_key=True,
     ),
     Column("code", String(64), ForeignKey("evidence_codes.code"), primary_key=True),
+)
+
+# One row: a counter bumped in the same transaction as every change to the data (not by reads),
+# which caches of read models are keyed on (store/data_version.py).
+data_version = Table(
+    "data_version",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
 )

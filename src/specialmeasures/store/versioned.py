@@ -1,8 +1,9 @@
 """Results kept in process until the data changes.
 
-Every write to the store appends to the hash-chained audit log in the same transaction, so the
-newest audit row's sequence number is the data's version: a cached result computed at version N
-is reused while the newest row is still N, and recomputed after any import, decision or change.
+Every change to the data bumps the data version in the same transaction
+(``store.data_version``; page views, which are audited too, do not): a cached result computed
+at version N is reused while the version is still N, and recomputed after any import, decision
+or change.
 """
 
 from __future__ import annotations
@@ -11,10 +12,8 @@ from collections.abc import Callable, Hashable
 from threading import Lock
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import func, select
-
+from specialmeasures.store import data_version as _versions
 from specialmeasures.store.repository import Repository
-from specialmeasures.store.tables import audit_log
 
 __all__ = ["VersionedCache", "data_version"]
 
@@ -22,9 +21,8 @@ T = TypeVar("T")
 
 
 def data_version(repository: Repository) -> int:
-    """The sequence number of the newest audit row (0 for a database never written to)."""
-    with repository.engine.connect() as conn:
-        return int(conn.execute(select(func.coalesce(func.max(audit_log.c.seq), 0))).scalar_one())
+    """The version of the data: it changes with every change to the data, not with reads."""
+    return _versions.current(repository.engine)
 
 
 class VersionedCache:
