@@ -86,3 +86,28 @@ def test_register_writes_change_the_version_and_a_rollback_does_not(platform: Pl
         for episode in episodes:
             repo.add_episode(conn, episode)
     assert data_version(repo) > after_providers
+
+
+def test_concurrent_misses_compute_once(platform: Platform) -> None:
+    import threading
+    import time
+
+    cache = VersionedCache(size=4)
+    calls: list[int] = []
+
+    def slow() -> int:
+        calls.append(1)
+        time.sleep(0.3)
+        return 42
+
+    results: list[int] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(cache.get(platform.repository, "w", slow)))
+        for _ in range(8)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [42] * 8
+    assert len(calls) == 1

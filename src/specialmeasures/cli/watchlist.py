@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from specialmeasures.cli._context import DateParam, open_platform
+from specialmeasures.cli._progress import quiet_option, working
 from specialmeasures.cli._tables import _atomic
 from specialmeasures.domain.errors import InputError
 from specialmeasures.monitoring import CONFIDENTIAL_BANNER, screen
@@ -34,7 +35,8 @@ TABLE_COLUMNS = ("band", "code", "name", "system", "score", "elevated_risks", "r
     help="Write to this file (required for xlsx) instead of standard output.",
 )  # fmt: skip
 @click.option("--limit", type=int, default=None, help="Show only the first N providers (table).")
-def watchlist(as_of: date, fmt: str, output: Path | None, limit: int | None) -> None:
+@quiet_option
+def watchlist(as_of: date, fmt: str, output: Path | None, limit: int | None, quiet: bool) -> None:
     """The CONFIDENTIAL early-warning watch list: every indicator of every provider through SPC,
     funnel, CUSUM and peer z-scores; scored and banded 1 (highest priority) to 6 as CQC
     Intelligent Monitoring did (trusts in special measures are band 1), with system roll-up and
@@ -44,7 +46,8 @@ def watchlist(as_of: date, fmt: str, output: Path | None, limit: int | None) -> 
         raise click.UsageError("--format xlsx needs -o FILE.xlsx")
     platform = open_platform()
     try:
-        result = screen(platform.repository, as_of)
+        with working("Screening every provider and indicator", quiet=quiet):
+            result = screen(platform.repository, as_of)
     except InputError as error:
         raise click.ClickException(str(error)) from None
     finally:
@@ -90,12 +93,14 @@ def watchlist(as_of: date, fmt: str, output: Path | None, limit: int | None) -> 
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def validate_early_warning(start: date | None, end: date | None, fmt: str) -> None:
+@quiet_option
+def validate_early_warning(start: date | None, end: date | None, fmt: str, quiet: bool) -> None:
     """Check the watch list against the synthetic truth: sensitivity to latent deteriorations,
     false alarms per provider-year, median detection delay, and lead time before SMQ entry."""
     platform = open_platform()
     try:
-        report = validate_store(platform.repository, start, end)
+        with working("Screening month by month", quiet=quiet):
+            report = validate_store(platform.repository, start, end)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     finally:

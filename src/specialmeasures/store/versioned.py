@@ -26,23 +26,39 @@ def data_version(repository: Repository) -> int:
 
 
 class VersionedCache:
-    """A small cache of expensive read models, keyed by database, data version and parameters."""
+    """A small cache of expensive read models, keyed by database, data version and parameters.
+
+    Concurrent requests for the same missing entry wait for one computation (fifty users
+    arriving after a change make one watch list, not fifty); other keys are not held up.
+    """
 
     def __init__(self, size: int = 16) -> None:
         self.size = size
         self._values: dict[tuple[Hashable, ...], Any] = {}
         self._lock = Lock()
+        self._computing: dict[tuple[Hashable, ...], Lock] = {}
 
     def get(self, repository: Repository, key: Hashable, compute: Callable[[], T]) -> T:
         full = (str(repository.engine.url), data_version(repository), key)
         with self._lock:
             if full in self._values:
                 return cast(T, self._values[full])
-        value = compute()
-        with self._lock:
-            while len(self._values) >= self.size:
-                self._values.pop(next(iter(self._values)))
-            self._values[full] = value
+            flight = self._computing.setdefault(full, Lock())
+        with flight:
+            with self._lock:
+                if full in self._values:  # computed by the request this one waited for
+                    return cast(T, self._values[full])
+            try:
+                value = compute()
+            except BaseException:
+                with self._lock:
+                    self._computing.pop(full, None)
+                raise
+            with self._lock:
+                while len(self._values) >= self.size:
+                    self._values.pop(next(iter(self._values)))
+                self._values[full] = value
+                self._computing.pop(full, None)
         return value
 
     def clear(self) -> None:
