@@ -111,3 +111,36 @@ def test_concurrent_misses_compute_once(platform: Platform) -> None:
         t.join()
     assert results == [42] * 8
     assert len(calls) == 1
+
+
+def test_refresher_recomputes_at_start_and_after_each_change_only(platform: Platform) -> None:
+    import time
+
+    from specialmeasures.store.versioned import Refresher
+
+    repo = platform.repository
+    cache = VersionedCache(size=4)
+    calls: list[int] = []
+    refresher = Refresher(repo, interval=0.05)
+    refresher.add("model", lambda: cache.get(repo, "model", lambda: calls.append(1) or len(calls)))
+
+    def settle(count: int) -> None:
+        deadline = time.monotonic() + 20
+        while refresher.refreshed < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.3)  # several more polls: nothing else may run
+
+    refresher.start()
+    try:
+        settle(1)
+        assert (refresher.refreshed, len(calls)) == (1, 1)
+        _audit(repo, "read.watchlist.read")
+        settle(2)
+        assert (refresher.refreshed, len(calls)) == (1, 1)
+        _audit(repo, "import.cqc_ratings")
+        settle(2)
+        assert (refresher.refreshed, len(calls)) == (2, 2)
+        # the request after the change finds the model computed
+        assert cache.get(repo, "model", lambda: -1) == 2
+    finally:
+        refresher.stop()

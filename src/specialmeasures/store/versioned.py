@@ -8,16 +8,18 @@ or change.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Hashable
-from threading import Lock
+from threading import Event, Lock, Thread
 from typing import Any, TypeVar, cast
 
 from specialmeasures.store import data_version as _versions
 from specialmeasures.store.repository import Repository
 
-__all__ = ["VersionedCache", "data_version"]
+__all__ = ["Refresher", "VersionedCache", "data_version"]
 
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
 
 
 def data_version(repository: Repository) -> int:
@@ -64,3 +66,60 @@ class VersionedCache:
     def clear(self) -> None:
         with self._lock:
             self._values.clear()
+
+
+class Refresher:
+    """Keeps the expensive read models computed ahead of the first request.
+
+    Each registered ``warm`` function computes one read model through a :class:`VersionedCache`
+    (so the result lands where requests look for it). A background thread runs them all at
+    start and again whenever the data version changes, polling every ``interval`` seconds, so
+    a page's first request after an import or a decision usually finds its result ready, and
+    otherwise waits for the computation already under way instead of starting another.
+    """
+
+    def __init__(self, repository: Repository, *, interval: float = 2.0) -> None:
+        self.repository = repository
+        self.interval = interval
+        self._warm: list[tuple[str, Callable[[], object]]] = []
+        self._stop = Event()
+        self._thread: Thread | None = None
+        self.refreshed = 0  # how many times the read models were recomputed
+
+    def add(self, name: str, warm: Callable[[], object]) -> None:
+        self._warm.append((name, warm))
+
+    def refresh(self) -> None:
+        """Run every warm function once (errors are logged: a request will report them)."""
+        for name, warm in self._warm:
+            if self._stop.is_set():
+                return
+            try:
+                warm()
+            except Exception:
+                _log.exception("precomputing %s failed", name)
+        self.refreshed += 1
+
+    def _run(self) -> None:
+        seen: int | None = None
+        while not self._stop.is_set():
+            version: int | None = seen
+            try:
+                version = data_version(self.repository)
+            except Exception:
+                _log.exception("reading the data version failed")
+            if version != seen:
+                seen = version
+                self.refresh()
+            self._stop.wait(self.interval)
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = Thread(target=self._run, name="read-model-refresher", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None

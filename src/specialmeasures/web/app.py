@@ -13,7 +13,8 @@ the audit log. See docs/access-control.md.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from specialmeasures.domain import NotFoundError, SpecialMeasuresError
 from specialmeasures.monitoring.watchlist import WatchList, screen
 from specialmeasures.regime.backtest_views import BacktestCache
 from specialmeasures.store import Repository
-from specialmeasures.store.versioned import VersionedCache
+from specialmeasures.store.versioned import Refresher, VersionedCache
 from specialmeasures.web.admin import build_admin_router
 from specialmeasures.web.backtest import build_backtest_router
 from specialmeasures.web.decisions import build_decisions_router
@@ -60,6 +61,47 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _precompute(
+    app: FastAPI,
+    repository: Repository,
+    today: Callable[[], date],
+    cached_screen: Callable[[Repository, date], WatchList],
+    balancing_cache: VersionedCache,
+) -> None:
+    """Compute the slowest regulator read models at start and after every change to the data
+    (``store.versioned.Refresher``), so that their pages' first requests find them ready."""
+    from specialmeasures.evaluation.documents import balancing_document
+    from specialmeasures.regime.backtest_views import DEFAULT_END, DEFAULT_POLICY, DEFAULT_START
+
+    refresher = Refresher(repository)
+    refresher.add("watch list", lambda: cached_screen(repository, today()))
+    refresher.add(
+        "backtest",
+        lambda: app.state.backtest_cache.get(
+            repository, DEFAULT_POLICY, DEFAULT_START, DEFAULT_END
+        ),
+    )
+    refresher.add(
+        "balancing",
+        lambda: balancing_cache.get(
+            repository, ("balancing", None), lambda: balancing_document(repository, None)
+        ),
+    )
+    app.state.refresher = refresher
+    served = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(application: Any) -> AsyncIterator[Any]:
+        refresher.start()
+        try:
+            async with served(application) as state:
+                yield state
+        finally:
+            refresher.stop()
+
+    app.router.lifespan_context = lifespan
+
+
 def create_app(
     platform: Platform,
     *,
@@ -67,6 +109,7 @@ def create_app(
     now: Callable[[], datetime] = _utcnow,
     accounts: Accounts | None = None,
     throttle: LoginThrottle | None = None,
+    precompute: bool = False,
 ) -> FastAPI:
     """Build the web application over an already bootstrapped platform.
 
@@ -110,6 +153,10 @@ def create_app(
     def cached_screen(repository: Repository, day: date) -> WatchList:
         return cache.get(repository, ("watchlist", day), lambda: screen(repository, day))
 
+    balancing_cache = VersionedCache(size=8)
+    if precompute:
+        _precompute(app, platform.repository, today, cached_screen, balancing_cache)
+
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # The NHS.UK stylesheet refers to its icons under /assets.
     app.mount("/assets", StaticFiles(directory=STATIC / "nhsuk" / "assets"), name="assets")
@@ -122,7 +169,7 @@ def create_app(
     app.include_router(build_overview_router(renderer, gate, today))
     app.include_router(build_systems_router(renderer, gate, today, cached_screen))
     app.include_router(build_interventions_router(renderer, gate, today))
-    app.include_router(build_evaluation_router(renderer, gate, today))
+    app.include_router(build_evaluation_router(renderer, gate, today, balancing_cache))
     app.include_router(build_backtest_router(renderer))
 
     def wants_json(request: Request) -> bool:
