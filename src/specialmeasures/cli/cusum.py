@@ -80,12 +80,14 @@ def cusum(
         _check_p0(p0)
         risks = [p0] * len(y)
         result = bernoulli_cusum(y, p0, options)
+    # Columns as Python lists once (indexing numpy arrays per row makes a scalar per cell).
     rows = (
-        [int(t), int(yi), repr(ri), repr(float(w)), repr(float(c)), int(s)]
+        [t, int(yi), repr(ri), repr(w), repr(c), int(s)]
         for t, yi, ri, w, c, s in zip(
-            result.t, y, risks, result.weight, result.ct, result.signal, strict=True
+            result.t.tolist(), y, risks, result.weight.tolist(), result.ct.tolist(),
+            result.signal.tolist(), strict=True,
         )
-    )
+    )  # fmt: skip
     write_csv_atomic(output, OUTPUT_COLUMNS, rows)
     n_signals = int(result.signal.sum())
     click.echo(f"{len(y)} rows, {n_signals} signal{'s' if n_signals != 1 else ''}")
