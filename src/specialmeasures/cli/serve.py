@@ -10,6 +10,9 @@ import click
 from specialmeasures.bootstrap import Platform
 from specialmeasures.cli._context import open_platform
 
+#: Seconds a worker may take to answer the supervisor's health check (``--workers`` > 1).
+HEALTHCHECK_SECONDS = 120
+
 
 def default_today(
     meta: Mapping[str, str], clock: Callable[[], date] = date.today
@@ -50,9 +53,11 @@ def serve(host: str, port: int, workers: int) -> None:
 
         platform.close()
         click.echo(f"Serving specialmeasures on http://{host}:{port}/ with {workers} workers")
+        # A worker computing a watch list holds the GIL for seconds at a time; uvicorn's default
+        # health check (5 s) would take it for hung and restart it mid-request.
         uvicorn.run(
             "specialmeasures.web.asgi:app_from_env", factory=True, host=host, port=port,
-            workers=workers, log_level="warning",
+            workers=workers, log_level="warning", timeout_worker_healthcheck=HEALTHCHECK_SECONDS,
         )  # fmt: skip
         return
     try:
