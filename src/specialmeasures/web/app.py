@@ -13,8 +13,7 @@ the audit log. See docs/access-control.md.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,7 @@ from specialmeasures.domain import NotFoundError, SpecialMeasuresError
 from specialmeasures.monitoring.watchlist import WatchList, screen
 from specialmeasures.regime.backtest_views import BacktestCache
 from specialmeasures.store import Repository
-from specialmeasures.store.versioned import Refresher, VersionedCache
+from specialmeasures.store.versioned import VersionedCache
 from specialmeasures.web.admin import build_admin_router
 from specialmeasures.web.backtest import build_backtest_router
 from specialmeasures.web.decisions import build_decisions_router
@@ -43,6 +42,7 @@ from specialmeasures.web.indicators import build_indicators_router
 from specialmeasures.web.interventions import build_interventions_router
 from specialmeasures.web.overview import build_overview_router
 from specialmeasures.web.pages import build_router
+from specialmeasures.web.precompute import precompute_read_models
 from specialmeasures.web.rendering import Renderer
 from specialmeasures.web.signin import build_signin_router
 from specialmeasures.web.systems import build_systems_router
@@ -61,47 +61,6 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _precompute(
-    app: FastAPI,
-    repository: Repository,
-    today: Callable[[], date],
-    cached_screen: Callable[[Repository, date], WatchList],
-    balancing_cache: VersionedCache,
-) -> None:
-    """Compute the slowest regulator read models at start and after every change to the data
-    (``store.versioned.Refresher``), so that their pages' first requests find them ready."""
-    from specialmeasures.evaluation.documents import balancing_document
-    from specialmeasures.regime.backtest_views import DEFAULT_END, DEFAULT_POLICY, DEFAULT_START
-
-    refresher = Refresher(repository)
-    refresher.add("watch list", lambda: cached_screen(repository, today()))
-    refresher.add(
-        "backtest",
-        lambda: app.state.backtest_cache.get(
-            repository, DEFAULT_POLICY, DEFAULT_START, DEFAULT_END
-        ),
-    )
-    refresher.add(
-        "balancing",
-        lambda: balancing_cache.get(
-            repository, ("balancing", None), lambda: balancing_document(repository, None)
-        ),
-    )
-    app.state.refresher = refresher
-    served = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(application: Any) -> AsyncIterator[Any]:
-        refresher.start()
-        try:
-            async with served(application) as state:
-                yield state
-        finally:
-            refresher.stop()
-
-    app.router.lifespan_context = lifespan
-
-
 def create_app(
     platform: Platform,
     *,
@@ -116,6 +75,8 @@ def create_app(
     ``today`` is the clock used for the default "as of" date and ``now`` the clock of sessions,
     login throttling and the audit log; tests pass fixed ones. ``accounts`` and ``throttle``
     replace the default account book (argon2 parameters) and login limits.
+    ``precompute`` (``serve`` sets it) keeps the slowest regulator read models computed ahead of
+    the first request, in a background thread (``web.precompute``).
     """
     gate = Gate(platform, now=now, accounts=accounts, throttle=throttle)
     app = FastAPI(
@@ -155,7 +116,7 @@ def create_app(
 
     balancing_cache = VersionedCache(size=8)
     if precompute:
-        _precompute(app, platform.repository, today, cached_screen, balancing_cache)
+        precompute_read_models(app, platform.repository, today, cached_screen, balancing_cache)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # The NHS.UK stylesheet refers to its icons under /assets.
