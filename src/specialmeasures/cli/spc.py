@@ -78,8 +78,18 @@ def _parse_date(text: str, *, file: str | None, row: int | None, column: str | N
 
 
 def _values(table: Table, column: str) -> list[float]:
+    cells = table.text(column)
+    # The common case in one pass: every cell a finite number (float() ignores the surrounding
+    # whitespace that strip() would remove). Anything else takes the cell-by-cell path below,
+    # which reads missing cells and names the first bad one.
+    try:
+        fast = list(map(float, cells))
+    except ValueError:
+        fast = None
+    if fast is not None and bool(np.isfinite(np.asarray(fast, dtype=np.float64)).all()):
+        return fast
     out = []
-    for offset, raw in enumerate(table.text(column)):
+    for offset, raw in enumerate(cells):
         cell = raw.strip()
         if cell in MISSING_CELLS:
             out.append(math.nan)
