@@ -108,8 +108,18 @@ def _register() -> None:
     found = discover(Path(__file__).parent, __package__ or "specialmeasures.cli")
     for info in found.commands:
         cli.add_lazy(info)
-    # Modules whose commands cannot be read from source are imported now, as they always were.
-    for module in found.eager:
+    # Modules whose commands cannot be read from source are imported now, as they always were;
+    # so is every module when there is no source to read (an install of compiled files only).
+    eager = list(found.eager)
+    if not found.commands and not eager:
+        import pkgutil
+
+        eager = [
+            f"{__package__}.{m.name}"
+            for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+            if m.name != "main" and not m.name.startswith("_")
+        ]
+    for module in eager:
         cli.load_module(module)
 
 
