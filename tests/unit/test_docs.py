@@ -15,7 +15,11 @@ DOCS = ROOT / "docs"
 
 def command_paths(group: click.Group, prefix: str = "specialmeasures") -> list[str]:
     paths: list[str] = []
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    # list_commands/get_command, not .commands: the root group imports its commands lazily.
+    for name in sorted(group.list_commands(ctx)):
+        command = group.get_command(ctx, name)
+        assert command is not None
         path = f"{prefix} {name}"
         paths.append(path)
         if isinstance(command, click.Group):

@@ -7,14 +7,15 @@ import io
 import json
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from specialmeasures.bootstrap import Platform, bootstrap
-from specialmeasures.settings import Settings
+if TYPE_CHECKING:  # SQLAlchemy and Alembic are imported when a command opens the database,
+    # not when its module is imported (``COMMAND --help`` stays quick).
+    from specialmeasures.bootstrap import Platform
 
 __all__ = ["FORMATS", "DateParam", "emit", "open_platform"]
 
@@ -23,6 +24,9 @@ FORMATS = click.Choice(["table", "csv", "json"], case_sensitive=False)
 
 def open_platform(*, upgrade: bool = False) -> Platform:
     """Bootstrap from the environment (SPECIALMEASURES_DATABASE_URL)."""
+    from specialmeasures.bootstrap import bootstrap
+    from specialmeasures.settings import Settings
+
     return bootstrap(Settings.from_env(), upgrade=upgrade)
 
 

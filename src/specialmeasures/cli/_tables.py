@@ -40,7 +40,10 @@ class Table:
     def text(self, column: str) -> list[str]:
         self.require(column)
         i = self.header.index(column)
-        return [row[i] if i < len(row) else "" for row in self.rows]
+        try:
+            return [row[i] for row in self.rows]
+        except IndexError:  # a short row: its missing cells are empty
+            return [row[i] if i < len(row) else "" for row in self.rows]
 
     def numbers(
         self, column: str, check: Callable[[float], str | None] | None = None

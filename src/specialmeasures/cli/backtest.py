@@ -9,6 +9,7 @@ from time import perf_counter
 import click
 
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
+from specialmeasures.cli._progress import quiet_option, working
 from specialmeasures.regime import run_backtest
 from specialmeasures.regime.views import jsonable
 
@@ -18,7 +19,8 @@ from specialmeasures.regime.views import jsonable
 @click.option("--from", "start", type=DateParam(), default="2013-07", show_default=True)
 @click.option("--to", "end", type=DateParam(), default="2019-09", show_default=True)
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
-def backtest(policy_id: str, start: date, end: date, fmt: str) -> None:
+@quiet_option
+def backtest(policy_id: str, start: date, end: date, fmt: str, quiet: bool) -> None:
     """Replay POLICY month by month (as of the 1st, using only what was published by then) and
     compare its entry and exit recommendations with the episodes that happened."""
     if end < start:
@@ -26,7 +28,8 @@ def backtest(policy_id: str, start: date, end: date, fmt: str) -> None:
     platform = open_platform()
     began = perf_counter()
     try:
-        result = run_backtest(platform.repository, policy_id, start, end)
+        with working(f"Replaying {policy_id}", quiet=quiet):
+            result = run_backtest(platform.repository, policy_id, start, end)
     finally:
         platform.close()
     seconds = perf_counter() - began

@@ -10,7 +10,6 @@ import click
 from specialmeasures.cli._tables import read_table, write_csv_atomic
 from specialmeasures.domain.errors import InputError
 from specialmeasures.stats.cusum import CusumOptions, bernoulli_cusum, risk_adjusted_cusum
-from specialmeasures.stats.cusum_threshold import EXACT_MAX_N, limit_exact, limit_simulated
 
 __all__ = ["COMMANDS", "cusum", "cusum_limit"]
 
@@ -81,12 +80,14 @@ def cusum(
         _check_p0(p0)
         risks = [p0] * len(y)
         result = bernoulli_cusum(y, p0, options)
+    # Columns as Python lists once (indexing numpy arrays per row makes a scalar per cell).
     rows = (
-        [int(t), int(yi), repr(ri), repr(float(w)), repr(float(c)), int(s)]
+        [t, int(yi), repr(ri), repr(w), repr(c), int(s)]
         for t, yi, ri, w, c, s in zip(
-            result.t, y, risks, result.weight, result.ct, result.signal, strict=True
+            result.t.tolist(), y, risks, result.weight.tolist(), result.ct.tolist(),
+            result.signal.tolist(), strict=True,
         )
-    )
+    )  # fmt: skip
     write_csv_atomic(output, OUTPUT_COLUMNS, rows)
     n_signals = int(result.signal.sum())
     click.echo(f"{len(y)} rows, {n_signals} signal{'s' if n_signals != 1 else ''}")
@@ -117,6 +118,9 @@ def cusum_limit(
     seed: int,
 ) -> None:
     """Print the decision interval h with false-signal probability ALPHA within N patients."""
+    # scipy (seconds to import) only for this command, not for ``cusum``.
+    from specialmeasures.stats.cusum_threshold import EXACT_MAX_N, limit_exact, limit_simulated
+
     if (risk_file is None) == (p0 is None):
         raise click.UsageError("give exactly one of --p0 P and --risk-file FILE")
     if odds_ratio <= 0 or odds_ratio == 1:

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
+from specialmeasures.cli._progress import quiet_option, working
 from specialmeasures.cli._tables import check_chart_path, write_figure
 from specialmeasures.demo.world import WORLDS
 from specialmeasures.domain import InputError
@@ -58,6 +59,7 @@ def _plot_twins(output: Path, document: dict[str, Any]) -> None:
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Event-study plot (.svg or .png) with .json and .csv twins.")  # fmt: skip
+@quiet_option
 def impact(
     indicator: str,
     design: str,
@@ -68,6 +70,7 @@ def impact(
     balancing: bool,
     fmt: str,
     output: Path | None,
+    quiet: bool,
 ) -> None:
     """Estimate the effect of SMQ entry (or exit) on an indicator.
 
@@ -83,10 +86,11 @@ def impact(
     span = window or t.event_window
     platform = open_platform()
     try:
-        panel = panel_from_store(
-            platform.repository, indicator, event, composite=design == "matched"
-        )
-        extra = balancing_rows(platform.repository, t.balancing_months) if balancing else []
+        with working(f"Loading {indicator}", quiet=quiet):
+            panel = panel_from_store(
+                platform.repository, indicator, event, composite=design == "matched"
+            )
+            extra = balancing_rows(platform.repository, t.balancing_months) if balancing else []
     finally:
         platform.close()
     if design == "its":
@@ -107,10 +111,11 @@ def impact(
                  title=f"ITS of {indicator} for {code.upper()} around {event_label(event)} — "
                  f"{CONFIDENTIAL}")  # fmt: skip
     else:
-        if design == "matched":
-            result = matched_event_study(panel, span, level=level)
-        else:
-            result = event_study(panel, span, level=level)
+        with working(f"Estimating ({design})", quiet=quiet):
+            if design == "matched":
+                result = matched_event_study(panel, span, level=level)
+            else:
+                result = event_study(panel, span, level=level)
         document = {**result.document(), "confidential": True}
         independent = None
         if design == "matched":
@@ -269,13 +274,15 @@ def sustainability(as_of: date | None, fmt: str, show_exits: bool) -> None:
 @click.option("--months", type=click.IntRange(min=1), default=None,
               help="Months before and after entry (default: the policy's, 12).")  # fmt: skip
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
-def balancing(months: int | None, fmt: str) -> None:
+@quiet_option
+def balancing(months: int | None, fmt: str, quiet: bool) -> None:
     """Unintended consequences: workforce and culture indicators before and after SMQ entry,
     beside the intended quality indicators, with never-treated trusts as comparator."""
     span = months or load_thresholds().balancing_months
     platform = open_platform()
     try:
-        rows = balancing_rows(platform.repository, span)
+        with working("Comparing before and after entry", quiet=quiet):
+            rows = balancing_rows(platform.repository, span)
     finally:
         platform.close()
     emit(rows, BALANCING_COLUMNS, fmt,

@@ -10,6 +10,9 @@ import click
 from specialmeasures.bootstrap import Platform
 from specialmeasures.cli._context import open_platform
 
+#: Seconds a worker may take to answer the supervisor's health check (``--workers`` > 1).
+HEALTHCHECK_SECONDS = 120
+
 
 def default_today(
     meta: Mapping[str, str], clock: Callable[[], date] = date.today
@@ -30,7 +33,7 @@ def run_server(platform: Platform, host: str, port: int) -> None:
 
     from specialmeasures.web.app import create_app
 
-    app = create_app(platform, today=default_today(platform.repository.meta()))
+    app = create_app(platform, today=default_today(platform.repository.meta()), precompute=True)
     click.echo(f"Serving specialmeasures on http://{host}:{port}/ (Ctrl+C to stop)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
@@ -38,9 +41,25 @@ def run_server(platform: Platform, host: str, port: int) -> None:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-def serve(host: str, port: int) -> None:
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+    help="Worker processes (each keeps its own cache of read models).",
+)  # fmt: skip
+def serve(host: str, port: int, workers: int) -> None:
     """Serve the web application (migrates the database to the newest schema first)."""
     platform = open_platform(upgrade=True)
+    if workers > 1:
+        import uvicorn
+
+        platform.close()
+        click.echo(f"Serving specialmeasures on http://{host}:{port}/ with {workers} workers")
+        # A worker computing a watch list holds the GIL for seconds at a time; uvicorn's default
+        # health check (5 s) would take it for hung and restart it mid-request.
+        uvicorn.run(
+            "specialmeasures.web.asgi:app_from_env", factory=True, host=host, port=port,
+            workers=workers, log_level="warning", timeout_worker_healthcheck=HEALTHCHECK_SECONDS,
+        )  # fmt: skip
+        return
     try:
         run_server(platform, host, port)
     finally:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import math
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 import click
 import numpy as np
+from numpy.typing import NDArray
 
-from specialmeasures.cli._tables import Table, read_table, write_csv_atomic
+from specialmeasures.cli._tables import Table, _atomic, read_table, write_csv_atomic
 from specialmeasures.domain.errors import InputError
+from specialmeasures.stats.spc_icons import POINT_TYPES
 from specialmeasures.stats.spc_options import SpcOptions
 from specialmeasures.stats.spc_tidy import NO_FACET, SpcResult
 from specialmeasures.stats.spc_tidy import spc as spc_kernel
@@ -72,8 +78,18 @@ def _parse_date(text: str, *, file: str | None, row: int | None, column: str | N
 
 
 def _values(table: Table, column: str) -> list[float]:
+    cells = table.text(column)
+    # The common case in one pass: every cell a finite number (float() ignores the surrounding
+    # whitespace that strip() would remove). Anything else takes the cell-by-cell path below,
+    # which reads missing cells and names the first bad one.
+    try:
+        fast = list(map(float, cells))
+    except ValueError:
+        fast = None
+    if fast is not None and bool(np.isfinite(np.asarray(fast, dtype=np.float64)).all()):
+        return fast
     out = []
-    for offset, raw in enumerate(table.text(column)):
+    for offset, raw in enumerate(cells):
         cell = raw.strip()
         if cell in MISSING_CELLS:
             out.append(math.nan)
@@ -97,29 +113,55 @@ def _values(table: Table, column: str) -> list[float]:
 
 def _read_series(
     path: Path, value: str, date_column: str, facet: str | None
-) -> tuple[list[float], list[date], list[str]]:
+) -> tuple[NDArray[np.float64], NDArray[np.datetime64], list[str]]:
     table = read_table(path)
     table.require(value, date_column, *([facet] if facet else []))
-    values = _values(table, value)
-    dates = [
-        _parse_date(text, file=str(path), row=k + FIRST_DATA_ROW, column=date_column)
-        for k, text in enumerate(table.text(date_column))
-    ]
+    values = np.asarray(_values(table, value), dtype=np.float64)
+    # A file has few distinct dates: each text is parsed once (the first bad one is still
+    # reported at its first row) and rows carry the index of their date.
+    index: dict[str, int] = {}
+    day_index: dict[date, int] = {}
+    codes = []
+    for k, text in enumerate(table.text(date_column)):
+        code = index.get(text)
+        if code is None:
+            day = _parse_date(text, file=str(path), row=k + FIRST_DATA_ROW, column=date_column)
+            code = index[text] = day_index.setdefault(day, len(day_index))
+        codes.append(code)
+    days = list(day_index)
+    date_code = np.asarray(codes, dtype=np.int64)
     facets = [f.strip() for f in table.text(facet)] if facet else [NO_FACET] * len(values)
-    seen: dict[tuple[str, date], int] = {}
-    for k, key in enumerate(zip(facets, dates, strict=True)):
-        row = k + FIRST_DATA_ROW
-        if key in seen:
-            where = f" in facet {key[0]!r}" if facet else ""
-            raise InputError(
-                f"duplicate date{where} (first seen on row {seen[key]})",
-                file=str(path),
-                row=row,
-                column=date_column,
-                value=key[1].isoformat(),
-            )
-        seen[key] = row
-    return values, dates, facets
+    facet_index: dict[str, int] = {}
+    facet_code = np.asarray([facet_index.setdefault(f, len(facet_index)) for f in facets])
+    _check_duplicates(facet_code * len(days) + date_code, path, date_column, facets, days, facet)
+    return values, np.asarray(days, dtype="datetime64[D]")[date_code], facets
+
+
+def _check_duplicates(
+    keys: NDArray[np.int64],
+    path: Path,
+    date_column: str,
+    facets: list[str],
+    days: list[date],
+    facet: str | None,
+) -> None:
+    """Report the first row (in file order) whose (facet, date) an earlier row already had."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    repeat = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1
+    if repeat.size == 0:
+        return
+    later = order[repeat]
+    k = int(later.min())
+    first = int(order[np.searchsorted(ordered, keys[k])])  # stable: the earliest such row
+    where = f" in facet {facets[k]!r}" if facet else ""
+    raise InputError(
+        f"duplicate date{where} (first seen on row {first + FIRST_DATA_ROW})",
+        file=str(path),
+        row=k + FIRST_DATA_ROW,
+        column=date_column,
+        value=days[int(keys[k]) % len(days)].isoformat(),
+    )
 
 
 def _read_targets(path: Path) -> dict[str, float]:
@@ -147,43 +189,114 @@ def _flag(x: bool) -> str:
     return "TRUE" if x else "FALSE"
 
 
-def _output_rows(result: SpcResult) -> list[list[str]]:
-    columns = {
-        "mean": result.mean,
-        "lpl": result.lpl,
-        "upl": result.upl,
-        "nlpl": result.nlpl,
-        "nupl": result.nupl,
-        "target": result.target,
-        "value": result.value,
-    }
-    numbers = {k: [_number(x) for x in v.tolist()] for k, v in columns.items()}
-    missing = result.missing.tolist()
-    rtm = result.relative_to_mean.tolist()
-    rows = []
-    for k in range(result.value.size):
-        rows.append(
-            [
-                str(result.facet[k]),
-                str(result.date[k]),
-                numbers["value"][k],
-                str(int(result.rebase_group[k])),
-                _flag(bool(result.short_group_warning[k])),
-                numbers["mean"][k],
-                numbers["lpl"][k],
-                numbers["upl"][k],
-                numbers["nlpl"][k],
-                numbers["nupl"][k],
-                _flag(bool(result.outside_limits[k])),
-                "" if missing[k] else str(rtm[k]),
-                _flag(bool(result.close_to_limits[k])),
-                str(result.special_cause_type[k]),
-                _flag(bool(result.special_cause_flag[k])),
-                str(result.point_type[k]),
-                numbers["target"][k],
-            ]
+#: Lines of the output CSV built and written per chunk, so memory stays flat for many series.
+OUTPUT_CHUNK = 65_536
+_FLAGS = ("FALSE", "TRUE")
+#: The line ending of ``csv.writer`` (the "excel" dialect), which wrote these files before.
+_EOL = "\r\n"
+
+
+def _cell(text: str) -> str:
+    """One CSV field exactly as ``csv.writer`` writes it (quoted only where needed)."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([text, ""])
+    return buffer.getvalue()[: -len("," + _EOL)]
+
+
+def _texts(values: NDArray[np.float64]) -> list[str]:
+    return ["" if x != x else repr(x) for x in values.tolist()]  # x != x: NaN
+
+
+def _output_lines(result: SpcResult) -> Iterator[str]:
+    """The lines of the output CSV (``OUTPUT_COLUMNS``), header first.
+
+    Columns are built once from the result's arrays, never per row: what is constant within a
+    rebase group (facet, limits, target, ...) is formatted once per group, and the per-point
+    labels (outside limits, relative to mean, close to limits, special cause, point type) are
+    coded into one integer whose few distinct values are formatted once. The text is what
+    ``csv.writer`` wrote row by row before (``tests/unit/test_cli_spc_output.py`` compares).
+    """
+    yield ",".join(_cell(c) for c in OUTPUT_COLUMNS)
+    b = result.batch
+    lengths = b.group_lengths
+    series = b.group_series
+    facet = [_cell(f) for f in result.facets.tolist()]
+    target = _texts(b.series_target)
+    means = [
+        _texts(a) for a in (b.group_mean, b.group_lpl, b.group_upl, b.group_nlpl, b.group_nupl)
+    ]
+    group_head = np.asarray([facet[s] + "," for s in series.tolist()], dtype=object)
+    group_middle = np.asarray(
+        [
+            f",{rebase},{_FLAGS[short]},{mean},{lpl},{upl},{nlpl},{nupl},"
+            for rebase, short, mean, lpl, upl, nlpl, nupl in zip(
+                b.group_rebase.tolist(), b.group_short.tolist(), *means, strict=True
+            )
+        ],
+        dtype=object,
+    )
+    group_tail = np.asarray([f",{target[s]}" for s in series.tolist()], dtype=object)
+    head = np.repeat(group_head, lengths)
+    middle = np.repeat(group_middle, lengths)
+    tail = np.repeat(group_tail, lengths)
+    # Per-point labels: one code per point for the combination, each combination written once.
+    relative = np.where(b.missing, 3, b.relative_to_mean.astype(np.int64) + 1)  # 0..2; 3: blank
+    n_causes = len(b.special_cause_labels)
+    combination = (
+        ((b.outside_limits.astype(np.int64) * 4 + relative) * 2 + b.close_to_limits) * n_causes
+        + b.special_cause_code
+    ) * len(POINT_TYPES) + b.point_type_code
+    kinds, kind_of_point = np.unique(combination, return_inverse=True)
+    kind_text = []
+    for code in kinds.tolist():
+        code, point = divmod(code, len(POINT_TYPES))
+        code, cause = divmod(code, n_causes)
+        code, close = divmod(code, 2)
+        outside, rel = divmod(code, 4)
+        kind_text.append(
+            ",".join(
+                (
+                    _FLAGS[outside],
+                    "" if rel == 3 else str(rel - 1),
+                    _FLAGS[close],
+                    _cell(b.special_cause_labels[cause]),
+                    _FLAGS[cause != 0],
+                    _cell(POINT_TYPES[point]),
+                )
+            )
         )
-    return rows
+    days, day_of_point = np.unique(result.date, return_inverse=True)
+    day_text = [_cell(d) for d in np.datetime_as_string(days, unit="D").tolist()]
+    for start in range(0, b.values.size, OUTPUT_CHUNK):
+        cut = slice(start, start + OUTPUT_CHUNK)
+        yield from (
+            f"{h}{day_text[d]},{v}{m}{kind_text[k]}{t}"
+            for h, d, v, m, k, t in zip(
+                head[cut].tolist(),
+                day_of_point[cut].tolist(),
+                _texts(b.values[cut]),
+                middle[cut].tolist(),
+                kind_of_point[cut].tolist(),
+                tail[cut].tolist(),
+                strict=True,
+            )
+        )
+
+
+def _write_lines(path: Path, lines: Iterator[str]) -> None:
+    """Write lines to ``path`` in one step (temporary file, then rename), a chunk at a time."""
+
+    def write(handle: TextIO) -> None:
+        chunk: list[str] = []
+        for line in lines:
+            chunk.append(line)
+            if len(chunk) == OUTPUT_CHUNK:
+                handle.write(_EOL.join(chunk) + _EOL)
+                chunk.clear()
+        if chunk:
+            handle.write(_EOL.join(chunk) + _EOL)
+
+    _atomic(path, write)
 
 
 def _summary_rows(result: SpcResult) -> list[list[str]]:
@@ -269,21 +382,20 @@ def spc(
     elif rebase_csv is not None:
         rebase_dates = _read_rebase(rebase_csv)
     result = spc_kernel(
-        np.asarray(values, dtype=np.float64),
+        values,
         dates,
         facets=facets,
         rebase=rebase_dates,
         target=targets,
         options=options,
     )
-    rows = _output_rows(result)
     summary_rows = _summary_rows(result) if summary_csv is not None else None
-    write_csv_atomic(output, OUTPUT_COLUMNS, rows)
+    _write_lines(output, _output_lines(result))
     if summary_csv is not None and summary_rows is not None:
         write_csv_atomic(summary_csv, SUMMARY_COLUMNS, summary_rows)
     n_special = int(result.special_cause_flag.sum())
     click.echo(
-        f"{len(rows)} points in {result.facets.size} facet(s); {n_special} special cause; "
+        f"{result.value.size} points in {result.facets.size} facet(s); {n_special} special cause; "
         f"{len(result.gaps)} calendar gap(s); wrote {output}",
         err=True,
     )

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from specialmeasures.cli._context import DateParam, open_platform
+from specialmeasures.cli._progress import quiet_option, working
 from specialmeasures.cli._tables import _atomic
 from specialmeasures.demo.world import WORLDS
 from specialmeasures.domain.errors import InputError
@@ -40,7 +41,8 @@ TABLE_COLUMNS = ("band", "code", "name", "system", "score", "elevated_risks", "r
     help="Write to this file (required for xlsx) instead of standard output.",
 )  # fmt: skip
 @click.option("--limit", type=int, default=None, help="Show only the first N providers (table).")
-def watchlist(as_of: date, fmt: str, output: Path | None, limit: int | None) -> None:
+@quiet_option
+def watchlist(as_of: date, fmt: str, output: Path | None, limit: int | None, quiet: bool) -> None:
     """The CONFIDENTIAL early-warning watch list: every indicator of every provider through SPC,
     funnel, CUSUM and peer z-scores; scored and banded 1 (highest priority) to 6 as CQC
     Intelligent Monitoring did (trusts in special measures are band 1), with system roll-up and
@@ -50,7 +52,8 @@ def watchlist(as_of: date, fmt: str, output: Path | None, limit: int | None) -> 
         raise click.UsageError("--format xlsx needs -o FILE.xlsx")
     platform = open_platform()
     try:
-        result = screen(platform.repository, as_of)
+        with working("Screening every provider and indicator", quiet=quiet):
+            result = screen(platform.repository, as_of)
     except InputError as error:
         raise click.ClickException(str(error)) from None
     finally:
@@ -105,6 +108,7 @@ def watchlist(as_of: date, fmt: str, output: Path | None, limit: int | None) -> 
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@quiet_option
 def validate_early_warning(
     start: date | None,
     end: date | None,
@@ -113,16 +117,18 @@ def validate_early_warning(
     first_seed: int,
     gap: int,
     fmt: str,
+    quiet: bool,
 ) -> None:
     """Check the watch list against what happened: SMQ entries flagged beforehand beside the
     chance level (never-placed trusts flagged in the same months), the share of flags followed
     by entry (PPV), and, with a synthetic truth, sensitivity to latent deteriorations and false
     alarms per provider-year. Works on real data too (without the latent-truth measures)."""
     if world is not None:
-        data = validate_world(
-            WORLDS[world], seeds, first_seed=first_seed, start=start or date(2014, 7, 1),
-            gap=gap,
-        )  # fmt: skip
+        with working(f"Screening {seeds} generated countries", quiet=quiet):
+            data = validate_world(
+                WORLDS[world], seeds, first_seed=first_seed, start=start or date(2014, 7, 1),
+                gap=gap,
+            )  # fmt: skip
         if fmt == "json":
             click.echo(json.dumps(data, indent=2))
             return
@@ -138,9 +144,10 @@ def validate_early_warning(
         return
     platform = open_platform()
     try:
-        report, measures, first, last = validate_store_warning(
-            platform.repository, start, end, gap=gap
-        )
+        with working("Screening month by month", quiet=quiet):
+            report, measures, first, last = validate_store_warning(
+                platform.repository, start, end, gap=gap
+            )
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     finally:

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
 
-from specialmeasures.store import locks
+from specialmeasures.store import data_version, locks
 from specialmeasures.store.audit_seal import AuditKeyError, AuditSeal, Checkpoint
 from specialmeasures.store.tables import audit_log
 
@@ -170,6 +170,8 @@ def append(
         )
     )
     conn.info[_PENDING] = (seq, digest)
+    if data_version.changes_data(action):  # reads are audited too; caches key on changes only
+        data_version.bump(conn)
     return AuditEntry(
         seq, recorded_at, actor, role, action, entity, entity_key, dict(payload), prev_hash, digest
     )

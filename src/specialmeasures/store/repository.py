@@ -28,7 +28,7 @@ from specialmeasures.domain import (
     Regime,
     RegimeEpisode,
 )
-from specialmeasures.store import audit, mapping
+from specialmeasures.store import audit, data_version, mapping
 from specialmeasures.store.tables import (
     dataset_meta,
     decisions,
@@ -86,11 +86,13 @@ class Repository:
         with audit.transaction(self.engine) as connection:
             yield connection
 
-    # -- writes ---------------------------------------------------------------------------
+    # -- writes (each bumps the data version that caches of read models key on) ------------
     def add_providers(self, conn: Connection, items: Iterable[Provider]) -> int:
+        data_version.bump(conn)
         return _insert_many(conn, providers, (mapping.provider_to_row(p) for p in items))
 
     def add_inspections(self, conn: Connection, items: Iterable[Inspection]) -> int:
+        data_version.bump(conn)
         count = 0
         for inspection in items:
             result = conn.execute(insert(inspections).values(mapping.inspection_to_row(inspection)))
@@ -101,25 +103,30 @@ class Repository:
         return count
 
     def add_episode(self, conn: Connection, episode: RegimeEpisode) -> int:
+        data_version.bump(conn)
         result = conn.execute(insert(regime_episodes).values(mapping.episode_to_row(episode)))
         key = result.inserted_primary_key
         assert key is not None
         return int(key[0])
 
     def add_decision(self, conn: Connection, decision: Decision) -> int:
+        data_version.bump(conn)
         result = conn.execute(insert(decisions).values(mapping.decision_to_row(decision)))
         key = result.inserted_primary_key
         assert key is not None
         return int(key[0])
 
     def add_indicators(self, conn: Connection, items: Iterable[IndicatorDefinition]) -> int:
+        data_version.bump(conn)
         return _insert_many(conn, indicators, (mapping.indicator_to_row(i) for i in items))
 
     def add_observation_rows(self, conn: Connection, rows: Iterable[dict[str, Any]]) -> int:
         """Bulk-insert observation rows (already validated) as plain dicts."""
+        data_version.bump(conn)
         return _insert_many(conn, observations, rows)
 
     def set_meta(self, conn: Connection, values: dict[str, str]) -> None:
+        data_version.bump(conn)
         conn.execute(dataset_meta.delete().where(dataset_meta.c.key.in_(list(values))))
         conn.execute(insert(dataset_meta), [{"key": k, "value": v} for k, v in values.items()])
 

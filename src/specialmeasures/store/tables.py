@@ -31,6 +31,7 @@ __all__ = [
     "audit_log",
     "capability_assessments",
     "capability_ratings",
+    "data_version",
     "dataset_meta",
     "decisions",
     "evidence_codes",
@@ -792,4 +793,14 @@ saf_scores = Table(
     Column("evidence_category", String(24), primary_key=True),
     Column("score", Integer, nullable=False),
     CheckConstraint("score BETWEEN 1 AND 4", name="score_scale"),
+)
+
+
+# One row: a counter bumped in the same transaction as every change to the data (not by reads),
+# which caches of read models are keyed on (store/data_version.py).
+data_version = Table(
+    "data_version",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
 )

@@ -1,52 +1,125 @@
 """Results kept in process until the data changes.
 
-Every write to the store appends to the hash-chained audit log in the same transaction, so the
-newest audit row's sequence number is the data's version: a cached result computed at version N
-is reused while the newest row is still N, and recomputed after any import, decision or change.
+Every change to the data bumps the data version in the same transaction
+(``store.data_version``; page views, which are audited too, do not): a cached result computed
+at version N is reused while the version is still N, and recomputed after any import, decision
+or change.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Hashable
-from threading import Lock
+from threading import Event, Lock, Thread
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import func, select
-
+from specialmeasures.store import data_version as _versions
 from specialmeasures.store.repository import Repository
-from specialmeasures.store.tables import audit_log
 
-__all__ = ["VersionedCache", "data_version"]
+__all__ = ["Refresher", "VersionedCache", "data_version"]
 
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
 
 
 def data_version(repository: Repository) -> int:
-    """The sequence number of the newest audit row (0 for a database never written to)."""
-    with repository.engine.connect() as conn:
-        return int(conn.execute(select(func.coalesce(func.max(audit_log.c.seq), 0))).scalar_one())
+    """The version of the data: it changes with every change to the data, not with reads."""
+    return _versions.current(repository.engine)
 
 
 class VersionedCache:
-    """A small cache of expensive read models, keyed by database, data version and parameters."""
+    """A small cache of expensive read models, keyed by database, data version and parameters.
+
+    Concurrent requests for the same missing entry wait for one computation (fifty users
+    arriving after a change make one watch list, not fifty); other keys are not held up.
+    """
 
     def __init__(self, size: int = 16) -> None:
         self.size = size
         self._values: dict[tuple[Hashable, ...], Any] = {}
         self._lock = Lock()
+        self._computing: dict[tuple[Hashable, ...], Lock] = {}
 
     def get(self, repository: Repository, key: Hashable, compute: Callable[[], T]) -> T:
         full = (str(repository.engine.url), data_version(repository), key)
         with self._lock:
             if full in self._values:
                 return cast(T, self._values[full])
-        value = compute()
-        with self._lock:
-            while len(self._values) >= self.size:
-                self._values.pop(next(iter(self._values)))
-            self._values[full] = value
+            flight = self._computing.setdefault(full, Lock())
+        with flight:
+            with self._lock:
+                if full in self._values:  # computed by the request this one waited for
+                    return cast(T, self._values[full])
+            try:
+                value = compute()
+            except BaseException:
+                with self._lock:
+                    self._computing.pop(full, None)
+                raise
+            with self._lock:
+                while len(self._values) >= self.size:
+                    self._values.pop(next(iter(self._values)))
+                self._values[full] = value
+                self._computing.pop(full, None)
         return value
 
     def clear(self) -> None:
         with self._lock:
             self._values.clear()
+
+
+class Refresher:
+    """Keeps the expensive read models computed ahead of the first request.
+
+    Each registered ``warm`` function computes one read model through a :class:`VersionedCache`
+    (so the result lands where requests look for it). A background thread runs them all at
+    start and again whenever the data version changes, polling every ``interval`` seconds, so
+    a page's first request after an import or a decision usually finds its result ready, and
+    otherwise waits for the computation already under way instead of starting another.
+    """
+
+    def __init__(self, repository: Repository, *, interval: float = 2.0) -> None:
+        self.repository = repository
+        self.interval = interval
+        self._warm: list[tuple[str, Callable[[], object]]] = []
+        self._stop = Event()
+        self._thread: Thread | None = None
+        self.refreshed = 0  # how many times the read models were recomputed
+
+    def add(self, name: str, warm: Callable[[], object]) -> None:
+        self._warm.append((name, warm))
+
+    def refresh(self) -> None:
+        """Run every warm function once (errors are logged: a request will report them)."""
+        for name, warm in self._warm:
+            if self._stop.is_set():
+                return
+            try:
+                warm()
+            except Exception:
+                _log.exception("precomputing %s failed", name)
+        self.refreshed += 1
+
+    def _run(self) -> None:
+        seen: int | None = None
+        while not self._stop.is_set():
+            version: int | None = seen
+            try:
+                version = data_version(self.repository)
+            except Exception:
+                _log.exception("reading the data version failed")
+            if version != seen:
+                seen = version
+                self.refresh()
+            self._stop.wait(self.interval)
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = Thread(target=self._run, name="read-model-refresher", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None

@@ -48,6 +48,7 @@ from specialmeasures.web.middleware import BodyLimitMiddleware, SecurityHeadersM
 from specialmeasures.web.nof import build_nof_router
 from specialmeasures.web.overview import build_overview_router
 from specialmeasures.web.pages import build_router
+from specialmeasures.web.precompute import precompute_read_models
 from specialmeasures.web.rendering import Renderer
 from specialmeasures.web.signin import build_signin_router
 from specialmeasures.web.support import build_support_router
@@ -74,12 +75,15 @@ def create_app(
     now: Callable[[], datetime] = _utcnow,
     accounts: Accounts | None = None,
     throttle: LoginThrottle | None = None,
+    precompute: bool = False,
 ) -> FastAPI:
     """Build the web application over an already bootstrapped platform.
 
     ``today`` is the clock used for the default "as of" date and ``now`` the clock of sessions,
     login throttling and the audit log; tests pass fixed ones. ``accounts`` and ``throttle``
     replace the default account book (argon2 parameters) and login limits.
+    ``precompute`` (``serve`` sets it) keeps the slowest regulator read models computed ahead of
+    the first request, in a background thread (``web.precompute``).
     """
     gate = Gate(platform, now=now, accounts=accounts, throttle=throttle)
 
@@ -124,6 +128,10 @@ def create_app(
     def cached_screen(repository: Repository, day: date) -> WatchList:
         return cache.get(repository, ("watchlist", day), lambda: screen(repository, day))
 
+    balancing_cache = VersionedCache(size=8)
+    if precompute:
+        precompute_read_models(app, platform.repository, today, cached_screen, balancing_cache)
+
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # The NHS.UK stylesheet refers to its icons under /assets.
     app.mount("/assets", StaticFiles(directory=STATIC / "nhsuk" / "assets"), name="assets")
@@ -138,7 +146,7 @@ def create_app(
     app.include_router(build_overview_router(renderer, gate, today))
     app.include_router(build_systems_router(renderer, gate, today, cached_screen))
     app.include_router(build_interventions_router(renderer, gate, today))
-    app.include_router(build_evaluation_router(renderer, gate, today))
+    app.include_router(build_evaluation_router(renderer, gate, today, balancing_cache))
     app.include_router(build_backtest_router(renderer))
     app.include_router(build_nof_router(renderer, gate))
     app.include_router(build_support_router(renderer, gate))

@@ -91,11 +91,17 @@ def _cost_cell(column: str, value: Any) -> Any:
     return display_value(column, value)
 
 
-def build_evaluation_router(renderer: Renderer, gate: Gate, today: Callable[[], date]) -> APIRouter:
+def build_evaluation_router(
+    renderer: Renderer,
+    gate: Gate,
+    today: Callable[[], date],
+    balancing_cache: VersionedCache | None = None,
+) -> APIRouter:
     router = APIRouter()
     repo = renderer.platform.repository
     impact_cache = ImpactCache()
-    balancing_cache = VersionedCache(size=8)
+    # Given by the app when it precomputes the default balancing document.
+    balancing_cache = balancing_cache or VersionedCache(size=8)
 
     def page(template: str, request: Request, **context: Any) -> HTMLResponse:
         html = renderer.render(template, request=request, query=str(request.url.query), **context)

@@ -1,0 +1,200 @@
+"""The command-line contracts end to end, as a user runs them: CSV in, CSV out, a fresh process.
+
+``specialmeasures spc`` on 10,000 series x 60 months (600,000 rows, one facet per series, a
+target), ``funnel`` on 10,000 groups and ``cusum`` on 600,000 patients, each timed as a new
+process from start to the output file written (start-up, parsing, the kernel and writing; the
+whole run is what a user waits for). Goal (speed issue): ``spc`` on 10,000 series under 3 s and
+at least 50x faster than abspc on the same series in the same run.
+
+Peers, measured in the same run on the same series: ``abspc`` (``show_summary`` per series, as
+an analyst with the NHS Making Data Count package would) and ``pyqicharts`` (``qic_table`` per
+series), each reading the same CSV with pandas, charting ``PEER_SERIES`` series and writing
+their rows to CSV; both are per-series tools, so their time is extrapolated linearly to all the
+series (the rows say so). They run in ``benchmarks/.peers`` (see ``bench_spc_peers``); if that
+cannot be built the rows say why and no figure is invented.
+
+``SPECIALMEASURES_BENCH_SERIES`` changes the number of series (e.g. 1000000 for the million
+series goal: then peak memory of the command is reported too).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks.bench_spc import MONTHS, SEED, _series
+from benchmarks.bench_spc_peers import _peer_python
+
+PEER_SERIES = 100
+GOAL_SECONDS = 3.0
+GOAL_RATIO = 50.0
+
+_PEER_SCRIPT = r"""
+import csv, json, sys, time, warnings
+import pandas as pd
+warnings.simplefilter("ignore")
+source, n_series, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+result = {}
+started = time.perf_counter()
+frame = pd.read_csv(source, parse_dates=["month"])
+read = time.perf_counter() - started
+groups = [g for _, g in zip(range(n_series), frame.groupby("org", sort=True))]
+for name in ("abspc", "pyqicharts"):
+    try:
+        started = time.perf_counter()
+        if name == "abspc":
+            import abspc
+            parts = [abspc.show_summary(g[["month", "value"]].rename(columns={"month": "date"}),
+                                        chart_type="XmR", value_col="value",
+                                        improvement_direction="high", target=105.0,
+                                        subgroup_col=None, x_col="date") for _, g in groups]
+        else:
+            import pyqicharts
+            parts = [pyqicharts.qic_table(g[["month", "value"]], x="month", y="value", chart="i",
+                                          improvement="high is good", target=105.0)
+                     for _, g in groups]
+        rows = pd.concat([p if isinstance(p, pd.DataFrame) else pd.DataFrame([p]) for p in parts])
+        rows.to_csv(f"{out}.{name}.csv", index=False)
+        result[name] = {"seconds": time.perf_counter() - started, "read_seconds": read,
+                        "version": getattr(sys.modules[name], "__version__", "?")}
+    except Exception as error:  # report, never fake
+        result[name] = {"error": f"{type(error).__name__}: {error}"}
+print(json.dumps(result))
+"""
+
+
+def _write_inputs(folder: Path, n: int) -> dict[str, Path]:
+    rng = np.random.default_rng(SEED)
+    y = _series(n, rng)
+    months = [f"{m}-01" for m in np.arange("2019-01", "2024-01", dtype="datetime64[M]")]
+    spc_csv = folder / "spc.csv"
+    with spc_csv.open("w") as handle:
+        handle.write("org,month,value\n")
+        rows = y.tolist()
+        for i in range(n):
+            org = f"T{i:07d}"
+            handle.write("".join(f"{org},{months[j]},{rows[i][j]!r}\n" for j in range(MONTHS)))
+    funnel_csv = folder / "funnel.csv"
+    expected = rng.uniform(20, 400, size=n)
+    observed = rng.poisson(expected * rng.lognormal(0, 0.15, size=n))
+    with funnel_csv.open("w") as handle:
+        handle.write("unit,observed,expected\n")
+        handle.writelines(
+            f"U{i:07d},{int(o)},{e!r}\n"
+            for i, (o, e) in enumerate(zip(observed.tolist(), expected.tolist(), strict=True))
+        )
+    cusum_csv = folder / "cusum.csv"
+    risk = rng.uniform(0.01, 0.3, size=n * MONTHS)
+    outcome = rng.random(risk.size) < risk
+    with cusum_csv.open("w") as handle:
+        handle.write("died,risk\n")
+        handle.writelines(
+            f"{int(d)},{r!r}\n" for d, r in zip(outcome.tolist(), risk.tolist(), strict=True)
+        )
+    return {"spc": spc_csv, "funnel": funnel_csv, "cusum": cusum_csv}
+
+
+def _run(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one ``specialmeasures`` process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "specialmeasures", *args],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) / 1e3
+
+
+def run() -> list[dict[str, Any]]:
+    n = int(os.environ.get("SPECIALMEASURES_BENCH_SERIES", "10000"))
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        inputs = _write_inputs(folder, n)
+        commands = {
+            "spc": [
+                "spc", str(inputs["spc"]), "--value", "value", "--date", "month",
+                "--facet", "org", "--target", "105", "-o", str(folder / "spc.out.csv"),
+                "--summary", str(folder / "spc.summary.csv"),
+            ],
+            "funnel": [
+                "funnel", str(inputs["funnel"]), "--numerator", "observed",
+                "--denominator", "expected", "--group", "unit", "--type", "SR",
+                "-o", str(folder / "funnel.out.csv"),
+            ],
+            "cusum": [
+                "cusum", str(inputs["cusum"]), "--outcome", "died", "--risk", "risk",
+                "--limit", "4.5", "-o", str(folder / "cusum.out.csv"),
+            ],
+        }  # fmt: skip
+        ours: dict[str, dict[str, Any]] = {}
+        for name, args in commands.items():
+            times = []
+            peak = 0.0
+            for _ in range(3 if n <= 100_000 else 1):
+                seconds, peak = _run(args)
+                times.append(seconds)
+            points = n * MONTHS if name in ("spc", "cusum") else n
+            ours[name] = {
+                "name": f"{name}_cli_csv_to_csv",
+                "rows_in": points,
+                "seconds": min(times),
+                "seconds_median": float(np.median(times)),
+                "rows_per_s": points / min(times),
+                "peak_rss_mb": peak,
+            }
+            if name == "spc":
+                ours[name].update(goal_seconds=GOAL_SECONDS, within_goal=min(times) < GOAL_SECONDS)
+            rows.append(ours[name])
+        python, problem = _peer_python()
+        if python is None:
+            rows.append({"name": "peers_not_installed", "error": problem})
+            return rows
+        done = subprocess.run(
+            [str(python), "-c", _PEER_SCRIPT, str(inputs["spc"]), str(PEER_SERIES), str(folder)],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            rows.append({"name": "peers_failed", "error": done.stderr.strip()[-300:]})
+            return rows
+        measured = json.loads(done.stdout.strip().splitlines()[-1])
+        for peer, got in measured.items():
+            if "error" in got:
+                rows.append({"name": f"{peer}_failed", "peer": peer, "error": got["error"]})
+                continue
+            # Reading the whole file is paid once; charting scales with the series.
+            extrapolated = got["read_seconds"] + got["seconds"] * n / PEER_SERIES
+            ratio = extrapolated / ours["spc"]["seconds"]
+            rows.append(
+                {
+                    "name": f"spc_cli_vs_{peer}",
+                    "peer": f"{peer} {got['version']} (CSV read with pandas, {PEER_SERIES} "
+                    f"series charted and written, extrapolated to {n:,})",
+                    "seconds": ours["spc"]["seconds"],
+                    "peer_seconds_extrapolated": extrapolated,
+                    "peer_seconds_per_series": got["seconds"] / PEER_SERIES,
+                    "ratio": ratio,
+                    "goal_ratio": GOAL_RATIO,
+                    "within_goal": ratio >= GOAL_RATIO,
+                }
+            )
+    return rows
+
+
+if __name__ == "__main__":
+    for measurement in run():
+        print(measurement)

@@ -1,0 +1,233 @@
+"""Every regulator page and its JSON twin under 50 concurrent users: first request and repeated.
+
+Builds the synthetic demo (or reuses the SQLite file named by ``SM_BENCH_DEMO_DB``), serves it
+with ``specialmeasures serve --workers W`` for W in ``SM_BENCH_WORKERS`` (default "1 2"), signs
+in as the demo regulator decision maker and measures, per page:
+
+- ``first_s``: the first request after the server started (its read models are being
+  precomputed in the background: the request waits for that computation, never starts another);
+- ``after_change_s``: the first request after a change to the data (an audited write made
+  from another process, as an import or a decision would be);
+- ``p50_ms``/``p95_ms``: 50 users requesting random pages with no pause for
+  ``SM_BENCH_PAGES_SECONDS`` (default 30) seconds, every page audited as a confidential read.
+
+Goals (speed issue): p95 under 1 s on repeated requests with 50 users, and the first request
+after a data change under 5 s. Peer, measured in the same run: ``/providers.json`` (a public
+list, no cache), the same server's floor for a small database read. The load generator shares
+the 2 cores with the server, so read the ratios, not the absolute times.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import numpy as np
+
+from specialmeasures.access import create_demo_accounts
+from specialmeasures.bootstrap import bootstrap
+from specialmeasures.settings import Settings
+from specialmeasures.store import audit
+
+USERS = 50
+USERNAME = "demo-regulator-decision-maker"
+PAGES = (
+    "/watchlist",
+    "/systems/{system}",
+    "/overview",
+    "/backtest",
+    "/providers/{code}/decisions",
+    "/evaluation/impact?indicator=ae_four_hour",
+    "/evaluation/balancing",
+)
+PEER = "/providers.json"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _twin(page: str) -> str:
+    path, _, query = page.partition("?")
+    return f"{path}.json" + (f"?{query}" if query else "")
+
+
+def _demo(folder: Path) -> str:
+    given = os.environ.get("SM_BENCH_DEMO_DB")
+    if given:
+        return f"sqlite:///{Path(given).resolve()}"
+    url = f"sqlite:///{folder / 'demo.db'}"
+    subprocess.run(
+        [sys.executable, "-m", "specialmeasures", "demo", "--no-serve"],
+        env={**os.environ, "SPECIALMEASURES_DATABASE_URL": url},
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return url
+
+
+def _password(url: str) -> str:
+    platform = bootstrap(Settings(database_url=url))
+    try:
+        accounts = create_demo_accounts(platform.repository)
+    finally:
+        platform.close()
+    return next(a.password for a in accounts if a.username == USERNAME)
+
+
+def _change_data(url: str) -> None:
+    """An audited write from another process: every worker's caches go stale."""
+    platform = bootstrap(Settings(database_url=url))
+    try:
+        with platform.repository.transaction() as conn:
+            audit.append(
+                conn, actor="benchmark", role="cli", action="benchmark.touch", entity="dataset",
+                entity_key="demo", payload={}, at=datetime.now(UTC),
+            )  # fmt: skip
+    finally:
+        platform.close()
+
+
+def _sign_in(base: str, password: str) -> dict[str, str]:
+    with httpx2.Client(base_url=base, timeout=120) as client:
+        token = client.get("/login").text.split('name="csrf_token" value="', 1)[1].split('"')[0]
+        form = {"username": USERNAME, "password": password, "csrf_token": token}
+        response = client.post("/login", data=form, follow_redirects=False)
+        assert response.status_code == 303, response.text[:300]
+        return dict(client.cookies)
+
+
+def _timed(client: httpx2.Client, path: str) -> float:
+    started = time.perf_counter()
+    response = client.get(path)
+    response.raise_for_status()
+    return time.perf_counter() - started
+
+
+async def _user(
+    client: httpx2.AsyncClient, paths: list[str], stop: float, seed: int,
+    out: dict[str, list[float]], errors: dict[str, int],
+) -> None:  # fmt: skip
+    rng = random.Random(seed)
+    while time.perf_counter() < stop:
+        path = rng.choice(paths)
+        started = time.perf_counter()
+        try:
+            ok = (await client.get(path)).status_code == 200
+        except httpx2.HTTPError:
+            ok = False
+        if ok:
+            out[path].append(time.perf_counter() - started)
+        else:
+            errors[path] += 1
+
+
+async def _load(
+    base: str, cookies: dict[str, str], paths: list[str], seconds: float
+) -> tuple[dict[str, list[float]], dict[str, int]]:
+    out: dict[str, list[float]] = {p: [] for p in paths}
+    errors = dict.fromkeys(paths, 0)
+    limits = httpx2.Limits(max_connections=USERS, max_keepalive_connections=USERS)
+    async with httpx2.AsyncClient(
+        base_url=base, cookies=cookies, limits=limits, timeout=120
+    ) as client:
+        stop = time.perf_counter() + seconds
+        await asyncio.gather(*(_user(client, paths, stop, i, out, errors) for i in range(USERS)))
+    return out, errors
+
+
+def _serve(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "specialmeasures", "serve", "--port", str(port),
+         "--workers", str(workers)],
+        env={**os.environ, "SPECIALMEASURES_DATABASE_URL": url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def _wait_ready(base: str) -> None:
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            if httpx2.get(f"{base}/login", timeout=5).status_code == 200:
+                return
+        except httpx2.HTTPError:
+            time.sleep(0.3)
+    raise RuntimeError("the server did not start")
+
+
+def _one_server(url: str, password: str, workers: int, seconds: float) -> list[dict[str, Any]]:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = _serve(url, port, workers)
+    try:
+        _wait_ready(base)
+        cookies = _sign_in(base, password)
+        with httpx2.Client(base_url=base, cookies=cookies, timeout=300) as client:
+            system = client.get("/systems.json").json()["systems"][0]
+            name = str(system.get("name") or system.get("system"))
+            code = client.get("/providers.json").json()["providers"][0]["code"]
+            pages = [p.format(system=name, code=code) for p in PAGES]
+            paths = [x for p in pages for x in (p, _twin(p))]
+            first = {p: _timed(client, p) for p in paths}
+            _change_data(url)
+            after = {p: _timed(client, p) for p in paths}
+        timings, errors = asyncio.run(_load(base, cookies, [*paths, PEER], seconds))
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    peer = np.asarray(timings[PEER]) * 1000
+    peer_p95 = float(np.percentile(peer, 95)) if peer.size else float("nan")
+    rows: list[dict[str, Any]] = []
+    for path in [*paths, PEER]:
+        ms = np.asarray(timings[path]) * 1000
+        p95 = float(np.percentile(ms, 95)) if ms.size else float("nan")
+        row: dict[str, Any] = {
+            "name": f"{workers} worker(s): {path}",
+            "requests": int(ms.size),
+            "errors": errors[path],
+            "p50_ms": float(np.percentile(ms, 50)) if ms.size else float("nan"),
+            "p95_ms": p95,
+        }
+        if path != PEER:
+            row.update(
+                first_s=first[path],
+                after_change_s=after[path],
+                within_goal=p95 < 1000 and after[path] < 5 and errors[path] == 0,
+                peer=f"{PEER} (same run)",
+                ratio_p95=p95 / peer_p95,
+            )
+        rows.append(row)
+    return rows
+
+
+def run() -> list[dict[str, Any]]:
+    seconds = float(os.environ.get("SM_BENCH_PAGES_SECONDS", "30"))
+    workers = [int(w) for w in re.split(r"[ ,]+", os.environ.get("SM_BENCH_WORKERS", "1 2"))]
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        url = _demo(Path(tmp))
+        password = _password(url)
+        for count in workers:
+            rows += _one_server(url, password, count, seconds)
+    return rows
+
+
+if __name__ == "__main__":
+    for measurement in run():
+        print(measurement)
