@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from specialmeasures.cli import main as cli_main
 from specialmeasures.cli._discovery import command_name, discover, read_module
@@ -77,7 +78,7 @@ def test_running_a_command_imports_its_module_only() -> None:
 
 
 def test_help_lists_every_command_once() -> None:
-    result = click.testing.CliRunner().invoke(cli_main.cli, ["--help"])
+    result = CliRunner().invoke(cli_main.cli, ["--help"])
     assert result.exit_code == 0
     listed = result.output.split("Commands:", 1)[1].split()
     for info in discover(PACKAGE, "specialmeasures.cli").commands:
