@@ -48,7 +48,8 @@ def test_monthly_files_into_an_empty_database_then_englands_series(sqlite_url: s
     assert "71.1%" in out
     code, out, _ = run(["import", "ae", str(MONTHLY[0])], sqlite_url)
     assert code == 0
-    assert out.startswith("Already imported: ") and "nothing changed" in out
+    assert out.startswith("Already imported: ")
+    assert "nothing changed" in out
 
 
 def test_a_corrupted_file_exits_2_naming_the_cell(sqlite_url: str, tmp_path: Path) -> None:
@@ -66,7 +67,8 @@ def test_a_corrupted_file_exits_2_naming_the_cell(sqlite_url: str, tmp_path: Pat
 def test_query_needs_provider_or_national_and_known_codes(sqlite_url: str) -> None:
     assert run(["import", "ae", str(APRIL_2025)], sqlite_url)[0] == 0
     code, _, err = run(["observations", "--indicator", "ae_four_hour"], sqlite_url)
-    assert code == 2 and "either a provider code or national" in err
+    assert code == 2
+    assert "either a provider code or national" in err
     code, out, _ = run(
         ["observations", "--indicator", "ae_four_hour", "--provider", "NTV0B", "--format", "csv"],
         sqlite_url,
@@ -76,16 +78,19 @@ def test_query_needs_provider_or_national_and_known_codes(sqlite_url: str) -> No
     code, _, err = run(
         ["observations", "--indicator", "ae_four_hour", "--provider", "QQQ"], sqlite_url
     )
-    assert code != 0 and "QQQ" in err
+    assert code != 0
+    assert "QQQ" in err
     code, _, err = run(["observations", "--indicator", "nope", "--national"], sqlite_url)
-    assert code != 0 and "nope" in err
+    assert code != 0
+    assert "nope" in err
 
 
 def test_import_observations_defines_a_new_indicator(sqlite_url: str, tmp_path: Path) -> None:
     path = tmp_path / "survey.csv"
     path.write_text("period,provider_code,value\n2024-01,ZZZ,7.1\n")
     code, _, err = run(["import", "observations", str(path), "--indicator", "staff_x"], sqlite_url)
-    assert code == 2 and "define it with --name" in err
+    assert code == 2
+    assert "define it with --name" in err
     code, out, err = run(
         ["import", "observations", str(path), "--indicator", "staff_x", "--name", "Engagement",
          "--kind", "mean", "--polarity", "increase", "--unit", "score", "--category",

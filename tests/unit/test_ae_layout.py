@@ -12,7 +12,8 @@ from ae_samples import APRIL_2025, SEPTEMBER_2024, TIDY, grid
 from specialmeasures.domain import InputError
 from specialmeasures.domain.standard import standard_in_force
 from specialmeasures.ingest.ae_catalogue import packaged_standards
-from specialmeasures.ingest.ae_layout import PUBLISHED, TIDY as TIDY_LAYOUT, parse_ae, parse_period
+from specialmeasures.ingest.ae_layout import PUBLISHED, parse_ae, parse_period
+from specialmeasures.ingest.ae_layout import TIDY as TIDY_LAYOUT
 
 
 def text(rows: list[list[str]]) -> bytes:
