@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -89,3 +90,37 @@ def dump(platform: Platform) -> dict[str, list[tuple[Any, ...]]]:
             rows = [tuple(map(repr, r)) for r in conn.execute(select(table))]
             out[table.name] = sorted(rows)
     return out
+
+
+def register_trusts(platform: Platform, entries: dict[str, date] | None = None) -> list[str]:
+    """Register every three-character "R" organisation of the A&E files as an acute trust, under
+    the name the published files give it (real names, real data), and the given SMQ entries (real
+    ones from the public record); return the codes. A stand-in for the ODS register in tests."""
+    from specialmeasures.domain import (
+        Provider,
+        ProviderType,
+        Regime,
+        RegimeEpisode,
+        Setting,
+    )
+    from specialmeasures.ingest.ae_layout import parse_ae
+
+    names: dict[str, str] = {}
+    for path in [TIDY, *MONTHLY]:
+        for r in parse_ae(path.name, path.read_bytes()).rows:
+            trust = len(r.org_code) == 3 and r.org_code.startswith("R")
+            if trust and (r.org_name != r.org_code or r.org_code not in names):
+                names[r.org_code] = r.org_name.title()
+    with platform.repository.transaction() as conn:
+        platform.repository.add_providers(
+            conn,
+            [
+                Provider(code=c, name=n, type=ProviderType.ACUTE, teaching=False,
+                         setting=Setting.UNKNOWN, region="not recorded", system="not recorded",
+                         synthetic=False)
+                for c, n in sorted(names.items())
+            ],
+        )  # fmt: skip
+        for code, start in (entries or {}).items():
+            platform.repository.add_episode(conn, RegimeEpisode(code, Regime.SMQ, start))
+    return sorted(names)

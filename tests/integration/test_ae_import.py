@@ -25,7 +25,7 @@ from ae_samples import (
 from factories import provider
 from specialmeasures.bootstrap import Platform
 from specialmeasures.domain import InputError
-from specialmeasures.ingest.ae_import import import_ae
+from specialmeasures.ingest.ae_import import import_ae, refresh_observations
 from specialmeasures.ingest.tidy_observations import IndicatorSpec, import_observations
 from specialmeasures.register.indicators import indicator_chart
 from specialmeasures.register.observation_series import observation_series
@@ -239,3 +239,13 @@ def test_tidy_observations_of_any_indicator(platform: Platform, tmp_path: Path) 
         "shmi2.csv", 3, "numerator", "n/a",
     )  # fmt: skip
     assert dump(platform) == before
+
+
+def test_trusts_registered_after_the_import_get_indicators_on_refresh(platform: Platform) -> None:
+    run(platform, APRIL_2025)
+    register(platform)
+    assert observation_series(platform.repository, "ae_four_hour", provider="RXN") == []
+    written = refresh_observations(platform.repository, actor="tester", at=AT)
+    assert written == 2
+    series = observation_series(platform.repository, "ae_four_hour", provider="RXN")
+    assert [r.period for r in series] == [date(2025, 4, 1)]

@@ -4,9 +4,9 @@ Every reporting organisation's counts are kept in ``ae_activity`` under the impo
 them, so national figures cover every organisation (trusts, walk-in centres, community interest
 companies, independent providers). No organisation is ever added to the providers register: the
 per-trust indicators (``ae_four_hour``, ``ae_four_hour_type1``) are written to ``observations``
-only for codes already in the register (the ODS import puts the trusts there), and are derived
-again from the stored counts by every A&E import, so importing the register later and any A&E
-file afterwards (or ``import ae --refresh``) fills them in.
+only for codes already in the register (the ODS import puts the trusts there), for the months of
+the file imported; after the register changes, ``import ae --refresh`` derives them again for
+every month from the stored counts.
 
 Revised files: each month is taken from **the latest import that holds it**, latest meaning the
 import recorded last (highest import id, i.e. the later run of ``import ae``), whatever the file
@@ -188,7 +188,7 @@ def _apply(
             )
         else:
             conn.execute(insert(ae_months).values(period=period, import_id=import_id))
-    written = derive_observations(conn)
+    written = derive_observations(conn, parsed.periods)
     registered = set(conn.execute(select(providers.c.code)).scalars())
     codes = {r.org_code for r in parsed.rows}
     report = AeImportReport(
@@ -252,16 +252,22 @@ def _share(row: Any, attendances: tuple[str, ...], over4: tuple[str, ...]) -> tu
     return total - late, total
 
 
-def derive_observations(conn: Connection) -> int:
+def derive_observations(conn: Connection, periods: tuple[date, ...] | None = None) -> int:
     """Rewrite the A&E indicators in ``observations`` from the counts in use, for every
-    organisation that is a provider in the register; return the rows written.
+    organisation that is a provider in the register, for ``periods`` (every month when None);
+    return the rows written.
 
     Months with no attendances give no observation (the share is undefined)."""
     registered = set(conn.execute(select(providers.c.code)).scalars())
     ids = [AE_FOUR_HOUR.id, AE_FOUR_HOUR_TYPE1.id]
-    conn.execute(delete(observations).where(observations.c.indicator_id.in_(ids)))
+    stale = delete(observations).where(observations.c.indicator_id.in_(ids))
+    query = current_activity()
+    if periods is not None:
+        stale = stale.where(observations.c.period.in_(periods))
+        query = query.where(ae_activity.c.period.in_(periods))
+    conn.execute(stale)
     out: list[dict[str, Any]] = []
-    for row in conn.execute(current_activity()):
+    for row in conn.execute(query):
         if row.org_code not in registered:
             continue
         for indicator, attendances, over4 in (
