@@ -216,20 +216,19 @@ def _entries(repository: Repository) -> list[tuple[RegimeEpisode, str]]:
 
 def _precisions(repository: Repository) -> dict[tuple[str, date], str]:
     """Date precision of SMQ episode starts where the store records it (the public record's
-    episodes, when loaded with their precision); empty otherwise."""
-    from sqlalchemy import inspect, select
+    episodes, table ``public_record_episodes``, when the register import is present)."""
+    from sqlalchemy import select
 
-    from specialmeasures.store.tables import metadata
+    from specialmeasures.store.tables import metadata, regime_episodes
 
-    table = metadata.tables.get("regime_episodes")
-    if table is None or "date_precision" not in table.c:
+    table = metadata.tables.get("public_record_episodes")
+    if table is None:
         return {}
-    names = {c["name"] for c in inspect(repository.engine).get_columns("regime_episodes")}
-    if "date_precision" not in names:
-        return {}
-    query = select(table.c.provider_code, table.c.start_date, table.c.date_precision)
+    query = select(
+        regime_episodes.c.provider_code, regime_episodes.c.start_date, table.c.start_precision
+    ).join(table, table.c.episode_id == regime_episodes.c.id)
     with repository.engine.connect() as conn:
-        return {(c, d): str(p or "month") for c, d, p in conn.execute(query)}
+        return {(c, d): str(p) for c, d, p in conn.execute(query)}
 
 
 def real_england_report(
