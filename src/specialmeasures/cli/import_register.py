@@ -121,7 +121,7 @@ def successors(file: Path | None, actor: str | None) -> None:
         click.echo(line)
 
 
-def describe_public_record(r: PublicRecordReport) -> list[str]:
+def describe_public_record(r: PublicRecordReport, *, each_episode: bool = True) -> list[str]:
     m = r.matching
     lines = [
         f"Public SMQ record {r.record_file}: {r.events} events about "
@@ -139,7 +139,7 @@ def describe_public_record(r: PublicRecordReport) -> list[str]:
         return lines
     replaced = f", replacing {r.replaced} earlier ones" if r.replaced else ""
     lines.append(f"Loaded {len(r.episodes)} episodes{replaced} (import #{r.import_id}, audit log):")
-    for e in r.episodes:
+    for e in r.episodes if each_episode else ():
         end = e.end.isoformat() if e.end else "open"
         lines.append(
             f"  {e.provider_code:<5} {e.regime.upper():<4} {e.start.isoformat()} "
