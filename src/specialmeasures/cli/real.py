@@ -26,12 +26,7 @@ def _summary(report: RealBuildReport) -> list[str]:
     if report.successors is not None:
         lines += describe_successors(report.successors)[:1]
     if report.public_record is not None:
-        lines += describe_public_record(report.public_record, each_episode=False)[:1]
-        lines += [
-            line
-            for line in describe_public_record(report.public_record, each_episode=False)[1:]
-            if not line.startswith("Unmatched")
-        ]
+        lines += describe_public_record(report.public_record, each_episode=False)
     lines = [line[:-1] + "." if line.endswith(":") else line for line in lines]
     if report.ae_missing:
         lines.append(f"A&E statistics NOT imported: {report.ae_missing}.")

@@ -397,7 +397,7 @@ public_record_episodes = Table(
     Column("end_published", String(10)),
     Column("end_precision", String(40)),
     Column("end_latest", Date),
-    Column("end_basis", String(40), nullable=False),
+    Column("end_basis", String(120), nullable=False),
     Column("source_url", String(500), nullable=False),
     Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
 )

@@ -56,7 +56,7 @@ def upgrade() -> None:
         sa.Column("end_published", sa.String(10)),
         sa.Column("end_precision", sa.String(40)),
         sa.Column("end_latest", sa.Date),
-        sa.Column("end_basis", sa.String(40), nullable=False),
+        sa.Column("end_basis", sa.String(120), nullable=False),
         sa.Column("source_url", sa.String(500), nullable=False),
         sa.Column("import_id", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("episode_id", name="pk_public_record_episodes"),
