@@ -65,7 +65,8 @@ def test_two_snapshots_build_a_register_that_keeps_closed_trusts(platform: Platf
     assert first.skipped == {SKIP_NOT_ENGLAND: 3}
     second = import_ods(platform.repository, NEWER, actor="tester", at=AT)
     assert second.created == ("G6V2S", "R0D", "R1L")
-    assert "RDE" in second.updated and any("EAST SUFFOLK" in c for c in second.updated["RDE"])
+    assert "RDE" in second.updated
+    assert any("EAST SUFFOLK" in c for c in second.updated["RDE"])
     assert second.skipped[SKIP_NOT_ENGLAND] == 3
     repo = platform.repository
     assert len(repo.providers()) == 241
@@ -101,7 +102,8 @@ def test_importing_again_changes_nothing(platform: Platform) -> None:
     both(platform)
     before = snapshot_counts(platform)
     again = import_ods(platform.repository, NEWER, actor="tester", at=AT)
-    assert again.already_imported and snapshot_counts(platform) == before
+    assert again.already_imported
+    assert snapshot_counts(platform) == before
     # The same rows under another file (another hash): read, all unchanged, nothing written
     # but the log entry.
     copy = import_ods_bytes(
@@ -128,7 +130,8 @@ def test_a_refused_file_changes_nothing(platform: Platform) -> None:
     lines[150] = lines[150].replace(b'"2', b'"X', 1)  # corrupt a date of row 151
     with pytest.raises(InputError) as caught:
         import_ods_bytes(platform.repository, "bad.csv", b"\r\n".join(lines), actor="t", at=AT)
-    assert caught.value.file == "bad.csv" and caught.value.row == 151
+    assert caught.value.file == "bad.csv"
+    assert caught.value.row == 151
     assert snapshot_counts(platform) == before
     assert platform.repository.provider("RDE").name.startswith("COLCHESTER")
 
@@ -154,7 +157,8 @@ def test_successors_date_closures_and_answer_who_took_over(platform: Platform) -
     assert successor_on(platform.repository, "RD7", date(2020, 1, 1)) == ("RDU",)
     before = snapshot_counts(platform)
     again = load_successors(platform.repository, packaged_successors(), actor="t", at=AT)
-    assert again.already_loaded and snapshot_counts(platform) == before
+    assert again.already_loaded
+    assert snapshot_counts(platform) == before
     with platform.engine.connect() as conn:
         actions = list(conn.execute(select(audit_log.c.action)).scalars())
     assert actions.count("import.ods_successors") == 1
@@ -195,4 +199,5 @@ def test_the_public_record_becomes_episodes_of_real_trusts(platform: Platform) -
     assert events == 50
     before = snapshot_counts(platform)
     again = load_public_record(repo, packaged_record(), packaged_trust_codes(), actor="t", at=AT)
-    assert again.already_loaded and snapshot_counts(platform) == before
+    assert again.already_loaded
+    assert snapshot_counts(platform) == before

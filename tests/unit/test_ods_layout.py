@@ -94,7 +94,8 @@ def test_bad_codes_name_their_column(old: bytes, new: bytes, column: str, value:
 def test_a_file_not_in_utf8_is_refused_at_the_bad_byte() -> None:
     line = _lines(OLDER)[6].replace(b"BARTS HEALTH", b"B\xc9RTS HEALTH")
     error = _refused(_with_line(OLDER, 6, line))
-    assert "not UTF-8" in str(error) and "0xC9" in str(error)
+    assert "not UTF-8" in str(error)
+    assert "0xC9" in str(error)
     assert (error.row, error.column) == (7, "column 2 (name)")
 
 
@@ -107,7 +108,8 @@ def test_a_header_row_or_another_file_is_refused_on_its_first_row() -> None:
     error = _refused(
         b"period,org_code,type,attendances,breaches,admissions\n2016-04-01,R1A,1,2,3,4\n"
     )
-    assert error.row == 1 and "24 (older layout) or 27" in str(error)
+    assert error.row == 1
+    assert "24 (older layout) or 27" in str(error)
     header = b",".join([b"Organisation Code", b"Name", *([b"x"] * 22)])
     error = _refused(header + b"\n" + _lines(OLDER)[0])
     assert (error.row, error.column) == (1, "column 1 (organisation code)")
