@@ -98,6 +98,13 @@ def test_real_builds_a_labelled_real_database_and_never_twice(sqlite_url: str) -
         assert rxw["synthetic"] is False
         profile = client.get("/providers/RXW")
         assert "Real, published data" in profile.text
+        assert "Public record: start published as 2018-11-08 (day)" in profile.text
+        episode = client.get("/providers/RXW.json").json()["episodes"][0]
+        assert episode["public_record"]["end_basis"].startswith("exit not in record")
+        rnl = client.get("/providers/RNL.json", params={"as_of": "2018-12-01"}).json()
+        assert rnl["provider"]["close_date"] == "2019-09-30"
+        assert rnl["provider"]["successions"][0]["successor"] == "RNN"
+        assert "Taken over by" in client.get("/providers/RNL").text
     finally:
         platform.close()
     # The demo never overwrites it.
