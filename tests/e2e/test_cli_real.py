@@ -54,6 +54,14 @@ def test_import_commands_print_what_they_did_and_name_unmatched_names(sqlite_url
     code, out, _ = run(["import", "successors"], sqlite_url)
     assert code == 0
     assert "Loaded 36 successions from ods_successors.csv" in out
+    code, out, _ = run(["successors", "RNL", "--as-of", "2020-01-01"], sqlite_url)
+    assert code == 0
+    assert "On 2020-01-01, RNL's services were held by RNN." in out
+    code, out, _ = run(["successors", "RAJ", "--format", "csv"], sqlite_url)
+    assert out.splitlines()[1:] == [
+        "RDD,RAJ,2020-04-01,merger,ods-snapshots",
+        "RQ8,RAJ,2020-04-01,merger,ods-snapshots",
+    ]
 
 
 def test_a_corrupted_register_file_exits_2_naming_the_cell(sqlite_url: str, tmp_path: Path) -> None:
