@@ -43,7 +43,9 @@ __all__ = [
     "location_ratings",
     "metadata",
     "observations",
+    "provider_successors",
     "providers",
+    "public_record_episodes",
     "ratings",
     "real_smq_events",
     "regime_episodes",
@@ -85,6 +87,13 @@ providers = Table(
     Column("latitude", Float),
     Column("longitude", Float),
     Column("synthetic", Boolean, nullable=False),
+    # From the ODS register (migration 0050); null for synthetic trusts and where not published.
+    # ``close_date`` is the last day the organisation existed (inclusive, as ODS publishes it);
+    # ``icb_code`` holds column 4 of the etr file (an ICB, or before 2022 the NHS England area).
+    Column("open_date", Date),
+    Column("close_date", Date),
+    Column("region_code", String(5)),
+    Column("icb_code", String(5)),
 )
 
 inspections = Table(
@@ -294,6 +303,11 @@ imports = Table(
     Column("rows_applied", Integer, nullable=False),
     Column("imported_at", DateTime(timezone=False), nullable=False),
     Column("actor", String(300), nullable=False),
+    # Migration 0050: rows that created and updated records, and the rows skipped as JSON
+    # ``{reason: count}``; null for imports recorded before these were kept.
+    Column("rows_created", Integer),
+    Column("rows_updated", Integer),
+    Column("skipped", Text),
     UniqueConstraint("kind", "sha256", "sheet", name="uq_imports_kind_file_sheet"),
 )
 
@@ -344,6 +358,51 @@ real_smq_events = Table(
     Column("notes", Text, nullable=False),
     Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
     Index("ix_real_smq_events_trust", "trust_name"),
+)
+
+
+# Mergers and acquisitions of trusts (migration 0050), loaded from the reviewed data file
+# ``ingest/data/ods_successors.csv``: the predecessor's services passed to the successor on
+# ``effective_date`` (the predecessor's last day is the day before). No foreign key to providers:
+# a predecessor may have closed before the oldest register snapshot.
+provider_successors = Table(
+    "provider_successors",
+    metadata,
+    Column("predecessor_code", String(5), primary_key=True),
+    Column("successor_code", String(5), primary_key=True),
+    Column("effective_date", Date, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("verified_from", Text, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+    Index("ix_provider_successors_successor", "successor_code"),
+)
+
+# Regime episodes that come from the public record of real SMQ events (migration 0050): which
+# event of the record opened and closed each one, and how precise its published dates are.
+# ``regime_episodes`` holds the first possible day of each date; the latest possible day and the
+# precision are kept here.
+public_record_episodes = Table(
+    "public_record_episodes",
+    metadata,
+    Column(
+        "episode_id",
+        Integer,
+        ForeignKey("regime_episodes.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("trust_name", String(300), nullable=False),
+    Column("start_event", String(32), nullable=False),
+    Column("start_published", String(10), nullable=False),
+    Column("start_precision", String(40), nullable=False),
+    Column("start_latest", Date, nullable=False),
+    Column("end_event", String(32)),
+    Column("end_published", String(10)),
+    Column("end_precision", String(40)),
+    Column("end_latest", Date),
+    Column("end_basis", String(120), nullable=False),
+    Column("source_url", String(500), nullable=False),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
 )
 
 
