@@ -249,3 +249,18 @@ def test_trusts_registered_after_the_import_get_indicators_on_refresh(platform: 
     assert written == 2
     series = observation_series(platform.repository, "ae_four_hour", provider="RXN")
     assert [r.period for r in series] == [date(2025, 4, 1)]
+
+
+def test_a_gap_of_years_starts_a_new_chart_segment(platform: Platform) -> None:
+    register(platform)
+    run(platform, TIDY)
+    run(platform, APRIL_2025)
+    run(platform, JULY_2024_REVISED)
+    chart = indicator_chart(platform.repository, "RXN", "ae_four_hour", date(2025, 5, 1))
+    points = {p["period"]: p for p in chart["points"]}
+    before, after = points["2019-03-01"], points["2024-07-01"]
+    # The 2024-2025 segment has its own mean: that of its own points only.
+    recent = [p["value"] for k, p in points.items() if k >= "2024-07-01"]
+    assert after["mean"] == pytest.approx(sum(recent) / len(recent), abs=1e-6)
+    assert before["mean"] != after["mean"]
+    assert chart["indicator"]["n"] == 36 + 2

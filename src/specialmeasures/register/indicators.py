@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -60,6 +61,29 @@ def _num(x: float) -> float | None:
     return None if math.isnan(x) else round(float(x), 6)
 
 
+#: A gap of more than this many months between observations starts a new chart segment (a
+#: rebase): published series can stop for years (the A&E statistics of 2016-2019 and 2024-2025),
+#: and a moving range across such a gap measures nothing.
+REBASE_AFTER_GAP_MONTHS = 12
+
+
+def _after_gaps(
+    series: dict[str, list[Observation]], members: list[IndicatorDefinition]
+) -> dict[str, list[date]]:
+    """Per indicator, the first period after each gap longer than REBASE_AFTER_GAP_MONTHS."""
+    out: dict[str, list[date]] = {}
+    for d in members:
+        periods = [o.period for o in series[d.id]]
+        starts = [
+            b
+            for a, b in pairwise(periods)
+            if (b.year - a.year) * 12 + b.month - a.month > REBASE_AFTER_GAP_MONTHS
+        ]
+        if starts:
+            out[d.id] = starts
+    return out
+
+
 def _charts(
     definitions: list[IndicatorDefinition],
     series: dict[str, list[Observation]],
@@ -86,6 +110,7 @@ def _charts(
             [o.value for o in obs],
             [o.period for o in obs],
             facets=[o.indicator_id for o in obs],
+            rebase=_after_gaps(series, [d for d, _ in members]) or None,
             target=targets,
             options=SpcOptions(improvement_direction=direction),  # type: ignore[arg-type]
         )
