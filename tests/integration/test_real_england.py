@@ -73,6 +73,12 @@ def check_early_warning(report: RealEnglandReport) -> None:
         assert 0.0 <= e.never_placed_flagged_in_lookback <= 1.0
         assert e.never_placed_trusts > 100
         assert e.flagged_in_lookback == e.verdict.startswith("flagged")
+    summary = report.summary()
+    assert summary["entries"] == len(ENTRIES)
+    assert summary["flagged_in_12_months_before"] == sum(
+        1 for e in report.entries if e.flagged_in_lookback
+    )
+    assert summary["its_assessed"] == sum(1 for e in report.entries if e.its)
     assert by_code["RXW"].its is None
     assert by_code["RXW"].its_verdict.startswith("too little data to tell")
     assert "5 after" in by_code["RXW"].its_verdict

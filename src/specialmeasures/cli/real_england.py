@@ -21,7 +21,7 @@ def _pct(x: float | None) -> str:
 
 def text_lines(r: RealEnglandReport) -> list[str]:
     """The report as plain text (counts only for the confidential watch list)."""
-    lines = ["A&E four-hour performance (ae_four_hour) on published data", ""]
+    lines = [f"A&E four-hour performance (ae_four_hour): {r.label}", ""]
     lines.append("1. SPC of every trust against the standard in force at the stretch's end")
     for label, counts in r.spc_counts.items():
         standard = next((row["standard"] for row in r.spc_rows if row["stretch"] == label), None)
@@ -44,7 +44,24 @@ def text_lines(r: RealEnglandReport) -> list[str]:
     lines += ["", "4. Interrupted time series around entry (12 months before to 24 after, 95% CI)"]
     for e in r.entries:
         lines.append(f"   {e.entry:%Y-%m} {e.provider_code}: {e.its_verdict}")
-    lines += ["", *(f"Note: {n}" for n in r.notes)]
+    s = r.summary()
+    lines += [
+        "",
+        f"Summary: {s['entries_assessed']} of {s['entries']} entries assessable; "
+        f"{s['flagged_in_12_months_before']} flagged in the 12 months before entry (median first "
+        f"flag {s['median_first_flag_months_before']} months before); never-placed trusts "
+        f"flagged over the same months: {_pct(s['never_placed_flagged_in_12_months_before_mean'])}"
+        f" on average. ITS of {s['its_assessed']}: mean level change relative to England "
+        + (
+            f"{s['its_level_change_mean'] * 100:+.1f} points"
+            if s["its_level_change_mean"] is not None
+            else "n/a"
+        )
+        + f"; interval above zero {s['its_interval_above_zero']}, below zero "
+        f"{s['its_interval_below_zero']}.",
+        "",
+        *(f"Note: {n}" for n in r.notes),
+    ]
     return lines
 
 

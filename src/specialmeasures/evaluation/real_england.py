@@ -22,7 +22,7 @@ public SMQ record), this computes, for the A&E four-hour indicator (``ae_four_ho
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -33,7 +33,7 @@ from specialmeasures.domain.standard import standard_in_force
 from specialmeasures.evaluation.impact import interrupted_time_series
 from specialmeasures.evaluation.panel import build_panel
 from specialmeasures.monitoring.options import ScreenOptions
-from specialmeasures.monitoring.panel import load_panel, month_number
+from specialmeasures.monitoring.panel import Panel, load_panel, month_number
 from specialmeasures.monitoring.scoring import score
 from specialmeasures.monitoring.signals import compute_signals
 from specialmeasures.register.standards import standards_of
@@ -50,6 +50,9 @@ __all__ = [
 ]
 
 INDICATOR = "ae_four_hour"
+#: The series the early-warning screen reads here: the A&E indicators only, which is all a real
+#: database holds; on the synthetic country this makes its figures comparable with the real ones.
+SCREENED = ("ae_four_hour", "ae_four_hour_type1")
 #: Months before entry in which a flag counts as an early warning of it.
 LOOKBACK_MONTHS = 12
 #: The ITS window (months relative to entry) and the fewest months needed each side.
@@ -100,9 +103,34 @@ class RealEnglandReport:
     watchlist_bands: dict[str, dict[str, int]]
     entries: tuple[EntryWarning, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    label: str = ""
+
+    def summary(self) -> dict[str, Any]:
+        """The entries' figures in a few numbers: how many could be assessed, how many were
+        flagged before entry against the chance level, and the ITS level changes."""
+        told = [e for e in self.entries if e.flagged_in_lookback is not None]
+        flagged = [e for e in told if e.flagged_in_lookback]
+        chance = [e.never_placed_flagged_in_lookback for e in told]
+        leads = sorted(e.first_flag_months_before for e in flagged if e.first_flag_months_before)
+        its = [e.its["relative_to_england"]["level_change"] for e in self.entries if e.its]
+        return {
+            "entries": len(self.entries),
+            "entries_assessed": len(told),
+            "flagged_in_12_months_before": len(flagged),
+            "median_first_flag_months_before": float(np.median(leads)) if leads else None,
+            "never_placed_flagged_in_12_months_before_mean": (
+                float(np.mean([c for c in chance if c is not None])) if told else None
+            ),
+            "its_assessed": len(its),
+            "its_level_change_mean": float(np.mean([c["estimate"] for c in its])) if its else None,
+            "its_interval_above_zero": sum(1 for c in its if c["ci_low"] > 0),
+            "its_interval_below_zero": sum(1 for c in its if c["ci_high"] < 0),
+        }
 
     def document(self) -> dict[str, Any]:
         return {
+            "label": self.label,
+            "summary": self.summary(),
             "indicator": INDICATOR,
             "stretches": [
                 {"first": f"{s.first:%Y-%m}", "last": f"{s.last:%Y-%m}"} for s in self.stretches
@@ -131,6 +159,21 @@ class RealEnglandReport:
             ],
             "notes": list(self.notes),
         }
+
+
+def _only(panel: Panel, ids: tuple[str, ...]) -> Panel:
+    """The panel's series of these indicators only (the rest dropped, indices kept)."""
+    wanted = np.array([d.id in ids for d in panel.indicators])
+    keep = wanted[panel.series_indicator]
+    return replace(
+        panel,
+        series_provider=panel.series_provider[keep],
+        series_indicator=panel.series_indicator[keep],
+        value=panel.value[keep],
+        numerator=panel.numerator[keep],
+        denominator=panel.denominator[keep],
+        expected=panel.expected[keep],
+    )
 
 
 def _stretches(months: list[date]) -> list[Stretch]:
@@ -242,6 +285,7 @@ def real_england_report(
     ind = next((k for k, d in enumerate(panel.indicators) if d.id == INDICATOR), None)
     if ind is None:
         raise InputError(f"no {INDICATOR} data: import A&E files after the register")
+    panel = _only(panel, SCREENED)
     names = {p.code: p.name for p in panel.providers}
     have = ~np.isnan(panel.value[panel.series_indicator == ind]).all(axis=0)
     data_months = [panel.month_date(int(t)) for t in np.flatnonzero(have)]
@@ -290,10 +334,17 @@ def real_england_report(
     notes = (
         f"Screen options: SPC window {opts.spc_window} months (baseline {opts.spc_baseline}); "
         f"a trust is flagged when its band is {', '.join(map(str, opts.alert_bands))}.",
-        "Only the A&E four-hour indicators are in a real database: the screen's score is over "
-        "these two series (all types, type 1), not the dozen indicators of the synthetic country.",
+        "The screen reads the A&E four-hour series only (all types and type 1: all a real "
+        "database holds), even where other indicators are present.",
+    )
+    meta = repository.meta()
+    label = (
+        "synthetic demonstration data"
+        if meta.get("synthetic") == "true"
+        else meta.get("label") or "published data"
     )
     return RealEnglandReport(
+        label=label,
         stretches=tuple(stretches),
         spc_rows=tuple(spc_rows),
         spc_counts=spc_counts,
@@ -413,6 +464,8 @@ def _its(
     out: dict[str, Any] = {}
     for name, y in (("relative_to_england", values - england), ("raw", values)):
         keep = np.flatnonzero(~np.isnan(y))
+        if keep.size == 0:
+            return None, "too little data to tell: the trust has no A&E data"
         its_panel = build_panel(
             INDICATOR, "entry", panel.month_date(0), np.array([code] * keep.size, dtype=object),
             keep.astype(np.int64), y[keep], [episode],

@@ -5,8 +5,9 @@ indicators, at full precision). A provider's series is its rows in ``observation
 reporting organisation that is not in the register (a walk-in centre, say) has its A&E series
 computed from the stored A&E counts. England's series (``national``) of the A&E indicators sums
 every reporting organisation of the month, trust or not (the counts in use, see
-``ingest.ae_import``); of any other indicator it sums the numerators and denominators of every
-provider with data that month.
+``ingest.ae_import``); of any other indicator, or of an A&E indicator in a database without A&E
+counts (the synthetic country), it sums the numerators and denominators of every provider with
+data that month.
 """
 
 from __future__ import annotations
@@ -67,11 +68,9 @@ def observation_series(
         ):
             raise NotFoundError("indicator", indicator_id)
         if national:
-            rows = (
-                _ae_series(conn, indicator_id, None)
-                if indicator_id in _AE_COLUMNS
-                else _national_from_observations(conn, indicator_id)
-            )
+            rows = _ae_series(conn, indicator_id, None) if indicator_id in _AE_COLUMNS else []
+            if not rows:  # not an A&E indicator, or no A&E counts (the synthetic country's)
+                rows = _national_from_observations(conn, indicator_id)
         else:
             assert provider is not None
             code = provider.strip().upper()
