@@ -133,3 +133,16 @@ def test_standard_in_force_is_the_planning_guidance_else_the_constitution() -> N
     assert (in_2017.kind, in_2017.threshold) == ("constitutional", 0.95)
     assert standard_in_force(standards, date(2009, 1, 1)) is None
     assert all(s.source and s.source_url.startswith("https://") for s in standards)
+
+
+def test_a_published_file_without_name_columns_uses_the_code() -> None:
+    rows = grid(APRIL_2025)
+    keep = [k for k, h in enumerate(rows[0]) if h not in ("Org name", "Parent Org")]
+    parsed = parse_ae("slim.csv", text([[r[k] for k in keep] for r in rows]))
+    first = parsed.rows[0]
+    assert (first.org_code, first.org_name, first.parent_org) == ("NDJ", "NDJ", "")
+
+
+def test_a_file_that_is_not_text_is_refused() -> None:
+    with pytest.raises(InputError, match="UTF-8 or Windows-1252"):
+        parse_ae("x.csv", b"Period,Org Code\x81\x8d\n")

@@ -196,12 +196,13 @@ def _published_field(name: str) -> str | None:
 
 
 def _decode(file: str, data: bytes) -> str:
+    """UTF-8 (with or without a byte-order mark), else Windows-1252, as spreadsheets save."""
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError("is not a text (CSV) file", file=file)  # pragma: no cover - cp1252 decodes all
+    raise InputError("is not a text (CSV) file in UTF-8 or Windows-1252", file=file)
 
 
 def _count(file: str, row: int, column: str, raw: str) -> int:
@@ -244,6 +245,11 @@ def parse_ae(file: str, data: bytes) -> AeFile:
 
 def _cell(cells: Sequence[str], index: int) -> str:
     return cells[index] if index < len(cells) else ""
+
+
+def _text(cells: Sequence[str], index: int | None, limit: int) -> str:
+    """A text cell with its spacing collapsed ("" when the layout has no such column)."""
+    return "" if index is None else " ".join(_cell(cells, index).split())[:limit]
 
 
 def _published(file: str, grid: list[list[str]]) -> AeFile:
@@ -334,8 +340,8 @@ def _published(file: str, grid: list[list[str]]) -> AeFile:
             row=row,
             period=period,
             org_code=code,
-            org_name=" ".join(_cell(cells, at.get("org name", -1)).split())[:300] or code,
-            parent_org=" ".join(_cell(cells, at.get("parent org", -1)).split())[:120],
+            org_name=_text(cells, at.get("org name"), 300) or code,
+            parent_org=_text(cells, at.get("parent org"), 120),
             counts=counts,
         )
         _check_over4(file, parsed, {n: shown[k] for n, k in fields.items()})
