@@ -146,3 +146,13 @@ def test_a_published_file_without_name_columns_uses_the_code() -> None:
 def test_a_file_that_is_not_text_is_refused() -> None:
     with pytest.raises(InputError, match="UTF-8 or Windows-1252"):
         parse_ae("x.csv", b"Period,Org Code\x81\x8d\n")
+
+
+def test_an_older_publication_without_booked_appointments_reads_them_as_not_published() -> None:
+    rows = grid(APRIL_2025)
+    keep = [k for k, h in enumerate(rows[0]) if "Booked" not in h]
+    parsed = parse_ae("older.csv", text([[r[k] for k in keep] for r in rows]))
+    assert parsed.total_checked
+    first = parsed.rows[0]
+    assert first.counts["booked_type1"] is None
+    assert first.counts["attendances_other"] == 2350
