@@ -10,7 +10,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from ae_samples import APRIL_2025, MONTHLY, expected_national, row_of, with_cell
+from ae_samples import APRIL_2025, JULY_2024_REVISED, MONTHLY, expected_national, row_of, with_cell
 from specialmeasures.cli.main import cli
 
 
@@ -99,3 +99,16 @@ def test_import_observations_defines_a_new_indicator(sqlite_url: str, tmp_path: 
     assert code == 0, err
     assert "(indicator added)" in out
     assert "code not a provider in the register" in out
+
+
+def test_an_unrevised_file_after_a_revised_one_is_used_with_a_warning(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    july = JULY_2024_REVISED
+    row = row_of(july, "RXN")
+    original = with_cell(july, tmp_path / "Monthly-AE-July-2024.csv", row, "Org name", "RXN")
+    assert run(["import", "ae", str(july)], sqlite_url)[0] == 0
+    code, out, _ = run(["import", "ae", str(original)], sqlite_url)
+    assert code == 0
+    assert "Replaced 2024-07, previously from import #1 (Monthly-AE-July-2024-revised.csv)" in out
+    assert "Warning: Monthly-AE-July-2024.csv is not marked revised" in out

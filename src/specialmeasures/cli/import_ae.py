@@ -84,6 +84,11 @@ def describe_ae(r: AeImportReport) -> list[str]:
         lines.append(
             f"Replaced {rep.period:%Y-%m}, previously from import #{rep.import_id} ({rep.file})."
         )
+        if "revised" in rep.file.lower() and "revised" not in r.file.lower():
+            lines.append(
+                f"  Warning: {r.file} is not marked revised but replaced a revised file; the "
+                "later import is the one in use (import the original before its revision)."
+            )
     if r.indicators_added:
         lines.append(f"Indicators added: {', '.join(r.indicators_added)}.")
     lines.append(
