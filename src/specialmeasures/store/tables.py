@@ -27,6 +27,8 @@ from sqlalchemy import (
 __all__ = [
     "account_providers",
     "accounts",
+    "ae_activity",
+    "ae_months",
     "audit_log",
     "dataset_meta",
     "decisions",
@@ -34,6 +36,7 @@ __all__ = [
     "evidence_codings",
     "evidence_sources",
     "imports",
+    "indicator_standards",
     "indicators",
     "inspections",
     "judgements",
@@ -657,4 +660,64 @@ evidence_codings = Table(
         primary_key=True,
     ),
     Column("code", String(64), ForeignKey("evidence_codes.code"), primary_key=True),
+)
+
+
+# NHS England's monthly A&E statistics (migration 0060), as every reporting organisation returned
+# them: trusts, walk-in centres, community interest companies, independent providers. Organisation
+# codes are not linked to ``providers`` (most reporting organisations are not trusts); per-trust
+# indicator rows in ``observations`` are derived from these for codes in the register. Each row
+# belongs to the import that read it; ``ae_months`` names the import whose rows are in use for
+# each month (the latest import of that month), so a revised file replaces a month while the
+# rows of the file it replaced stay for the record. Counts the layout does not carry are null.
+ae_activity = Table(
+    "ae_activity",
+    metadata,
+    Column("import_id", Integer, ForeignKey("imports.id"), primary_key=True),
+    Column("period", Date, primary_key=True),
+    Column("org_code", String(12), primary_key=True),
+    Column("org_name", String(300), nullable=False),
+    Column("parent_org", String(120), nullable=False),
+    Column("attendances_type1", Integer, nullable=False),
+    Column("attendances_type2", Integer, nullable=False),
+    Column("attendances_other", Integer, nullable=False),
+    Column("booked_type1", Integer),
+    Column("booked_type2", Integer),
+    Column("booked_other", Integer),
+    Column("over4_type1", Integer, nullable=False),
+    Column("over4_type2", Integer, nullable=False),
+    Column("over4_other", Integer, nullable=False),
+    Column("booked_over4_type1", Integer),
+    Column("booked_over4_type2", Integer),
+    Column("booked_over4_other", Integer),
+    Column("admissions_type1", Integer),
+    Column("admissions_type2", Integer),
+    Column("admissions_other", Integer),
+    Column("other_emergency_admissions", Integer),
+    Column("dta_4_to_12_hours", Integer),
+    Column("dta_over_12_hours", Integer),
+    Index("ix_ae_activity_period_org", "period", "org_code"),
+)
+
+ae_months = Table(
+    "ae_months",
+    metadata,
+    Column("period", Date, primary_key=True),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+)
+
+# National standards an indicator is judged against (constitutional and the operational
+# standards of each year's planning guidance), each with the dates it applies and its source.
+indicator_standards = Table(
+    "indicator_standards",
+    metadata,
+    Column("indicator_id", String(64), ForeignKey("indicators.id"), primary_key=True),
+    Column("kind", String(24), primary_key=True),
+    Column("valid_from", Date, primary_key=True),
+    Column("valid_to", Date),
+    Column("threshold", Float, nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("source_url", String(500), nullable=False),
+    CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="valid_to_after_from"),
 )
