@@ -82,12 +82,14 @@ def test_real_builds_a_labelled_real_database_and_never_twice(sqlite_url: str) -
     assert code == 0, err
     assert "Loaded 36 successions" in out
     assert "22 mapped to ODS codes" in out
+    assert "A&E statistics: 12 files imported, 0 already imported" in out
     assert "Local accounts, one per role" in out
     built = counts(sqlite_url)
     assert built[0] == 241
     code, out, err = run(["real", "--data", str(DATA), "--no-serve"], sqlite_url)
     assert code == 0, err
     assert "Already imported: etr_2021.csv" in out
+    assert "A&E statistics: 0 files imported, 12 already imported." in out
     assert counts(sqlite_url) == built
     platform = bootstrap(Settings(database_url=sqlite_url))
     try:

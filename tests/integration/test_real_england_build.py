@@ -1,4 +1,5 @@
-"""The real-England build on SQLite and PostgreSQL: every step once, labelled real, never twice."""
+"""The real-England build (``ingest/real_england.py``) on SQLite and PostgreSQL: every step once,
+labelled real, never twice."""
 
 from __future__ import annotations
 
@@ -44,6 +45,14 @@ def test_the_build_runs_every_step_once_and_labels_the_database_real(platform: P
     assert len(report.successors.closed) == 28
     assert report.public_record is not None
     assert len(report.public_record.episodes) == 26
+    assert len(report.ae) == 12
+    assert not any(r.already_imported for r in report.ae)
+    # Per-trust A&E indicators were derived for trusts of the register, closed ones included
+    # (RW3 Central Manchester closed 2017-09-30; its 2016-2017 months are in the tidy file).
+    rw3 = platform.repository.observations("RW3", "ae_four_hour")
+    assert rw3
+    assert max(o.period for o in rw3).isoformat() <= "2017-09-30"
+    assert platform.repository.observations("RXW", "ae_four_hour")
     meta = platform.repository.meta()
     assert (meta["real"], meta["synthetic"], meta["label"]) == ("true", "false", REAL_LABEL)
     assert "Open Government Licence v3.0" in meta["attribution"]
@@ -55,4 +64,5 @@ def test_the_build_runs_every_step_once_and_labels_the_database_real(platform: P
     assert again.successors.already_loaded
     assert again.public_record is not None
     assert again.public_record.already_loaded
+    assert all(r.already_imported for r in again.ae)
     assert table_counts(platform) == built

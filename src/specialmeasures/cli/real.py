@@ -37,10 +37,15 @@ def _summary(report: RealBuildReport) -> list[str]:
     if report.public_record is not None:
         record = describe_public_record(report.public_record, each_episode=False)
         lines += [*record[:-1], _closed(record[-1])]
-    if report.ae_missing:
-        lines.append(f"A&E statistics NOT imported: {report.ae_missing}.")
-    else:
-        lines.append(f"A&E statistics: {len(report.ae)} files imported (or already imported).")
+    new = [r for r in report.ae if not r.already_imported]
+    lines.append(
+        f"A&E statistics: {len(new)} files imported, {len(report.ae) - len(new)} already imported"
+        + (
+            f"; {sum(r.observations_written for r in new):,} per-trust indicator values derived."
+            if new
+            else "."
+        )
+    )
     return lines
 
 
