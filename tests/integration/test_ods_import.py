@@ -80,7 +80,7 @@ def test_two_snapshots_build_a_register_that_keeps_closed_trusts(platform: Platf
     assert (rde.name, rde.region, rde.system) == (
         "EAST SUFFOLK AND NORTH ESSEX NHS FOUNDATION TRUST",
         "East of England",
-        "QJG",
+        "Suffolk and North East Essex",
     )
     # Close dates are inclusive: R1G is in the register on its last day, not the day after.
     assert "R1G" in codes_open_on(platform, date(2015, 9, 30))
