@@ -98,6 +98,19 @@ def test_two_snapshots_build_a_register_that_keeps_closed_trusts(platform: Platf
     assert json.loads(rows[1]["skipped"])[SKIP_NOT_ENGLAND] == 3
 
 
+def test_the_register_query_as_of_a_date_agrees_with_the_domain_rule(platform: Platform) -> None:
+    both(platform)
+    load_successors(platform.repository, packaged_successors(), actor="t", at=AT)
+    everyone = platform.repository.providers()
+    for day in (date(2000, 1, 1), date(2015, 9, 30), date(2015, 10, 1), date(2017, 10, 1),
+                date(2019, 9, 30), date(2019, 10, 1), date(2024, 12, 31), date(2025, 1, 1)):  # fmt: skip
+        expected = {p.code for p in everyone if p.open_on(day)}
+        assert {p.code for p in platform.repository.providers_open_on(day)} == expected, day
+    assert (
+        len(platform.repository.providers_open_on(date(2025, 6, 1))) == 203
+    )  # 202 in etr_2025 and RY1
+
+
 def test_importing_again_changes_nothing(platform: Platform) -> None:
     both(platform)
     before = snapshot_counts(platform)
@@ -173,6 +186,7 @@ def test_successors_date_closures_and_answer_who_took_over(platform: Platform) -
     both(platform)
     report = load_successors(platform.repository, packaged_successors(), actor="t", at=AT)
     assert report.closed["RW3"] == date(2017, 9, 30)
+    assert report.closed["RW6"] == date(2021, 9, 30)  # split: the later transfer ends it
     assert "RD7" in report.not_in_register
     assert report.disagreements == {}
     assert platform.repository.provider("RNL").close_date == date(2019, 9, 30)

@@ -42,7 +42,8 @@ def test_the_build_runs_every_step_once_and_labels_the_database_real(platform: P
     report = build_real(platform.repository, DATA, actor="t", at=AT)
     assert [len(r.created) for r in report.ods] == [238, 3]
     assert report.successors is not None
-    assert len(report.successors.closed) == 28
+    assert len(report.successors.closed) == 31
+    assert report.gone_undated == {"RY1": "LIVERPOOL COMMUNITY HEALTH NHS TRUST"}
     assert report.public_record is not None
     assert len(report.public_record.episodes) == 26
     assert len(report.ae) == 12

@@ -34,6 +34,12 @@ def _summary(report: RealBuildReport) -> list[str]:
         ]
     if report.successors is not None:
         lines += describe_successors(report.successors)[:1]
+    if report.gone_undated:
+        lines.append(
+            "Gone from the newer register snapshot with no close date or successor on record "
+            "(still shown open; add them to ods_successors.csv once reviewed): "
+            + ", ".join(f"{code} {name}" for code, name in sorted(report.gone_undated.items()))
+        )
     if report.public_record is not None:
         record = describe_public_record(report.public_record, each_episode=False)
         lines += [*record[:-1], _closed(record[-1])]

@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 from specialmeasures.domain import InputError, SpecialMeasuresError
 from specialmeasures.ingest.ae_import import AeImportReport, import_ae
 from specialmeasures.ingest.ods import OdsReport, import_ods
+from specialmeasures.ingest.ods_layout import parse_etr
 from specialmeasures.ingest.public_record import (
     PublicRecordReport,
     load_public_record,
@@ -120,6 +121,9 @@ class RealBuildReport:
     successors: SuccessorReport | None = None
     public_record: PublicRecordReport | None = None
     ae: list[AeImportReport] = field(default_factory=list)
+    #: trusts of the older snapshot gone from the newer one with neither a close date nor a
+    #: successor on record: the register still shows them open (code -> name)
+    gone_undated: dict[str, str] = field(default_factory=dict)
 
 
 def _refuse_synthetic(repo: Repository) -> None:
@@ -164,6 +168,12 @@ def build_real(
         report.ods.append(import_ods(repo, path, actor=actor, at=when))
     say("Successors")
     report.successors = load_successors(repo, packaged_successors(), actor=actor, at=when)
+    newest = {t.code for t in parse_etr(needed[-1].name, needed[-1].read_bytes()).trusts}
+    report.gone_undated = {
+        p.code: p.name
+        for p in repo.providers()
+        if p.code not in newest and p.close_date is None and not p.synthetic
+    }
     say("Public SMQ record")
     report.public_record = load_public_record(
         repo, packaged_record(), packaged_trust_codes(), actor=actor, at=when
