@@ -53,7 +53,7 @@ def test_import_commands_print_what_they_did_and_name_unmatched_names(sqlite_url
     assert "RXW   SMQ  2018-11-08 (day)" in out
     code, out, _ = run(["import", "successors"], sqlite_url)
     assert code == 0
-    assert "Loaded 36 successions from ods_successors.csv" in out
+    assert "Loaded 40 successions from ods_successors.csv" in out
     code, out, _ = run(["successors", "RNL", "--as-of", "2020-01-01"], sqlite_url)
     assert code == 0
     assert "On 2020-01-01, RNL's services were held by RNN." in out
@@ -80,14 +80,16 @@ def test_a_corrupted_register_file_exits_2_naming_the_cell(sqlite_url: str, tmp_
 def test_real_builds_a_labelled_real_database_and_never_twice(sqlite_url: str) -> None:
     code, out, err = run(["real", "--data", str(DATA), "--no-serve", "--actor", "t"], sqlite_url)
     assert code == 0, err
-    assert "Loaded 36 successions" in out
+    assert "Loaded 40 successions" in out
     assert "22 mapped to ODS codes" in out
+    assert "A&E statistics: 12 files imported, 0 already imported" in out
     assert "Local accounts, one per role" in out
     built = counts(sqlite_url)
     assert built[0] == 241
     code, out, err = run(["real", "--data", str(DATA), "--no-serve"], sqlite_url)
     assert code == 0, err
     assert "Already imported: etr_2021.csv" in out
+    assert "A&E statistics: 0 files imported, 12 already imported." in out
     assert counts(sqlite_url) == built
     platform = bootstrap(Settings(database_url=sqlite_url))
     try:

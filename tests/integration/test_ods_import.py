@@ -80,7 +80,7 @@ def test_two_snapshots_build_a_register_that_keeps_closed_trusts(platform: Platf
     assert (rde.name, rde.region, rde.system) == (
         "EAST SUFFOLK AND NORTH ESSEX NHS FOUNDATION TRUST",
         "East of England",
-        "QJG",
+        "Suffolk and North East Essex",
     )
     # Close dates are inclusive: R1G is in the register on its last day, not the day after.
     assert "R1G" in codes_open_on(platform, date(2015, 9, 30))
@@ -96,6 +96,19 @@ def test_two_snapshots_build_a_register_that_keeps_closed_trusts(platform: Platf
         (210, 3, len(second.updated)),
     ]
     assert json.loads(rows[1]["skipped"])[SKIP_NOT_ENGLAND] == 3
+
+
+def test_the_register_query_as_of_a_date_agrees_with_the_domain_rule(platform: Platform) -> None:
+    both(platform)
+    load_successors(platform.repository, packaged_successors(), actor="t", at=AT)
+    everyone = platform.repository.providers()
+    for day in (date(2000, 1, 1), date(2015, 9, 30), date(2015, 10, 1), date(2017, 10, 1),
+                date(2019, 9, 30), date(2019, 10, 1), date(2024, 12, 31), date(2025, 1, 1)):  # fmt: skip
+        expected = {p.code for p in everyone if p.open_on(day)}
+        assert {p.code for p in platform.repository.providers_open_on(day)} == expected, day
+    assert (
+        len(platform.repository.providers_open_on(date(2025, 6, 1))) == 203
+    )  # 202 in etr_2025 and RY1
 
 
 def test_importing_again_changes_nothing(platform: Platform) -> None:
@@ -123,15 +136,42 @@ def test_a_snapshot_listing_a_closed_trust_as_open_never_reopens_it(platform: Pl
     assert platform.repository.provider("R1C").close_date == date(2024, 9, 30)
 
 
-def test_a_refused_file_changes_nothing(platform: Platform) -> None:
+def _corrupt(row: int, old: bytes, new: bytes) -> bytes:
+    lines = NEWER.read_bytes().split(b"\r\n")
+    assert old in lines[row - 1]
+    lines[row - 1] = lines[row - 1].replace(old, new, 1)
+    return b"\r\n".join(lines)
+
+
+SHORT_ROW = b"\r\n".join(
+    line if i != 40 else b",".join(line.split(b",")[:12])
+    for i, line in enumerate(NEWER.read_bytes().split(b"\r\n"))
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "row", "column", "value"),
+    [
+        (_corrupt(151, b'"2', b'"X'), 151, "column 11 (open date)", "X"),
+        (SHORT_ROW, 41, None, None),
+        (_corrupt(20, b'"R', b'"r'), 20, "column 1 (organisation code)", None),
+        (_corrupt(30, b'"Y', b'"YY'), 30, "column 3 (NHS England region)", None),
+        (_corrupt(60, b" NHS ", b" N\xc9S "), 60, "column 2 (name)", "\xc9"),
+    ],
+    ids=["bad-date", "short-row", "bad-code", "bad-region", "not-utf8"],
+)
+def test_a_refused_file_names_the_cell_and_changes_nothing(
+    platform: Platform, data: bytes, row: int, column: str | None, value: str | None
+) -> None:
     import_ods(platform.repository, OLDER, actor="tester", at=AT)
     before = snapshot_counts(platform)
-    lines = NEWER.read_bytes().split(b"\r\n")
-    lines[150] = lines[150].replace(b'"2', b'"X', 1)  # corrupt a date of row 151
     with pytest.raises(InputError) as caught:
-        import_ods_bytes(platform.repository, "bad.csv", b"\r\n".join(lines), actor="t", at=AT)
-    assert caught.value.file == "bad.csv"
-    assert caught.value.row == 151
+        import_ods_bytes(platform.repository, "bad.csv", data, actor="t", at=AT)
+    assert (caught.value.file, caught.value.row) == ("bad.csv", row)
+    if column is not None:
+        assert caught.value.column == column
+    if value is not None:
+        assert str(caught.value.value).startswith(value)
     assert snapshot_counts(platform) == before
     assert platform.repository.provider("RDE").name.startswith("COLCHESTER")
 
@@ -146,6 +186,7 @@ def test_successors_date_closures_and_answer_who_took_over(platform: Platform) -
     both(platform)
     report = load_successors(platform.repository, packaged_successors(), actor="t", at=AT)
     assert report.closed["RW3"] == date(2017, 9, 30)
+    assert report.closed["RW6"] == date(2021, 9, 30)  # split: the later transfer ends it
     assert "RD7" in report.not_in_register
     assert report.disagreements == {}
     assert platform.repository.provider("RNL").close_date == date(2019, 9, 30)

@@ -149,3 +149,15 @@ def test_the_record_implies_smq_and_rsp_episodes_with_censoring_made_explicit() 
     assert iow[0].end is None
     assert iow[0].end_date == SMQ_ENDED
     assert "exit not in record" in iow[0].end_basis
+
+
+def test_every_icb_the_newer_snapshot_uses_has_a_reviewed_name() -> None:
+    from specialmeasures.ingest.ods import system_name
+
+    codes = {t.icb_code for t in NEWER.values() if t.region_code != "W00"}
+    assert len(codes) == 42
+    assert sorted(c for c in codes if c is not None and system_name(c) == c) == []
+    # Spot checks of the review: a trust's town lies in the ICB named for its code.
+    assert system_name(NEWER["RXW"].icb_code) == "Shropshire, Telford and Wrekin"
+    assert system_name(NEWER["RNN"].icb_code) == "North East and North Cumbria"
+    assert system_name(NEWER["RCX"].icb_code) == "Norfolk and Waveney"

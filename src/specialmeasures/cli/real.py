@@ -19,19 +19,39 @@ from specialmeasures.cli.serve import run_server
 from specialmeasures.ingest.real_england import RealBuildReport, build_real
 
 
+def _closed(line: str) -> str:
+    """A line that introduced a list no longer shown ends with a full stop instead."""
+    return line[:-1] + "." if line.endswith(":") else line
+
+
 def _summary(report: RealBuildReport) -> list[str]:
     lines: list[str] = []
     for ods in report.ods:
-        lines += describe_ods(ods)[:3]
+        # The first lines only: the changes themselves are in the audit log.
+        lines += [
+            line.removesuffix(":") + ("." if line.endswith(":") else "")
+            for line in describe_ods(ods)[:3]
+        ]
     if report.successors is not None:
         lines += describe_successors(report.successors)[:1]
+    if report.gone_undated:
+        lines.append(
+            "Gone from the newer register snapshot with no close date or successor on record "
+            "(still shown open; add them to ods_successors.csv once reviewed): "
+            + ", ".join(f"{code} {name}" for code, name in sorted(report.gone_undated.items()))
+        )
     if report.public_record is not None:
-        lines += describe_public_record(report.public_record, each_episode=False)
-    lines = [line[:-1] + "." if line.endswith(":") else line for line in lines]
-    if report.ae_missing:
-        lines.append(f"A&E statistics NOT imported: {report.ae_missing}.")
-    else:
-        lines.append(f"A&E statistics: {len(report.ae)} files imported (or already imported).")
+        record = describe_public_record(report.public_record, each_episode=False)
+        lines += [*record[:-1], _closed(record[-1])]
+    new = [r for r in report.ae if not r.already_imported]
+    lines.append(
+        f"A&E statistics: {len(new)} files imported, {len(report.ae) - len(new)} already imported"
+        + (
+            f"; {sum(r.observations_written for r in new):,} per-trust indicator values derived."
+            if new
+            else "."
+        )
+    )
     return lines
 
 

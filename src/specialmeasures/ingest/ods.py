@@ -55,6 +55,7 @@ __all__ = [
     "OdsReport",
     "import_ods",
     "region_name",
+    "system_name",
 ]
 
 IMPORT_KIND = "ods-trusts"
@@ -68,14 +69,28 @@ SKIP_BLANK = "blank line"
 FIELDS = ("name", "region", "system", "region_code", "icb_code", "open_date", "close_date")
 
 
+def _data_rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("specialmeasures.ingest").joinpath("data", name).read_text("utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    return list(csv.DictReader(io.StringIO("\n".join(lines))))
+
+
+@cache
+def _icbs() -> dict[str, str]:
+    return {r["code"]: r["name"] for r in _data_rows("ods_icbs.csv")}
+
+
+def system_name(code: str | None) -> str:
+    """The ICB's name from ``data/ods_icbs.csv``: the trust's local system. A code not listed
+    there (the older snapshot's NHS England area teams) stands for itself."""
+    if code is None:
+        return UNRECORDED
+    return _icbs().get(code, code)
+
+
 @cache
 def _regions() -> dict[str, tuple[str, bool]]:
-    text = resources.files("specialmeasures.ingest").joinpath("data", "ods_regions.csv")
-    lines = [line for line in text.read_text("utf-8").splitlines() if not line.startswith("#")]
-    return {
-        r["code"]: (r["name"], r["in_england"] == "yes")
-        for r in csv.DictReader(io.StringIO("\n".join(lines)))
-    }
+    return {r["code"]: (r["name"], r["in_england"] == "yes") for r in _data_rows("ods_regions.csv")}
 
 
 def region_name(code: str | None) -> str:
@@ -210,7 +225,7 @@ def _wanted(trust: OdsTrust) -> dict[str, Any]:
     return {
         "name": trust.name,
         "region": region_name(trust.region_code) if trust.region_code else None,
-        "system": trust.icb_code,
+        "system": system_name(trust.icb_code) if trust.icb_code else None,
         "region_code": trust.region_code,
         "icb_code": trust.icb_code,
         "open_date": trust.open_date,

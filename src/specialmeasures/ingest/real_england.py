@@ -17,18 +17,18 @@ shows. Running the build again imports nothing twice.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select
 
 from specialmeasures.domain import InputError, SpecialMeasuresError
+from specialmeasures.ingest.ae_import import AeImportReport, import_ae
 from specialmeasures.ingest.ods import OdsReport, import_ods
+from specialmeasures.ingest.ods_layout import parse_etr
 from specialmeasures.ingest.public_record import (
     PublicRecordReport,
     load_public_record,
@@ -120,19 +120,10 @@ class RealBuildReport:
     ods: list[OdsReport] = field(default_factory=list)
     successors: SuccessorReport | None = None
     public_record: PublicRecordReport | None = None
-    #: what the A&E importer reported for each file (its own report objects)
-    ae: list[Any] = field(default_factory=list)
-    #: why the A&E step did not run, when it did not
-    ae_missing: str | None = None
-
-
-def _ae_importer() -> tuple[Callable[..., Any], Callable[..., Any]] | None:
-    """The A&E importer and its refresh of per-trust indicators, when this build has them."""
-    try:
-        module = importlib.import_module("specialmeasures.ingest.ae_import")
-    except ModuleNotFoundError:
-        return None
-    return module.import_ae, module.refresh_observations
+    ae: list[AeImportReport] = field(default_factory=list)
+    #: trusts of the older snapshot gone from the newer one with neither a close date nor a
+    #: successor on record: the register still shows them open (code -> name)
+    gone_undated: dict[str, str] = field(default_factory=dict)
 
 
 def _refuse_synthetic(repo: Repository) -> None:
@@ -177,17 +168,19 @@ def build_real(
         report.ods.append(import_ods(repo, path, actor=actor, at=when))
     say("Successors")
     report.successors = load_successors(repo, packaged_successors(), actor=actor, at=when)
+    newest = {t.code for t in parse_etr(needed[-1].name, needed[-1].read_bytes()).trusts}
+    report.gone_undated = {
+        p.code: p.name
+        for p in repo.providers()
+        if p.code not in newest and p.close_date is None and not p.synthetic
+    }
     say("Public SMQ record")
     report.public_record = load_public_record(
         repo, packaged_record(), packaged_trust_codes(), actor=actor, at=when
     )
-    importer = _ae_importer()
-    if importer is None:
-        report.ae_missing = "this build has no A&E importer (specialmeasures.ingest.ae_import)"
-        return report
-    import_ae, refresh = importer
+    # The register is in place first, so each A&E import derives the per-trust indicators of
+    # the months it brings for every trust the register holds (closed ones included).
     for path in ae_files(data_dir):
         say(f"A&E: {path.name}")
         report.ae.append(import_ae(repo, path, actor=actor, at=when))
-    refresh(repo, actor=actor, at=when)
     return report

@@ -204,10 +204,12 @@ def load_successors(
                 source.file, source.sha256, len(source.entries), {}, {}, missing, True, earlier.id
             )
         conn.execute(delete(provider_successors))
+        # A predecessor split between successors on different days existed until its last
+        # part went (Pennine Acute: April and October 2021).
         last_day: dict[str, date] = {}
         for e in source.entries:
             day = e.effective_date - timedelta(days=1)
-            last_day[e.predecessor_code] = min(day, last_day.get(e.predecessor_code, day))
+            last_day[e.predecessor_code] = max(day, last_day.get(e.predecessor_code, day))
         closed: dict[str, date] = {}
         disagreements: dict[str, tuple[date, date]] = {}
         for code, day in sorted(last_day.items()):
