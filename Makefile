@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo test lint typecheck unit bench install install-test clean
+.PHONY: demo real test lint typecheck unit bench install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ install-test: $(VENV)/.installed-test
 ## Build the synthetic demo database and serve the web app on http://$(HOST):$(PORT)
 demo: install
 	$(BIN)/specialmeasures demo --host $(HOST) --port $(PORT)
+
+## Build the real-England database from the published files in data/real and serve it
+REAL_DATABASE ?= sqlite:///specialmeasures-real.db
+real: install
+	SPECIALMEASURES_DATABASE_URL=$(REAL_DATABASE) $(BIN)/specialmeasures real --data data/real --host $(HOST) --port $(PORT)
 
 ## Lint, type check and run the whole test suite
 test: install-test lint typecheck

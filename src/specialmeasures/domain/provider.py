@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 
 from specialmeasures.domain._checks import (
@@ -28,10 +29,14 @@ class ProviderType(Enum):
     COMMUNITY = "community"
     AMBULANCE = "ambulance"
     SPECIALIST = "specialist"
+    #: Not recorded: e.g. a trust created from the ODS register, which carries no trust type.
+    UNKNOWN = "unknown"
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        if self is ProviderType.UNKNOWN:
+            return "Type not recorded"
+        return str(self.value).replace("_", " ").capitalize()
 
 
 class Setting(Enum):
@@ -63,6 +68,10 @@ class Provider:
     latitude: float | None = None
     longitude: float | None = None
     synthetic: bool = False
+    #: Opening and closing dates from the ODS register (None when not known, e.g. synthetic
+    #: trusts). ODS's close date is the last day the organisation existed, so it is inclusive.
+    open_date: date | None = None
+    close_date: date | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.code, str) or not ODS_CODE.match(self.code):
@@ -85,6 +94,21 @@ class Provider:
             raise DomainError("provider.latitude", self.latitude, "must be between -90 and 90")
         if self.longitude is not None and not -180 <= self.longitude <= 180:
             raise DomainError("provider.longitude", self.longitude, "must be between -180 and 180")
+        if (
+            self.open_date is not None
+            and self.close_date is not None
+            and self.close_date < self.open_date
+        ):
+            raise DomainError(
+                "provider.close_date", self.close_date, "must not be before open_date"
+            )
+
+    def open_on(self, day: date) -> bool:
+        """True when the organisation existed on ``day``: opened on or before it, and closed on
+        or after it (ODS close dates are inclusive). Unknown dates do not exclude a day."""
+        if self.open_date is not None and day < self.open_date:
+            return False
+        return self.close_date is None or day <= self.close_date
 
     @property
     def type_label(self) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +26,10 @@ class ImportRecord:
     rows_applied: int
     imported_at: datetime
     actor: str
+    rows_created: int | None = None
+    rows_updated: int | None = None
+    #: JSON ``{reason: count}`` of the rows skipped, when the importer records them.
+    skipped: str | None = None
 
 
 def sha256_of(data: bytes) -> str:
@@ -55,6 +61,9 @@ def record_import(
     rows_applied: int,
     imported_at: datetime,
     actor: str,
+    rows_created: int | None = None,
+    rows_updated: int | None = None,
+    skipped: Mapping[str, int] | None = None,
 ) -> int:
     """Insert the import's row inside the caller's transaction; return its id."""
     result = conn.execute(
@@ -67,6 +76,9 @@ def record_import(
             rows_applied=rows_applied,
             imported_at=imported_at.replace(microsecond=0, tzinfo=None),
             actor=actor,
+            rows_created=rows_created,
+            rows_updated=rows_updated,
+            skipped=None if skipped is None else json.dumps(dict(sorted(skipped.items()))),
         )
     )
     key = result.inserted_primary_key

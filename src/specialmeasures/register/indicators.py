@@ -12,11 +12,14 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
 from specialmeasures.domain import IndicatorDefinition, NotFoundError, Observation
+from specialmeasures.domain.standard import Standard, standard_in_force
+from specialmeasures.register.standards import standards_of
 from specialmeasures.stats import SpcOptions, SpcResult, spc
 from specialmeasures.store import Repository
 
@@ -58,29 +61,81 @@ def _num(x: float) -> float | None:
     return None if math.isnan(x) else round(float(x), 6)
 
 
+#: A gap of more than this many months between observations starts a new chart segment (a
+#: rebase): published series can stop for years (the A&E statistics of 2016-2019 and 2024-2025),
+#: and a moving range across such a gap measures nothing.
+REBASE_AFTER_GAP_MONTHS = 12
+
+
+def _after_gaps(
+    series: dict[str, list[Observation]], members: list[IndicatorDefinition]
+) -> dict[str, list[date]]:
+    """Per indicator, the first period after each gap longer than REBASE_AFTER_GAP_MONTHS."""
+    out: dict[str, list[date]] = {}
+    for d in members:
+        periods = [o.period for o in series[d.id]]
+        starts = [
+            b
+            for a, b in pairwise(periods)
+            if (b.year - a.year) * 12 + b.month - a.month > REBASE_AFTER_GAP_MONTHS
+        ]
+        if starts:
+            out[d.id] = starts
+    return out
+
+
 def _charts(
-    definitions: list[IndicatorDefinition], series: dict[str, list[Observation]]
-) -> dict[str, tuple[SpcResult, IndicatorDefinition]]:
-    """XmR charts of every indicator with data, one kernel call per improvement direction."""
-    by_direction: dict[str, list[IndicatorDefinition]] = defaultdict(list)
+    definitions: list[IndicatorDefinition],
+    series: dict[str, list[Observation]],
+    standards: dict[str, list[Standard]] | None = None,
+) -> dict[str, tuple[SpcResult, IndicatorDefinition, Standard | None]]:
+    """XmR charts of every indicator with data, one kernel call per improvement direction (and
+    per "has a national standard or not", so an indicator without one keeps "no target").
+
+    An indicator with national standards is assured against the standard in force at its
+    latest month (``domain.standard.standard_in_force``).
+    """
+    by_group: dict[tuple[str, bool], list[tuple[IndicatorDefinition, Standard | None]]]
+    by_group = defaultdict(list)
     for d in definitions:
         if series.get(d.id):
-            by_direction[d.polarity.value].append(d)
-    out: dict[str, tuple[SpcResult, IndicatorDefinition]] = {}
-    for direction, members in by_direction.items():
-        obs = [o for d in members for o in series[d.id]]
+            latest = series[d.id][-1].period
+            standard = standard_in_force((standards or {}).get(d.id, []), latest)
+            by_group[(d.polarity.value, standard is not None)].append((d, standard))
+    out: dict[str, tuple[SpcResult, IndicatorDefinition, Standard | None]] = {}
+    for (direction, targeted), members in by_group.items():
+        obs = [o for d, _ in members for o in series[d.id]]
+        targets = {d.id: s.threshold for d, s in members if s is not None} if targeted else None
         result = spc(
             [o.value for o in obs],
             [o.period for o in obs],
             facets=[o.indicator_id for o in obs],
+            rebase=_after_gaps(series, [d for d, _ in members]) or None,
+            target=targets,
             options=SpcOptions(improvement_direction=direction),  # type: ignore[arg-type]
         )
-        for d in members:
-            out[d.id] = (result, d)
+        for d, standard in members:
+            out[d.id] = (result, d, standard)
     return out
 
 
-def _summary(result: SpcResult, d: IndicatorDefinition) -> dict[str, Any]:
+def _standard_document(standard: Standard | None) -> dict[str, Any] | None:
+    if standard is None:
+        return None
+    return {
+        "kind": standard.kind,
+        "threshold": standard.threshold,
+        "name": standard.name,
+        "valid_from": standard.valid_from.isoformat(),
+        "valid_to": None if standard.valid_to is None else standard.valid_to.isoformat(),
+        "source": standard.source,
+        "source_url": standard.source_url,
+    }
+
+
+def _summary(
+    result: SpcResult, d: IndicatorDefinition, standard: Standard | None = None
+) -> dict[str, Any]:
     rows = [r for r in result.summary().rows() if r["facet"] == d.id]
     last = rows[-1]
     variation, assurance = result.icons()[d.id]
@@ -109,6 +164,8 @@ def _summary(result: SpcResult, d: IndicatorDefinition) -> dict[str, Any]:
         "variation_label": VARIATION_LABELS.get(variation, variation),
         "assurance_icon": assurance,
         "assurance_label": ASSURANCE_LABELS.get(assurance, str(assurance)),
+        "target": None if standard is None else standard.threshold,
+        "standard": _standard_document(standard),
         "warnings": last["warnings"],
     }
 
@@ -131,7 +188,7 @@ def _load(
 def provider_indicators(repository: Repository, code: str, as_of: date) -> list[dict[str, Any]]:
     """One summary per indicator the provider has data for on ``as_of``, by category then id."""
     definitions, series = _load(repository, code, as_of)
-    charts = _charts(definitions, series)
+    charts = _charts(definitions, series, standards_of(repository, series))
     return [_summary(*charts[d.id]) for d in definitions if d.id in charts]
 
 
@@ -143,10 +200,10 @@ def indicator_chart(
     Raises NotFoundError for an unknown provider or indicator, or no data by ``as_of``.
     """
     definitions, series = _load(repository, code, as_of, indicator_id)
-    charts = _charts(definitions, series)
+    charts = _charts(definitions, series, standards_of(repository, series))
     if indicator_id not in charts:
         raise NotFoundError(f"series of {code} by {as_of}", indicator_id)
-    result, d = charts[indicator_id]
+    result, d, standard = charts[indicator_id]
     mask = np.flatnonzero(result.facet == indicator_id)
     points = []
     for k in mask:
@@ -163,7 +220,7 @@ def indicator_chart(
                 "special_cause": bool(result.special_cause_flag[k]),
             }
         )
-    return {"indicator": _summary(result, d), "points": points}
+    return {"indicator": _summary(result, d, standard), "points": points}
 
 
 def indicators_view(

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from specialmeasures.domain import KeyQuestion, Provider, RegimeEpisode
+from specialmeasures.register.public_record import public_record_marks, successions
 from specialmeasures.store import Repository
 
 __all__ = ["PROVIDER_LIST_COLUMNS", "provider_list", "provider_profile"]
@@ -115,9 +116,13 @@ def provider_profile(
         if e.start <= as_of and (include_confidential or not e.regime.confidential)
     ]
     questions = [*KeyQuestion.five(), KeyQuestion.OVERALL]
+    marks = public_record_marks(repo, (e.id for e in episodes if e.id is not None))
     return {
         "provider": {
             **_identity(p),
+            "open_date": p.open_date.isoformat() if p.open_date else None,
+            "close_date": p.close_date.isoformat() if p.close_date else None,
+            "successions": successions(repo, code),
             "beds": p.beds,
             "annual_income_gbp": p.annual_income_gbp,
             "staff_headcount": p.staff_headcount,
@@ -149,6 +154,9 @@ def provider_profile(
             }
             for i in inspections
         ],
-        "episodes": [_episode(e, as_of) for e in episodes],
+        "episodes": [
+            {**_episode(e, as_of), "public_record": marks.get(e.id) if e.id else None}
+            for e in episodes
+        ],
         "regime_status": [e.regime.label for e in episodes if e.active_on(as_of)],
     }

@@ -22,6 +22,8 @@ MDC_COLOURS = {
 }
 # Darker shades for text and lines on white, for contrast (WCAG 1.4.11 non-text contrast 3:1).
 _INK = "#212b32"
+#: The national standard line: NHS green (contrast 4.5:1 on white), dotted to tell it from limits.
+_STANDARD = "#007f3b"
 _POINT = {
     "common_cause": ("common", ""),
     "special_cause_improvement": ("improvement", "I"),
@@ -95,6 +97,9 @@ def xmr_chart_svg(chart: dict[str, Any], *, width: int = 860, height: int = 340)
     ys = [p["value"] for p in points]
     for p in points:
         ys += [v for v in (p["upper_process_limit"], p["lower_process_limit"]) if v is not None]
+    target = ind.get("target")
+    if target is not None:
+        ys.append(float(target))
     lo, hi = (min(ys), max(ys)) if ys else (0.0, 1.0)
     pad = (hi - lo) * 0.08 or abs(hi) * 0.1 or 1.0
     lo, hi = lo - pad, hi + pad
@@ -115,6 +120,7 @@ def xmr_chart_svg(chart: dict[str, Any], *, width: int = 860, height: int = 340)
             if ind["lower_process_limit"] is not None
             else ""
         )
+        + (f", national standard {_fmt(float(target))}" if target is not None else "")
         + f". {ind['special_cause_improvement']} special-cause improvement points and "
         f"{ind['special_cause_concern']} special-cause concern points. {ind['variation_label']}."
         " The table below gives every point."
@@ -150,6 +156,11 @@ def xmr_chart_svg(chart: dict[str, Any], *, width: int = 860, height: int = 340)
     line("upper_process_limit", f'stroke="{_INK}" stroke-width="1.2" stroke-dasharray="6 4"')
     line("lower_process_limit", f'stroke="{_INK}" stroke-width="1.2" stroke-dasharray="6 4"')
     line("mean", f'stroke="{_INK}" stroke-width="1.5"')
+    if target is not None:
+        out.append(
+            f'<path d="M{left},{y(float(target)):.1f} h{w}" fill="none" stroke="{_STANDARD}" '
+            f'stroke-width="1.5" stroke-dasharray="2 3"/>'
+        )
     line("value", 'stroke="#768692" stroke-width="1.2"')
     for i, p in enumerate(points):
         kind, letter = _POINT.get(p["point_type"], ("common", ""))
@@ -174,6 +185,8 @@ def xmr_chart_svg(chart: dict[str, Any], *, width: int = 860, height: int = 340)
         ("N: neutral", "neutral"),
         ("Common cause", "common"),
     ]
+    if target is not None:
+        legend.append(("Standard", "standard"))
     lx = float(left)
     for text, kind in legend:
         ly = height - 10
@@ -181,6 +194,11 @@ def xmr_chart_svg(chart: dict[str, Any], *, width: int = 860, height: int = 340)
             out.append(
                 f'<circle cx="{lx + 5}" cy="{ly - 4}" r="5" fill="{MDC_COLOURS[kind]}" '
                 f'stroke="{_INK}" stroke-width="0.8"/>'
+            )
+        elif kind == "standard":
+            out.append(
+                f'<path d="M{lx},{ly - 4} h12" stroke="{_STANDARD}" stroke-width="1.5" '
+                f'stroke-dasharray="2 3"/>'
             )
         else:
             dash = ' stroke-dasharray="6 4"' if kind == "dashed" else ""

@@ -59,6 +59,8 @@ def provider_to_row(provider: Provider) -> dict[str, Any]:
         "latitude": provider.latitude,
         "longitude": provider.longitude,
         "synthetic": provider.synthetic,
+        "open_date": provider.open_date,
+        "close_date": provider.close_date,
     }
 
 
@@ -77,6 +79,8 @@ def row_to_provider(row: Row) -> Provider:
         latitude=row["latitude"],
         longitude=row["longitude"],
         synthetic=bool(row["synthetic"]),
+        open_date=row.get("open_date"),
+        close_date=row.get("close_date"),
     )
 
 

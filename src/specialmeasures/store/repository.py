@@ -286,8 +286,24 @@ class Repository:
         with self.engine.connect() as conn:
             return [mapping.row_to_observation(r) for r in conn.execute(query).mappings()]
 
+    def providers_open_on(self, day: date) -> list[Provider]:
+        """Providers that existed on ``day``: opened on or before it and not closed before it
+        (ODS close dates are the last day, inclusive). Providers with no known dates, such as
+        the synthetic ones, are always included."""
+        query = (
+            select(providers)
+            .where(
+                or_(providers.c.open_date.is_(None), providers.c.open_date <= day),
+                or_(providers.c.close_date.is_(None), providers.c.close_date >= day),
+            )
+            .order_by(providers.c.code)
+        )
+        with self.engine.connect() as conn:
+            return [mapping.row_to_provider(r) for r in conn.execute(query).mappings()]
+
     def provider_summaries(self, as_of: date) -> list[ProviderSummary]:
-        """Every provider with its overall rating in force and its active regimes on ``as_of``."""
+        """Every provider open on ``as_of``, with its overall rating in force and its active
+        regimes on that day."""
         in_force = self.ratings_in_force(as_of)
         active = self.active_episodes(as_of)
         return [
@@ -296,7 +312,7 @@ class Repository:
                 overall=in_force.get(p.code, {}).get(KeyQuestion.OVERALL),
                 regimes=tuple(active.get(p.code, [])),
             )
-            for p in self.providers()
+            for p in self.providers_open_on(as_of)
         ]
 
 

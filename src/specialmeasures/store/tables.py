@@ -28,6 +28,8 @@ from sqlalchemy import (
 __all__ = [
     "account_providers",
     "accounts",
+    "ae_activity",
+    "ae_months",
     "audit_log",
     "capability_assessments",
     "capability_ratings",
@@ -39,6 +41,7 @@ __all__ = [
     "evidence_sources",
     "exit_criteria",
     "imports",
+    "indicator_standards",
     "indicators",
     "inspections",
     "judgements",
@@ -47,7 +50,9 @@ __all__ = [
     "nof_inputs",
     "nof_segments",
     "observations",
+    "provider_successors",
     "providers",
+    "public_record_episodes",
     "ratings",
     "real_smq_events",
     "regime_episodes",
@@ -94,6 +99,13 @@ providers = Table(
     Column("latitude", Float),
     Column("longitude", Float),
     Column("synthetic", Boolean, nullable=False),
+    # From the ODS register (migration 0050); null for synthetic trusts and where not published.
+    # ``close_date`` is the last day the organisation existed (inclusive, as ODS publishes it);
+    # ``icb_code`` holds column 4 of the etr file (an ICB, or before 2022 the NHS England area).
+    Column("open_date", Date),
+    Column("close_date", Date),
+    Column("region_code", String(5)),
+    Column("icb_code", String(5)),
 )
 
 inspections = Table(
@@ -312,6 +324,11 @@ imports = Table(
     Column("rows_applied", Integer, nullable=False),
     Column("imported_at", DateTime(timezone=False), nullable=False),
     Column("actor", String(300), nullable=False),
+    # Migration 0050: rows that created and updated records, and the rows skipped as JSON
+    # ``{reason: count}``; null for imports recorded before these were kept.
+    Column("rows_created", Integer),
+    Column("rows_updated", Integer),
+    Column("skipped", Text),
     UniqueConstraint("kind", "sha256", "sheet", name="uq_imports_kind_file_sheet"),
 )
 
@@ -362,6 +379,51 @@ real_smq_events = Table(
     Column("notes", Text, nullable=False),
     Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
     Index("ix_real_smq_events_trust", "trust_name"),
+)
+
+
+# Mergers and acquisitions of trusts (migration 0050), loaded from the reviewed data file
+# ``ingest/data/ods_successors.csv``: the predecessor's services passed to the successor on
+# ``effective_date`` (the predecessor's last day is the day before). No foreign key to providers:
+# a predecessor may have closed before the oldest register snapshot.
+provider_successors = Table(
+    "provider_successors",
+    metadata,
+    Column("predecessor_code", String(5), primary_key=True),
+    Column("successor_code", String(5), primary_key=True),
+    Column("effective_date", Date, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("verified_from", Text, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+    Index("ix_provider_successors_successor", "successor_code"),
+)
+
+# Regime episodes that come from the public record of real SMQ events (migration 0050): which
+# event of the record opened and closed each one, and how precise its published dates are.
+# ``regime_episodes`` holds the first possible day of each date; the latest possible day and the
+# precision are kept here.
+public_record_episodes = Table(
+    "public_record_episodes",
+    metadata,
+    Column(
+        "episode_id",
+        Integer,
+        ForeignKey("regime_episodes.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("trust_name", String(300), nullable=False),
+    Column("start_event", String(32), nullable=False),
+    Column("start_published", String(10), nullable=False),
+    Column("start_precision", String(40), nullable=False),
+    Column("start_latest", Date, nullable=False),
+    Column("end_event", String(32)),
+    Column("end_published", String(10)),
+    Column("end_precision", String(40)),
+    Column("end_latest", Date),
+    Column("end_basis", String(120), nullable=False),
+    Column("source_url", String(500), nullable=False),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
 )
 
 
@@ -803,4 +865,64 @@ data_version = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("version", Integer, nullable=False),
+)
+
+
+# NHS England's monthly A&E statistics (migration 0060), as every reporting organisation returned
+# them: trusts, walk-in centres, community interest companies, independent providers. Organisation
+# codes are not linked to ``providers`` (most reporting organisations are not trusts); per-trust
+# indicator rows in ``observations`` are derived from these for codes in the register. Each row
+# belongs to the import that read it; ``ae_months`` names the import whose rows are in use for
+# each month (the latest import of that month), so a revised file replaces a month while the
+# rows of the file it replaced stay for the record. Counts the layout does not carry are null.
+ae_activity = Table(
+    "ae_activity",
+    metadata,
+    Column("import_id", Integer, ForeignKey("imports.id"), primary_key=True),
+    Column("period", Date, primary_key=True),
+    Column("org_code", String(12), primary_key=True),
+    Column("org_name", String(300), nullable=False),
+    Column("parent_org", String(120), nullable=False),
+    Column("attendances_type1", Integer, nullable=False),
+    Column("attendances_type2", Integer, nullable=False),
+    Column("attendances_other", Integer, nullable=False),
+    Column("booked_type1", Integer),
+    Column("booked_type2", Integer),
+    Column("booked_other", Integer),
+    Column("over4_type1", Integer, nullable=False),
+    Column("over4_type2", Integer, nullable=False),
+    Column("over4_other", Integer, nullable=False),
+    Column("booked_over4_type1", Integer),
+    Column("booked_over4_type2", Integer),
+    Column("booked_over4_other", Integer),
+    Column("admissions_type1", Integer),
+    Column("admissions_type2", Integer),
+    Column("admissions_other", Integer),
+    Column("other_emergency_admissions", Integer),
+    Column("dta_4_to_12_hours", Integer),
+    Column("dta_over_12_hours", Integer),
+    Index("ix_ae_activity_period_org", "period", "org_code"),
+)
+
+ae_months = Table(
+    "ae_months",
+    metadata,
+    Column("period", Date, primary_key=True),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+)
+
+# National standards an indicator is judged against (constitutional and the operational
+# standards of each year's planning guidance), each with the dates it applies and its source.
+indicator_standards = Table(
+    "indicator_standards",
+    metadata,
+    Column("indicator_id", String(64), ForeignKey("indicators.id"), primary_key=True),
+    Column("kind", String(24), primary_key=True),
+    Column("valid_from", Date, primary_key=True),
+    Column("valid_to", Date),
+    Column("threshold", Float, nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("source_url", String(500), nullable=False),
+    CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="valid_to_after_from"),
 )
