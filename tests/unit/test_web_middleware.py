@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from starlette.requests import Request
@@ -35,7 +36,10 @@ def call(app: Any, headers: list[tuple[bytes, bytes]], chunks: int, size: int = 
         sent.append(message)
 
     scope = {"type": "http", "method": "POST", "path": "/", "headers": headers, "scheme": "http"}
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: Playwright's sync API (browser tests in the same session) keeps an
+    # event loop running in this one, where asyncio.run() refuses to start.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     return sent, pulled
 
 
