@@ -427,15 +427,21 @@ def test_imported_values_are_scored_and_bad_files_change_nothing(
     bad.write_text("quarter,provider_code,metric_id,value,source\n"
                    f"2025Q1,{top['code']},deficit_support,1,NHS England letter\n"
                    f"2025Q1,{top['code']},no_such_metric,1,x\n")  # fmt: skip
-    error = _run(db, monkeypatch, "nof", "import", str(bad), code=2).output
+    error = _run(db, monkeypatch, "nof", "import", str(bad), "--as", "alan", code=2).output
     assert "row 3" in error
     assert "metric_id" in error
     assert "no_such_metric" in error
     good = tmp_path / "good.csv"
     good.write_text("quarter,provider_code,metric_id,value,source\n"
                     f"2025Q1,{top['code']},deficit_support,1,NHS England letter\n")  # fmt: skip
-    assert "1 values imported" in _run(db, monkeypatch, "nof", "import", str(good)).output
-    assert "already imported" in _run(db, monkeypatch, "nof", "import", str(good)).output
+    assert (
+        "1 values imported"
+        in _run(db, monkeypatch, "nof", "import", str(good), "--as", "alan").output
+    )
+    assert (
+        "already imported"
+        in _run(db, monkeypatch, "nof", "import", str(good), "--as", "alan").output
+    )
     after = _csv(_run(db, monkeypatch, "nof", "score", "--quarter", "2025Q1", "--type", "acute",
                       "--format", "csv", "--no-store"))  # fmt: skip
     row = next(r for r in after if r["code"] == top["code"])

@@ -162,7 +162,10 @@ def importer_option(action: Action) -> Callable[[F], F]:
 
 
 def _has_account() -> bool:
-    platform = open_platform()
+    try:
+        platform = open_platform()
+    except SpecialMeasuresError:  # no schema yet: a new installation has no accounts
+        return False
     try:
         return any(a.active for a in Accounts(platform.repository).all())
     finally:

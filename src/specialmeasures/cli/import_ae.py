@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from specialmeasures.access import Action
+from specialmeasures.cli._actor import importer_option
 from specialmeasures.cli._context import open_platform
 from specialmeasures.cli.ingest import default_actor, import_group
 from specialmeasures.domain import InputError
@@ -32,6 +34,7 @@ __all__ = ["COMMANDS", "describe_ae", "describe_tidy"]
     "(after importing the register); may be given without files.",
 )
 @click.option("--actor", default=None, help="Who is importing (default: the OS user name).")
+@importer_option(Action.DATA_IMPORT)
 def ae(files: tuple[Path, ...], refresh: bool, actor: str | None) -> None:
     """Import NHS England's monthly A&E statistics: published CSVs (Monthly-AE-*.csv) or the tidy
     layout (period, org_code, type, attendances, breaches, admissions), told apart by header.
@@ -117,6 +120,7 @@ def describe_ae(r: AeImportReport) -> list[str]:
 @click.option("--multiplier", type=float, default=None, help="Rate multiplier of a new indicator.")
 @click.option("--description", default=None, help="Definition of a new indicator.")
 @click.option("--actor", default=None, help="Who is importing (default: the OS user name).")
+@importer_option(Action.DATA_IMPORT)
 def observations(
     file: Path,
     indicator_id: str,

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from specialmeasures.access import Action
+from specialmeasures.cli._actor import importer_option
 from specialmeasures.cli._context import open_platform
 from specialmeasures.cli.ingest import default_actor, import_group
 from specialmeasures.ingest.ods import OdsReport, import_ods
@@ -60,6 +62,7 @@ def describe_ods(r: OdsReport) -> list[str]:
 @import_group.command(name="ods")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--actor", default=None, help="Who is importing (default: the OS user name).")
+@importer_option(Action.DATA_IMPORT)
 def ods(file: Path, actor: str | None) -> None:
     """Import the ODS NHS trusts register (etr file, either published layout).
 
@@ -105,6 +108,7 @@ def describe_successors(r: SuccessorReport) -> list[str]:
 @import_group.command(name="successors")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False), required=False)
 @click.option("--actor", default=None, help="Who is loading (default: the OS user name).")
+@importer_option(Action.DATA_IMPORT)
 def successors(file: Path | None, actor: str | None) -> None:
     """Load the reviewed mergers and successors of trusts (default: the file shipped in the
     package, ods_successors.csv), replacing the stored ones; date the closure of predecessors
@@ -158,6 +162,7 @@ def describe_public_record(r: PublicRecordReport, *, each_episode: bool = True) 
     help="Reviewed name-to-code mapping (default: smq_trust_codes.csv shipped in the package).",
 )
 @click.option("--actor", default=None, help="Who is loading (default: the OS user name).")
+@importer_option(Action.DATA_IMPORT)
 def smq_record(file: Path | None, mapping_file: Path | None, actor: str | None) -> None:
     """Load the public SMQ record (default: the copy shipped in the package) into the register.
 

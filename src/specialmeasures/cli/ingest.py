@@ -123,3 +123,8 @@ def describe(r: ImportReport) -> list[str]:
 
 
 COMMANDS = [import_group]
+
+# The subcommands that live in modules of their own join the group when it is loaded: the
+# command line imports a command's module only when the command runs (cli/_discovery.py), so
+# nothing else would import them.
+from specialmeasures.cli import import_ae, import_register  # noqa: E402, F401

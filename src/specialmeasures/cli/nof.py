@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from specialmeasures.access import Action
+from specialmeasures.cli._actor import importer_option
 from specialmeasures.cli._context import emit, open_platform
 from specialmeasures.domain import InputError
 from specialmeasures.regime.nof_service import (
@@ -254,6 +256,7 @@ def demo_inputs(quarters: tuple[str, ...]) -> None:
 @nof.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--actor", default="specialmeasures nof import", show_default=True)
+@importer_option(Action.DATA_IMPORT)
 def import_command(file: Path, actor: str) -> None:
     """Import metric values for a quarter (CSV: quarter, provider_code, metric_id, value, source)."""
     from specialmeasures.ingest.nof_inputs import import_nof_inputs

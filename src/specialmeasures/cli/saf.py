@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from specialmeasures.access import Action
+from specialmeasures.cli._actor import importer_option
 from specialmeasures.cli._context import emit, open_platform
 from specialmeasures.domain.saf import EVIDENCE_CATEGORIES, QUALITY_STATEMENTS, TRUST_WELL_LED
 from specialmeasures.ingest.saf_assessments import import_saf, saf_view
@@ -24,6 +26,7 @@ def saf() -> None:
 @saf.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--actor", default="specialmeasures saf import", show_default=True)
+@importer_option(Action.DATA_IMPORT)
 def import_command(file: Path, actor: str) -> None:
     """Import assessment results (CSV, one evidence category score a row), all or nothing."""
     platform = open_platform()
