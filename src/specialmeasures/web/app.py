@@ -42,6 +42,7 @@ from specialmeasures.web.indicators import build_indicators_router
 from specialmeasures.web.interventions import build_interventions_router
 from specialmeasures.web.overview import build_overview_router
 from specialmeasures.web.pages import build_router
+from specialmeasures.web.private_caching import PrivateCachingMiddleware
 from specialmeasures.web.rendering import Renderer
 from specialmeasures.web.signin import build_signin_router
 from specialmeasures.web.systems import build_systems_router
@@ -191,4 +192,6 @@ def create_app(
         )
         return response
 
+    # Cache-Control: no-store and Vary: Cookie on per-user responses (web/private_caching.py).
+    app.add_middleware(PrivateCachingMiddleware)
     return app

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from specialmeasures.access import Action
+from specialmeasures.access.classification import public_dataset_meta
 from specialmeasures.domain import Regime, SpecialMeasuresError
 from specialmeasures.regime import record_decision
 from specialmeasures.regime.views import decision_view
@@ -46,7 +47,7 @@ def build_decisions_router(renderer: Renderer, gate: Gate, today: Callable[[], d
         view = decision_view(repo, code, as_of or today(), include_confidential=confidential)
         view["can_record"] = gate.decide(request, Action.DECISION_RECORD, code).allowed
         view["backtest"] = cached_backtest(request, provider=code)
-        view["dataset"] = repo.meta()
+        view["dataset"] = public_dataset_meta(repo.meta())
         return view
 
     def page(

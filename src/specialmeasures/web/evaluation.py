@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from specialmeasures.access import Action, can
+from specialmeasures.access.classification import public_dataset_meta
 from specialmeasures.domain import InputError
 from specialmeasures.evaluation.balancing import BALANCING_COLUMNS
 from specialmeasures.evaluation.costs import display_value
@@ -123,7 +124,7 @@ def build_evaluation_router(renderer: Renderer, gate: Gate, today: Callable[[], 
             "counts_by_group": dict(Counter(str(r["primary_label"]) for r in rows)),
             "trusts": rows,
             "figure": trajectory_figure(repo, chosen, day),
-            "dataset": repo.meta(),
+            "dataset": public_dataset_meta(repo.meta()),
         }
 
     @router.get(
@@ -162,7 +163,7 @@ def build_evaluation_router(renderer: Renderer, gate: Gate, today: Callable[[], 
         data = sample_document(
             repo, as_of or today(), seed=seed, declined=_codes(declined), per_group=per_group
         )
-        data["dataset"] = repo.meta()
+        data["dataset"] = public_dataset_meta(repo.meta())
         return data
 
     @router.get(
@@ -210,7 +211,7 @@ def build_evaluation_router(renderer: Renderer, gate: Gate, today: Callable[[], 
             "design": design,
             "indicators": indicators,
             "result": result,
-            "dataset": repo.meta(),
+            "dataset": public_dataset_meta(repo.meta()),
         }
 
     @router.get(
@@ -262,7 +263,7 @@ def build_evaluation_router(renderer: Renderer, gate: Gate, today: Callable[[], 
         day = as_of or today()
         data = sustainability_document(repo, day)
         data["figure"] = km_figure(data["exits"], day, by)
-        data["dataset"] = repo.meta()
+        data["dataset"] = public_dataset_meta(repo.meta())
         return data
 
     @router.get(
@@ -298,7 +299,7 @@ def build_evaluation_router(renderer: Renderer, gate: Gate, today: Callable[[], 
         data = balancing_cache.get(
             repo, ("balancing", months), lambda: balancing_document(repo, months)
         )
-        return {**data, "dataset": repo.meta()}
+        return {**data, "dataset": public_dataset_meta(repo.meta())}
 
     @router.get(
         "/evaluation/balancing.json",
@@ -325,7 +326,7 @@ def build_evaluation_router(renderer: Renderer, gate: Gate, today: Callable[[], 
     # -- costs (cost-consequence table) -------------------------------------------------------
     def costs_data(as_of: date | None, by: str) -> dict[str, Any]:
         data = costs_document(repo, as_of or today(), by)
-        data["dataset"] = repo.meta()
+        data["dataset"] = public_dataset_meta(repo.meta())
         return data
 
     @router.get(
@@ -361,7 +362,7 @@ def build_evaluation_router(renderer: Renderer, gate: Gate, today: Callable[[], 
         decision = can(gate.user(request), Action.EVIDENCE_READ)
         data = evidence_document(repo, decision.scope)
         data["scoped"] = decision.scope is not None
-        data["dataset"] = repo.meta()
+        data["dataset"] = public_dataset_meta(repo.meta())
         return data
 
     @router.get(

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from specialmeasures.access import Action
+from specialmeasures.access.classification import public_dataset_meta
 from specialmeasures.register.overview import national_overview
 from specialmeasures.reports.regime_chart import regime_counts_svg
 from specialmeasures.web.backtest import cached_backtest
@@ -40,7 +41,7 @@ def build_overview_router(renderer: Renderer, gate: Gate, today: Callable[[], da
             # The replay of the entry policy over the seed's window: regulator roles only.
             headline = cached_backtest(request)
             view["backtest"] = {k: v for k, v in headline.items() if k != "cases"}
-        view["dataset"] = repo.meta()
+        view["dataset"] = public_dataset_meta(repo.meta())
         return view
 
     def page(request: Request, as_of: date | None) -> str:

@@ -1,0 +1,176 @@
+""" "As of" is an invariant: no view built for a date holds an event dated after it.
+
+Property: for random trusts that were ever in SMQ or on the CP list (12 distinct trusts per
+example) and three random as-of dates for each, neither the CLI (``provider CODE --as-of DATE
+--format json --include-confidential``) nor any of the provider's web JSON twins (fetched as a
+regulator, who sees everything) carries a date after the as-of date, except in the fields that
+are expectations (a date planned or due), named in one list,
+``specialmeasures.domain.as_known.EXPECTATIONS``. Free text may repeat an expectation's date (the
+timeline's sentences say when a re-inspection is due). The ``dataset`` block describes the
+database, not the trust, and is not checked.
+
+The world is the small generated country of the web tests (``web_country``: seed 7 up to
+December 2016, with the demo's interventions), so later exits, completed actions, approvals,
+spend and publications exist for most dates drawn.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from specialmeasures.access import Role
+from specialmeasures.cli.main import cli
+from specialmeasures.domain import Regime
+from specialmeasures.domain.as_known import EXPECTATIONS
+from web_country import World, build_world, client_for
+
+FIRST = date(2013, 7, 1)
+LAST = date(2016, 11, 30)
+TWINS = (
+    "/providers/{code}.json",
+    "/providers/{code}/interventions.json",
+    "/providers/{code}/decisions.json",
+    "/providers/{code}/returns.json",
+    "/providers/{code}/indicators.json",
+)
+DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})(?:-(\d{2}))?(?!\d)")
+#: Blocks that describe the database rather than the trust.
+NOT_RECORDS = frozenset({"dataset"})
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    made = build_world(tmp_path_factory.mktemp("as-of"))
+    try:
+        yield made
+    finally:
+        made.platform.close()
+
+
+def dates_in(text: str) -> list[date]:
+    """Every ISO date (or month, as its first day) in a string."""
+    found = []
+    for year, month, day in DATE.findall(text):
+        try:
+            found.append(date(int(year), int(month), int(day or 1)))
+        except ValueError:
+            continue
+    return found
+
+
+def walk(value: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
+    """(path, the nearest key, string value) for every string in a JSON document."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key in NOT_RECORDS:
+                continue
+            for found in walk(inner, f"{path}.{key}"):
+                yield found if found[1] else (found[0], str(key), found[2])
+    elif isinstance(value, list):
+        for i, inner in enumerate(value):
+            yield from walk(inner, f"{path}[{i}]")
+    elif isinstance(value, str):
+        yield path, "", value
+
+
+def later_events(document: Any, as_of: date) -> list[str]:
+    """Dates after ``as_of`` outside the named expectations (and not a repeat of one)."""
+    keyed = list(walk(document))
+    expected = {
+        d for _, key, text in keyed if key.split(".")[-1] in EXPECTATIONS for d in dates_in(text)
+    }
+    out = []
+    for path, key, text in keyed:
+        field = key.split(".")[-1]
+        if field in EXPECTATIONS:
+            continue
+        for day in dates_in(text):
+            if day > as_of and day not in expected:
+                out.append(f"{path} = {text[:80]!r}")
+    return out
+
+
+def smq_or_cp_trusts(world: World) -> list[str]:
+    repo = world.platform.repository
+    codes = {e.provider_code for e in repo.episodes() if e.regime in (Regime.SMQ, Regime.CP)}
+    return sorted(codes)
+
+
+def cli_profile(world: World, code: str, day: date) -> Any:
+    url = str(world.platform.settings.database_url)
+    result = CliRunner().invoke(
+        cli,
+        ["provider", code, "--as-of", day.isoformat(), "--format", "json",
+         "--include-confidential"],
+        env={"SPECIALMEASURES_DATABASE_URL": url},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@settings(
+    max_examples=3,
+    deadline=None,
+    derandomize=False,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_no_view_holds_an_event_after_its_as_of_date(world: World, data: st.DataObject) -> None:
+    trusts = smq_or_cp_trusts(world)
+    assert len(trusts) >= 12
+    picked = data.draw(st.lists(st.sampled_from(trusts), min_size=12, max_size=12, unique=True))
+    regulator = client_for(world, Role.REGULATOR_ANALYST)
+    failures: list[str] = []
+    for code in picked:
+        days = data.draw(st.lists(st.dates(FIRST, LAST), min_size=3, max_size=3, unique=True))
+        for day in days:
+            for found in later_events(cli_profile(world, code, day), day):
+                failures.append(f"CLI provider {code} --as-of {day}: {found}")
+            for twin in TWINS:
+                path = twin.format(code=code)
+                response = regulator.get(path, params={"as_of": day.isoformat()})
+                assert response.status_code == 200, (path, response.text[:200])
+                for found in later_events(response.json(), day):
+                    failures.append(f"{path}?as_of={day}: {found}")
+    assert failures == [], "\n".join(failures[:40])
+
+
+def test_the_check_finds_a_later_event() -> None:
+    """The checker itself: a later exit is found; a later due date and a repeat are not."""
+    document = {
+        "episodes": [{"start": "2016-01-17", "end": "2018-02-03"}],
+        "plan": {"actions": [{"due": "2017-03-01", "status": "in_progress"}]},
+        "timeline": {"reinspection_due": "2017-01-17", "lines": ["Due 2017-01-17."]},
+        "dataset": {"built": "2026-12-04"},
+        "progress": [{"month": "2016-07"}],
+    }
+    assert later_events(document, date(2016, 6, 1)) == [
+        ".episodes[0].end = '2018-02-03'",
+        ".progress[0].month = '2016-07'",
+    ]
+
+
+def test_the_reported_reproduction(world: World, tmp_path: Path) -> None:
+    """An SMQ trust that left later shows its episode open, as the CLI and the page."""
+    repo = world.platform.repository
+    exited = next(
+        e for e in repo.episodes(regime=Regime.SMQ) if e.end is not None and e.end > e.start
+    )
+    assert exited.end is not None
+    day = exited.start
+    profile = cli_profile(world, exited.provider_code, day)
+    mine = [e for e in profile["episodes"] if e["start"] == exited.start.isoformat()]
+    assert mine == [{**mine[0], "end": None, "state": "in_regime", "active": True}]
+    regulator = client_for(world, Role.REGULATOR_ANALYST)
+    page = regulator.get(f"/providers/{exited.provider_code}.json", params={"as_of": str(day)})
+    assert [e["end"] for e in page.json()["episodes"] if e["start"] == str(day)] == [None]
