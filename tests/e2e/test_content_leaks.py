@@ -4,7 +4,9 @@ The access matrix checks status codes; this checks contents. Every GET route of 
 (enumerated from the app, so a new route is covered at once) is fetched as every role, with
 ``{code}`` filled in as the scoped roles' own CP trust (ZA3), a public SMQ trust (ZA1) and a
 second CP trust nobody with a scope is assigned to (ZA4), and with each page's JSON twin and CSV
-export (the routes ending in ``.json`` and ``.csv``; the app serves no XLSX or PDF). The
+export (the routes ending in ``.json`` and ``.csv``). The app serves no XLSX or PDF; those
+exports (the board/OAG pack, from the command line) are checked as text (every cell, the PDF's
+page text) without and with ``--include-confidential``. The
 fixtures (``access_fixtures.add_cp_facts``) put CP facts on every kind of record: regime
 episodes, funding (CP stage), Director assignments (one ended on the CP exit), the caseload (one
 Director covers both CP trusts), returns, plan actions, qualitative evidence and the dataset's
@@ -28,15 +30,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
+from openpyxl import load_workbook
 
 from access_fixtures import (
     CP_FOREIGN,
     CP_MARKERS,
     FOREIGN,
     OWN,
+    TODAY,
     TRUST_MARKERS,
     add_role_accounts,
     client_as,
@@ -44,7 +49,9 @@ from access_fixtures import (
     make_app,
 )
 from specialmeasures.access import ANONYMOUS, Account, Action, Resource, Role, can
-from specialmeasures.bootstrap import bootstrap
+from specialmeasures.bootstrap import Platform, bootstrap
+from specialmeasures.interventions.packs import build_pack, pack_html, write_pack_xlsx
+from specialmeasures.reports.pack_pdf import pack_pdf
 from specialmeasures.settings import Settings
 from specialmeasures.web.gate import PUBLIC_FRAMEWORK_PATHS
 
@@ -171,3 +178,41 @@ def test_the_reported_reproductions_return_nothing_confidential(
     public, _ = client_as(app, None)
     summary = public.get("/providers.json").json()["dataset"]["summary"]
     assert summary == '{"providers": 4}'
+
+
+def export_texts(
+    platform: Platform, code: str, folder: Path, *, confidential: bool
+) -> dict[str, str]:
+    """The board/OAG pack of ``code`` as HTML, XLSX (every cell) and PDF (the page text), each
+    as text with one line per row and cells joined by commas (so the CSV markers apply)."""
+    pack = build_pack(platform.repository, code, TODAY, include_confidential=confidential)
+    xlsx = folder / f"{code}-{confidential}.xlsx"
+    write_pack_xlsx(pack, xlsx)
+    book = load_workbook(xlsx)
+    cells = "\n".join(
+        ",".join("" if v is None else str(v) for v in row)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+    )
+    shown = re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", pack_pdf(pack, compress=False))
+    pdf = "\n".join(re.sub(rb"\\(.)", rb"\1", s).decode("latin-1") + "," for s in shown)
+    return {"html": pack_html(pack), "xlsx": f"\n{cells}\n", "pdf": f"\n{pdf}\n"}
+
+
+def test_exports_leave_cp_facts_out_unless_asked(
+    world: tuple[FastAPI, dict[Role, Account]], tmp_path: Path
+) -> None:
+    """The XLSX and PDF exports (the board/OAG pack, from the command line): without
+    ``--include-confidential`` no CP marker of any trust; with it, the trust's CP facts."""
+    app, _ = world
+    platform: Platform = app.state.platform
+    for code in (OWN, CP_FOREIGN):
+        plain = export_texts(platform, code, tmp_path, confidential=False)
+        for kind, text in plain.items():
+            found = [m for m in CP_MARKERS if m in text]
+            found += [m for ms in TRUST_MARKERS.values() for m in ms if m in text]
+            assert found == [], (code, kind)
+        full = export_texts(platform, code, tmp_path, confidential=True)
+        for kind, text in full.items():
+            assert "Challenged provider" in text, (code, kind)
+            assert any(m in text for m in ("\ncp,", ",cp,", ">cp<")), (code, kind)
