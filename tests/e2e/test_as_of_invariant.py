@@ -230,3 +230,23 @@ def test_the_reported_reproduction(world: World) -> None:
     regulator = client_for(world, Role.REGULATOR_ANALYST)
     page = regulator.get(f"/providers/{exited.provider_code}.json", params={"as_of": str(day)})
     assert [e["end"] for e in page.json()["episodes"] if e["start"] == str(day)] == [None]
+
+
+def test_the_decision_form_offers_the_state_on_the_date(world: World) -> None:
+    """The form's "(now: ...)" state is the state on the as-of date, not today's."""
+    repo = world.platform.repository
+    in_smq_at_end = {e.provider_code for e in repo.episodes(regime=Regime.SMQ) if e.active_on(END)}
+    exited = next(
+        e
+        for e in repo.episodes(regime=Regime.SMQ)
+        if e.end is not None and e.end < END and e.provider_code not in in_smq_at_end
+    )
+    regulator = client_for(world, Role.REGULATOR_ANALYST)
+    path = f"/providers/{exited.provider_code}/decisions.json"
+
+    def smq_state(day: date) -> str:
+        choices = regulator.get(path, params={"as_of": day.isoformat()}).json()["choices"]
+        return str(next(c["state"] for c in choices if c["regime"] == "smq"))
+
+    assert smq_state(exited.start) == "in_regime"
+    assert smq_state(END) != "in_regime"
