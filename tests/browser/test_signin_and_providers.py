@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from access_fixtures import OWN
+from access_fixtures import CP_FOREIGN, OWN
 from browser_support import LiveServer, sign_in
 from specialmeasures.access import Role
 
@@ -56,8 +56,9 @@ def test_regulator_sees_cp_status_and_the_cp_filter(page: Page, live_server: Liv
     page.select_option("#f-regime", "cp")
     page.get_by_role("button", name="Apply filters").click()
     rows = page.locator("#providers-table tbody tr")
-    expect(rows).to_have_count(1)
+    expect(rows).to_have_count(2)  # the scoped roles' own CP trust and the second one
     expect(rows.first).to_contain_text(OWN)
+    expect(rows.nth(1)).to_contain_text(CP_FOREIGN)
 
 
 def test_public_is_sent_to_sign_in_for_a_restricted_page(

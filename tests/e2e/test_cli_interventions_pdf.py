@@ -88,7 +88,7 @@ def test_pack_pdf_on_a_register_that_is_not_synthetic(sqlite_url: str) -> None:
         with repo.transaction() as conn:
             repo.add_providers(conn, [provider("ZR1", name="Real–Name “Trust”", synthetic=False)])
             repo.add_episode(conn, cp("ZR1", date(2017, 1, 1)))
-        pack = build_pack(repo, "ZR1", date(2017, 2, 1))
+        pack = build_pack(repo, "ZR1", date(2017, 2, 1), include_confidential=True)
     finally:
         platform.close()
     assert not pack.synthetic

@@ -78,11 +78,14 @@ def record(code: str, kind: str, status: str, note: str, **who: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["html", "xlsx", "pdf"]), default="html",
               show_default=True)  # fmt: skip
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def pack(code: str, as_of: date | None, fmt: str, output: Path) -> None:
+@click.option("--include-confidential", is_flag=True,
+              help="Also show Challenged Provider status (a pack for the regulator or the OAG).")  # fmt: skip
+def pack(code: str, as_of: date | None, fmt: str, output: Path, include_confidential: bool) -> None:
     """Write trust CODE's board/OAG pack (HTML, Excel or PDF; marked CONFIDENTIAL)."""
     platform = open_platform()
     try:
-        built = build_pack(platform.repository, code, as_of or date.today())
+        built = build_pack(platform.repository, code, as_of or date.today(),
+                           include_confidential=include_confidential)  # fmt: skip
     finally:
         platform.close()
     if fmt == "html":

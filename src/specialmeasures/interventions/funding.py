@@ -241,15 +241,21 @@ def add_spend(
         return spend_in(conn, line, who)
 
 
-def applications(repository: Repository, code: str | None = None) -> list[ApplicationView]:
+def applications(
+    repository: Repository, code: str | None = None, *, as_of: date | None = None
+) -> list[ApplicationView]:
+    """Applications with their spend (only spend dated on or before ``as_of`` when given)."""
+    spend = select(
+        funding_spend.c.application_id, funding_spend.c.category, func.sum(funding_spend.c.amount)
+    )
+    if as_of is not None:
+        spend = spend.where(funding_spend.c.spent_on <= as_of)
     with repository.engine.connect() as conn:
         apps = applications_in(conn, code)
         totals: dict[int, dict[str, int]] = defaultdict(dict)
         for app_id, category, total in conn.execute(
-            select(funding_spend.c.application_id, funding_spend.c.category,
-                   func.sum(funding_spend.c.amount))
-            .group_by(funding_spend.c.application_id, funding_spend.c.category)
-        ):  # fmt: skip
+            spend.group_by(funding_spend.c.application_id, funding_spend.c.category)
+        ):
             totals[app_id][category] = int(total)
     return [
         ApplicationView(a, sum(totals[a.id or 0].values()), dict(totals[a.id or 0])) for a in apps

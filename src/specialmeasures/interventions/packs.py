@@ -16,7 +16,11 @@ from jinja2 import Environment, select_autoescape
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from specialmeasures.access.classification import WITHHELD
+from specialmeasures.domain import Regime
+from specialmeasures.domain.as_known import assignment_as_known, known_end
 from specialmeasures.domain.directors import add_months
+from specialmeasures.domain.funding import FundingStage
 from specialmeasures.interventions import buddies, directors, funding, leadership, plans, returns
 from specialmeasures.interventions.matrix import Matrix
 from specialmeasures.store import Repository
@@ -41,32 +45,49 @@ class Pack:
     sections: list[Section] = field(default_factory=list)
 
 
-def build_pack(repository: Repository, code: str, as_of: date) -> Pack:
-    """Everything an OAG or board meeting reads about a trust's interventions on ``as_of``."""
+def build_pack(
+    repository: Repository, code: str, as_of: date, *, include_confidential: bool = False
+) -> Pack:
+    """Everything an OAG or board meeting reads about a trust's interventions on ``as_of``, as
+    known on that day. Without ``include_confidential`` (a trust board may not know the trust's
+    CP status) the CP list, the stage of CP funding and assignment ends on a CP exit are left
+    out or withheld, as ``access.classification`` does for the web pages."""
     p = repository.provider(code)
     active = repository.active_episodes(as_of, [code]).get(code, [])
+    active = [e for e in active if include_confidential or not e.regime.confidential]
+    cp_ends = set() if include_confidential else {
+        e.end for e in repository.episodes(code, regime=Regime.CP) if e.end is not None
+    }  # fmt: skip
     synthetic = p.synthetic or repository.meta().get("synthetic") == "true"
     pack = Pack(code, p.name, as_of, synthetic)
     pack.sections.append(Section("Regime status", ["regime", "since"], [
         {"regime": e.regime.label, "since": e.start} for e in active
     ], "" if active else "Not in a regime on this date."))  # fmt: skip
     roster = {d.id: d.name for d in directors.directors(repository)}
+    known = [assignment_as_known(a, as_of) for a in directors.assignments(repository)]
     pack.sections.append(Section("Improvement Director", ["director", "start", "phase", "end"], [
         {"director": roster.get(a.director_id), "start": a.start, "phase": a.phase_on(as_of) or "ended",
-         "end": a.end}
-        for a in directors.assignments(repository) if a.provider_code == code and a.start <= as_of
+         "end": WITHHELD if a.end in cp_ends else a.end}
+        for a in known if a.provider_code == code and a.start <= as_of
     ]))  # fmt: skip
     pack.sections.append(Section("Buddying", ["buddy", "scope", "arranged_by", "paid", "start", "end"], [
         {"buddy": b.buddy_code, "scope": b.scope.value, "arranged_by": b.arranged_by.value,
-         "paid": "yes" if b.paid else "no", "start": b.start, "end": b.end}
-        for b in buddies.arrangements(repository) if b.provider_code == code
+         "paid": "yes" if b.paid else "no", "start": b.start, "end": known_end(b.end, as_of)}
+        for b in buddies.arrangements(repository) if b.provider_code == code and b.start <= as_of
     ]))  # fmt: skip
-    pack.sections.append(Section("NHSI funds", ["stage", "applied", "status", "approved", "spent"], [
-        {"stage": v.application.stage.value, "applied": v.application.amount,
-         "status": v.application.status, "approved": v.application.approved_amount,
-         "spent": v.spent}
-        for v in funding.applications(repository, code)
-    ]))  # fmt: skip
+    funds = []
+    for v in funding.applications(repository, code, as_of=as_of):
+        app = v.application
+        if app.applied_on > as_of:
+            continue
+        approved = app.approved_on is not None and app.approved_on <= as_of
+        cp_stage = app.stage is FundingStage.CP and not include_confidential
+        funds.append({"stage": WITHHELD if cp_stage else app.stage.value, "applied": app.amount,
+                      "status": "approved" if approved else "applied",
+                      "approved": app.approved_amount if approved else None, "spent": v.spent})  # fmt: skip
+    pack.sections.append(
+        Section("NHSI funds", ["stage", "applied", "status", "approved", "spent"], funds)
+    )
     posts, stable = leadership.leadership_summary(repository, code, as_of)
     pack.sections.append(Section(
         "Leadership", ["post", "holder", "interim", "tenure_months", "vacancy_months", "changes_24m"],

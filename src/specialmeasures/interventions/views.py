@@ -13,12 +13,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from specialmeasures.domain.directors import add_months
-from specialmeasures.domain.oversight import Body, DriverDomain
+from specialmeasures.domain.as_known import assignment_as_known, known_end
+from specialmeasures.domain.directors import add_months, caseload
+from specialmeasures.domain.oversight import ActionStatus, Body, DriverDomain
 from specialmeasures.interventions import buddies, directors, funding, leadership, plans, returns
 from specialmeasures.interventions.matrix import ROWS, intervention_matrix
 from specialmeasures.store import Repository
-from specialmeasures.store.tables import monthly_returns, return_values
+from specialmeasures.store.tables import monthly_returns, plan_updates, return_values
 
 __all__ = [
     "CASELOAD_COLUMNS",
@@ -72,7 +73,7 @@ def provider_interventions(repo: Repository, code: str, as_of: date) -> dict[str
             "phase": a.phase_on(as_of) or "ended",
             "hours_per_week": a.hours_on(as_of) if a.active_on(as_of) else 0.0,
         }
-        for a in directors.assignments(repo)
+        for a in (assignment_as_known(x, as_of) for x in directors.assignments(repo))
         if a.provider_code == code and a.start <= as_of
     ]
     buddying = [
@@ -85,28 +86,34 @@ def provider_interventions(repo: Repository, code: str, as_of: date) -> dict[str
             "mou_date": _day(b.mou_date),
             "start": _day(b.start),
             "review_date": _day(b.review_date),
-            "end": _day(b.end),
+            "end": _day(known_end(b.end, as_of)),
         }
         for b in buddies.arrangements(repo)
         if b.provider_code == code and b.start <= as_of
     ]
-    applications = [
-        {
-            "stage": v.application.stage.value,
-            "applied_on": _day(v.application.applied_on),
-            "amount": v.application.amount,
-            "status": v.application.status,
-            "approved_amount": v.application.approved_amount,
-            "approved_on": _day(v.application.approved_on),
-            "spent": v.spent,
-            "remaining": (v.application.approved_amount or 0) - v.spent,
-            "aims": [{"aim": a.aim, "amount": a.amount} for a in v.application.aims],
-        }
-        for v in funding.applications(repo, code)
-        if v.application.applied_on <= as_of
-    ]
+    applications = []
+    # As known on as_of: approval and spend only if they had happened by then.
+    for v in funding.applications(repo, code, as_of=as_of):
+        app = v.application
+        if app.applied_on > as_of:
+            continue
+        approved = app.approved_on is not None and app.approved_on <= as_of
+        applications.append(
+            {
+                "stage": app.stage.value,
+                "applied_on": _day(app.applied_on),
+                "amount": app.amount,
+                "status": app.status if approved or app.status != "approved" else "applied",
+                "approved_amount": app.approved_amount if approved else None,
+                "approved_on": _day(app.approved_on) if approved else None,
+                "spent": v.spent,
+                "remaining": ((app.approved_amount or 0) if approved else 0) - v.spent,
+                "aims": [{"aim": a.aim, "amount": a.amount} for a in app.aims],
+            }
+        )
     posts, stable = leadership.leadership_summary(repo, code, as_of)
     actions = [a for a in plans.plan_of(repo, code) if (a.created_on or as_of) <= as_of]
+    status_on = _plan_status_on(repo, [a.id for a in actions if a.id is not None], as_of)
     by_domain = []
     for domain in DriverDomain:
         mine = [a for a in actions if domain in a.domains]
@@ -115,7 +122,9 @@ def provider_interventions(repo: Repository, code: str, as_of: date) -> dict[str
                 "domain": domain.value,
                 "label": domain.label,
                 "actions": len(mine),
-                "complete": sum(1 for a in mine if a.status.value == "complete"),
+                "complete": sum(
+                    1 for a in mine if status_on.get(a.id or 0) is ActionStatus.COMPLETE
+                ),
             }
         )
     burden = returns.burden_report(repo, code)
@@ -158,7 +167,7 @@ def provider_interventions(repo: Repository, code: str, as_of: date) -> dict[str
                     "domains": sorted(d.value for d in a.domains),
                     "owner": a.owner,
                     "due": _day(a.due),
-                    "status": a.status.value,
+                    "status": status_on.get(a.id or 0, ActionStatus.NOT_STARTED).value,
                 }
                 for a in actions
             ],
@@ -178,17 +187,40 @@ def provider_interventions(repo: Repository, code: str, as_of: date) -> dict[str
     }
 
 
+def _plan_status_on(repo: Repository, ids: list[int], as_of: date) -> dict[int, ActionStatus]:
+    """Each action's status on ``as_of``: its latest update dated on or before it (not started
+    before any), as ``plan_progress`` counts them."""
+    out = dict.fromkeys(ids, ActionStatus.NOT_STARTED)
+    if not ids:
+        return out
+    latest: dict[int, date] = {}
+    with repo.engine.connect() as conn:
+        rows = conn.execute(
+            select(plan_updates)
+            .where(plan_updates.c.action_id.in_(ids), plan_updates.c.on_date <= as_of)
+            .order_by(plan_updates.c.on_date, plan_updates.c.id)
+        )
+        for r in rows:
+            if r.action_id not in latest or r.on_date >= latest[r.action_id]:
+                latest[r.action_id] = r.on_date
+                out[r.action_id] = ActionStatus(r.status)
+    return out
+
+
 def caseload_view(
     repo: Repository, first: date, last: date, as_of: date, scope: Collection[str] | None = None
 ) -> dict[str, Any]:
     """Improvement Directors x months, and the flags on ``as_of``; kept to ``scope`` when given
     (a Director sees the months and flags of their own trusts only)."""
-    rows = directors.director_caseload(repo, first, last)
+    # As known on as_of; for a Director, their own trusts only: the other trusts a Director
+    # covers (their codes, count and hours) would tell them who else is on the SMQ or CP list.
+    covered = [assignment_as_known(a, as_of) for a in directors.assignments(repo)]
     flags = directors.flags(repo, as_of)
     if scope is not None:
         allowed = {c.upper() for c in scope}
-        rows = [r for r in rows if any(t.split(" ")[0] in allowed for t in _trusts(r))]
+        covered = [a for a in covered if a.provider_code.upper() in allowed]
         flags = [f for f in flags if f.provider_code in allowed]
+    rows = caseload(directors.directors(repo), covered, first, last)
     return {
         "first": first.isoformat()[:7],
         "last": last.isoformat()[:7],
@@ -208,10 +240,6 @@ def caseload_view(
         ],
         "flag_counts": {k: sum(1 for f in flags if f.kind == k) for k in FLAG_LABELS},
     }
-
-
-def _trusts(row: dict[str, object]) -> list[str]:
-    return [t.strip() for t in str(row["trusts"]).split(",") if t.strip()]
 
 
 def matrix_view(
@@ -238,9 +266,9 @@ def matrix_view(
     }
 
 
-def returns_view(repo: Repository, code: str) -> dict[str, Any]:
+def returns_view(repo: Repository, code: str, as_of: date | None = None) -> dict[str, Any]:
     """A trust's submitted monthly returns, newest first, each with every OAG body's report
-    cut from it, and the items each body requests."""
+    cut from it, and the items each body requests; only those submitted by ``as_of``."""
     repo.provider(code)
     requested = returns.requests(repo, code)
     with repo.engine.connect() as conn:
@@ -257,6 +285,9 @@ def returns_view(repo: Repository, code: str) -> dict[str, Any]:
                 select(return_values).where(return_values.c.return_id.in_(list(values)))
             ):
                 values[r.return_id][r.item] = r.value
+    if as_of is not None:
+        # Known once submitted (a month's return may be sent ahead of the month's end).
+        heads = [h for h in heads if h.submitted_at is None or h.submitted_at.date() <= as_of]
     submitted = []
     for h in heads:
         items = values[h.id]

@@ -38,9 +38,14 @@ def jsonable(value: Any) -> Any:
 
 
 def past_decisions(
-    repository: Repository, code: str, *, include_confidential: bool
+    repository: Repository,
+    code: str,
+    *,
+    include_confidential: bool,
+    as_of: date | None = None,
 ) -> list[dict[str, Any]]:
-    """The provider's recorded decisions, newest first (CP ones only when confidential)."""
+    """The provider's recorded decisions, newest first (CP ones only when confidential; only
+    those decided on or before ``as_of`` when given)."""
     query = (
         select(decisions)
         .where(decisions.c.provider_code == code)
@@ -51,6 +56,8 @@ def past_decisions(
         for r in conn.execute(query).mappings():
             regime = r["regime"]
             if regime == Regime.CP.value and not include_confidential:
+                continue
+            if as_of is not None and jsonable(r["decided_at"])[:10] > as_of.isoformat():
                 continue
             out.append(
                 {
@@ -78,7 +85,8 @@ def _choices(
         events = lifecycle_events(conn, code)
     out = []
     for regime in regimes:
-        state = current_state(episodes, events, regime)
+        # The state as it stood on as_of (the form's "now" is the page's date).
+        state = current_state(episodes, events, regime, as_of)
         allowed = allowed_transitions(regime, state)
         out.append(
             {
@@ -133,6 +141,8 @@ def decision_view(
         "policies": policies,
         "recommendations": recommendations,
         "timeline": {**jsonable(asdict(timeline)), "lines": timeline.lines()},
-        "decisions": past_decisions(repository, code, include_confidential=include_confidential),
+        "decisions": past_decisions(
+            repository, code, include_confidential=include_confidential, as_of=as_of
+        ),
         "choices": _choices(repository, code, as_of, regimes),
     }

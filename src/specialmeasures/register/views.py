@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from specialmeasures.domain import KeyQuestion, Provider, RegimeEpisode
+from specialmeasures.domain.as_known import episode_as_known
 from specialmeasures.register.public_record import public_record_marks, successions
 from specialmeasures.store import Repository
 
@@ -110,8 +111,9 @@ def provider_profile(
     p = repo.provider(code)
     inspections = repo.inspections(code, as_of=as_of)
     in_force = repo.ratings_in_force(as_of, [code]).get(code, {})
+    # As known on as_of: an exit after that day had not happened yet.
     episodes = [
-        e
+        episode_as_known(e, as_of)
         for e in repo.episodes(code)
         if e.start <= as_of and (include_confidential or not e.regime.confidential)
     ]

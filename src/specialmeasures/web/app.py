@@ -49,6 +49,7 @@ from specialmeasures.web.nof import build_nof_router
 from specialmeasures.web.overview import build_overview_router
 from specialmeasures.web.pages import build_router
 from specialmeasures.web.precompute import precompute_read_models
+from specialmeasures.web.private_caching import PrivateCachingMiddleware
 from specialmeasures.web.rendering import Renderer
 from specialmeasures.web.signin import build_signin_router
 from specialmeasures.web.support import build_support_router
@@ -208,4 +209,6 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_request_bytes, render=error_response)
     app.add_middleware(SecurityHeadersMiddleware, base_url=settings.base_url)
 
+    # Cache-Control: no-store and Vary: Cookie on per-user responses (web/private_caching.py).
+    app.add_middleware(PrivateCachingMiddleware)
     return app

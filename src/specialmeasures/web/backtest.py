@@ -33,6 +33,14 @@ To = Annotated[date | None, Query(alias="to", description="Last month (default 2
 MAX_YEARS = 20
 
 
+def backtest_end(as_of: date) -> date | None:
+    """The end of the backtest window a view as of ``as_of`` may show: the default window cut at
+    the as-of date (a replay compares with episodes that happened, so no later ones), or None
+    when the date is not after the window's start."""
+    end = min(as_of, DEFAULT_END)
+    return end if end > DEFAULT_START else None
+
+
 def cached_backtest(
     request: Request,
     *,

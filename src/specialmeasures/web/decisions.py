@@ -18,10 +18,11 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from specialmeasures.access import Action
+from specialmeasures.access.classification import public_dataset_meta
 from specialmeasures.domain import Regime, SpecialMeasuresError
 from specialmeasures.regime import record_decision
 from specialmeasures.regime.views import decision_view
-from specialmeasures.web.backtest import cached_backtest
+from specialmeasures.web.backtest import backtest_end, cached_backtest
 from specialmeasures.web.dates import EARLIEST, LATEST, date_problem, in_window
 from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.rendering import Renderer
@@ -46,8 +47,11 @@ def build_decisions_router(renderer: Renderer, gate: Gate, today: Callable[[], d
         confidential = gate.decide(request, Action.CONFIDENTIAL_READ, code).allowed
         view = decision_view(repo, code, as_of or today(), include_confidential=confidential)
         view["can_record"] = gate.decide(request, Action.DECISION_RECORD, code).allowed
-        view["backtest"] = cached_backtest(request, provider=code)
-        view["dataset"] = repo.meta()
+        window_end = backtest_end(as_of or today())  # as of: no later episodes
+        view["backtest"] = (
+            cached_backtest(request, provider=code, end=window_end) if window_end else None
+        )
+        view["dataset"] = public_dataset_meta(repo.meta())
         return view
 
     def page(

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from specialmeasures.access import Action, can
+from specialmeasures.access.classification import public_dataset_meta
 from specialmeasures.domain import InputError
 from specialmeasures.evaluation.balancing import BALANCING_COLUMNS
 from specialmeasures.evaluation.costs import display_value
@@ -129,7 +130,7 @@ def build_evaluation_router(
             "counts_by_group": dict(Counter(str(r["primary_label"]) for r in rows)),
             "trusts": rows,
             "figure": trajectory_figure(repo, chosen, day),
-            "dataset": repo.meta(),
+            "dataset": public_dataset_meta(repo.meta()),
         }
 
     @router.get(
@@ -168,7 +169,7 @@ def build_evaluation_router(
         data = sample_document(
             repo, as_of or today(), seed=seed, declined=_codes(declined), per_group=per_group
         )
-        data["dataset"] = repo.meta()
+        data["dataset"] = public_dataset_meta(repo.meta())
         return data
 
     @router.get(
@@ -216,7 +217,7 @@ def build_evaluation_router(
             "design": design,
             "indicators": indicators,
             "result": result,
-            "dataset": repo.meta(),
+            "dataset": public_dataset_meta(repo.meta()),
         }
 
     @router.get(
@@ -268,7 +269,7 @@ def build_evaluation_router(
         day = as_of or today()
         data = sustainability_document(repo, day)
         data["figure"] = km_figure(data["exits"], day, by)
-        data["dataset"] = repo.meta()
+        data["dataset"] = public_dataset_meta(repo.meta())
         return data
 
     @router.get(
@@ -304,7 +305,7 @@ def build_evaluation_router(
         data = balancing_cache.get(
             repo, ("balancing", months), lambda: balancing_document(repo, months)
         )
-        return {**data, "dataset": repo.meta()}
+        return {**data, "dataset": public_dataset_meta(repo.meta())}
 
     @router.get(
         "/evaluation/balancing.json",
@@ -331,7 +332,7 @@ def build_evaluation_router(
     # -- costs (cost-consequence table) -------------------------------------------------------
     def costs_data(as_of: date | None, by: str) -> dict[str, Any]:
         data = costs_document(repo, as_of or today(), by)
-        data["dataset"] = repo.meta()
+        data["dataset"] = public_dataset_meta(repo.meta())
         return data
 
     @router.get(
@@ -367,7 +368,7 @@ def build_evaluation_router(
         decision = can(gate.user(request), Action.EVIDENCE_READ)
         data = evidence_document(repo, decision.scope)
         data["scoped"] = decision.scope is not None
-        data["dataset"] = repo.meta()
+        data["dataset"] = public_dataset_meta(repo.meta())
         return data
 
     @router.get(

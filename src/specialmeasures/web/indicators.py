@@ -13,6 +13,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from specialmeasures.access import Action
+from specialmeasures.access.classification import public_dataset_meta
 from specialmeasures.register.indicators import indicator_chart, indicators_view
 from specialmeasures.reports.spc_chart import (
     assurance_icon_svg,
@@ -42,7 +43,7 @@ def build_indicators_router(renderer: Renderer, gate: Gate, today: Callable[[], 
         repo.provider(code)  # unknown codes are 404 before anything is audited
         confidential = gate.decide(request, Action.CONFIDENTIAL_READ, code).allowed
         view = indicators_view(repo, code, as_of or today(), include_confidential=confidential)
-        view["dataset"] = repo.meta()
+        view["dataset"] = public_dataset_meta(repo.meta())
         return view
 
     def chart_data(

@@ -23,7 +23,8 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from specialmeasures.access import Action, Principal, Resource, can
-from specialmeasures.domain import InputError, SpecialMeasuresError
+from specialmeasures.access.classification import public_dataset_meta, redact_interventions
+from specialmeasures.domain import InputError, Regime, SpecialMeasuresError
 from specialmeasures.domain.directors import add_months
 from specialmeasures.domain.oversight import MonthlyReturn
 from specialmeasures.interventions import Actor
@@ -84,14 +85,17 @@ def build_interventions_router(
     def trust_data(request: Request, code: str, as_of: date | None) -> dict[str, Any]:
         code = code.upper()
         day = as_of or today()
-        data = provider_interventions(repo, code, day)
         confidential = gate.decide(request, Action.CONFIDENTIAL_READ, code).allowed
+        cp_ends = [e.end for e in repo.episodes(code, regime=Regime.CP) if e.end is not None]
+        data = redact_interventions(
+            provider_interventions(repo, code, day), sees_cp=confidential, cp_ends=cp_ends
+        )
         data["regime_status"] = regime_status(repo, code, day, include_confidential=confidential)
         data["confidential"] = confidential
         # A link, not a read: asked of the policy directly so that it is not audited as one.
         user = gate.user(request)
         data["may_read_returns"] = can(user, Action.RETURN_READ, Resource.provider(code)).allowed
-        data["dataset"] = repo.meta()
+        data["dataset"] = public_dataset_meta(repo.meta())
         return data
 
     @router.get(
@@ -117,7 +121,7 @@ def build_interventions_router(
     # -- the monthly return ------------------------------------------------------------------
     def returns_data(request: Request, code: str, as_of: date | None) -> dict[str, Any]:
         code = code.upper()
-        data = returns_view(repo, code)
+        data = returns_view(repo, code, as_of or today())
         confidential = gate.decide(request, Action.CONFIDENTIAL_READ, code).allowed
         data["name"] = repo.provider(code).name
         data["regime_status"] = regime_status(
@@ -125,7 +129,7 @@ def build_interventions_router(
         )
         data["confidential"] = confidential
         data["may_submit"] = gate.decide(request, Action.RETURN_SUBMIT, code).allowed
-        data["dataset"] = repo.meta()
+        data["dataset"] = public_dataset_meta(repo.meta())
         return data
 
     @router.get(
@@ -199,7 +203,7 @@ def build_interventions_router(
         # The gate has checked and audited the route; this only asks how far it reaches.
         decision = can(gate.user(request), Action.CASELOAD_READ)
         data = caseload_view(repo, start, stop, day, decision.scope)
-        data["dataset"] = repo.meta()
+        data["dataset"] = public_dataset_meta(repo.meta())
         return data
 
     @router.get(
@@ -243,7 +247,7 @@ def build_interventions_router(
         decision = can(gate.user(request), Action.INTERVENTIONS_READ)
         data = matrix_view(repo, as_of or today(), codes or None, decision.scope)
         data["requested"] = codes
-        data["dataset"] = repo.meta()
+        data["dataset"] = public_dataset_meta(repo.meta())
         return data
 
     @router.get(

@@ -14,9 +14,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from specialmeasures.access import Action
+from specialmeasures.access.classification import public_dataset_meta
 from specialmeasures.register.overview import national_overview
 from specialmeasures.reports.regime_chart import regime_counts_svg
-from specialmeasures.web.backtest import cached_backtest
+from specialmeasures.web.backtest import backtest_end, cached_backtest
 from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.rendering import Renderer
 
@@ -36,11 +37,12 @@ def build_overview_router(renderer: Renderer, gate: Gate, today: Callable[[], da
         view = national_overview(
             repo, as_of or today(), include_confidential=decision.allowed and decision.scope is None
         )
-        if gate.decide(request, Action.RECOMMENDATION_READ).allowed:
+        window_end = backtest_end(as_of or today())  # as of: no later episodes
+        if window_end and gate.decide(request, Action.RECOMMENDATION_READ).allowed:
             # The replay of the entry policy over the seed's window: regulator roles only.
-            headline = cached_backtest(request)
+            headline = cached_backtest(request, end=window_end)
             view["backtest"] = {k: v for k, v in headline.items() if k != "cases"}
-        view["dataset"] = repo.meta()
+        view["dataset"] = public_dataset_meta(repo.meta())
         return view
 
     def page(request: Request, as_of: date | None) -> str:

@@ -20,6 +20,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from specialmeasures.access import Action
+from specialmeasures.access.classification import public_dataset_meta
 from specialmeasures.domain import ProviderType
 from specialmeasures.register import PROVIDER_LIST_COLUMNS, provider_list, provider_profile
 from specialmeasures.reports.timeline import timeline_svg
@@ -95,7 +96,7 @@ def build_router(renderer: Renderer, gate: Gate, today: Callable[[], date]) -> A
             "confidential": confidential,
             "count": len(rows),
             "counts_by_status": dict(Counter(r["regime_status"] for r in rows)),
-            "dataset": repo.meta(),
+            "dataset": public_dataset_meta(repo.meta()),
             "providers": rows,
         }
 
@@ -191,7 +192,7 @@ def build_router(renderer: Renderer, gate: Gate, today: Callable[[], date]) -> A
         request: Request, code: Annotated[str, Path(max_length=20)], as_of: AsOf = None
     ) -> dict[str, Any]:
         profile = profile_data(request, code, as_of)
-        profile["dataset"] = repo.meta()
+        profile["dataset"] = public_dataset_meta(repo.meta())
         return profile
 
     @router.get("/providers/{code}", response_class=HTMLResponse, include_in_schema=False)

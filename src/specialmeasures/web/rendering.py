@@ -10,6 +10,7 @@ from fastapi import Request
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
 from specialmeasures import __version__
+from specialmeasures.access.classification import public_dataset_meta
 from specialmeasures.bootstrap import Platform
 
 __all__ = ["Renderer"]
@@ -39,7 +40,7 @@ class Renderer:
         self.context: Callable[[Request], dict[str, Any]] | None = None
 
     def dataset(self) -> dict[str, str]:
-        return self.platform.repository.meta()
+        return public_dataset_meta(self.platform.repository.meta())
 
     def render(self, template: str, *, request: Request, **context: Any) -> str:
         page = self.env.get_template(template)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from specialmeasures.access import Action
+from specialmeasures.access.classification import public_dataset_meta
 from specialmeasures.monitoring.views import Screen, provider_bands
 from specialmeasures.monitoring.watchlist import screen
 from specialmeasures.register.overview import system_view, systems_index
@@ -40,7 +41,7 @@ def build_systems_router(
 
     def index_data(request: Request, as_of: date | None) -> dict[str, Any]:
         view = systems_index(repo, as_of or today(), include_confidential=whole_list(request))
-        view["dataset"] = repo.meta()
+        view["dataset"] = public_dataset_meta(repo.meta())
         return view
 
     def system_data(request: Request, name: str, as_of: date | None) -> dict[str, Any]:
@@ -52,7 +53,7 @@ def build_systems_router(
             else None
         )
         view = system_view(repo, name, day, include_confidential=confidential, bands=bands)
-        view["dataset"] = repo.meta()
+        view["dataset"] = public_dataset_meta(repo.meta())
         return view
 
     @router.get("/systems.json", tags=["systems"], summary="Local systems (JSON twin)")

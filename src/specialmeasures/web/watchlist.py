@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from specialmeasures.access import Action
+from specialmeasures.access.classification import public_dataset_meta
 from specialmeasures.monitoring.views import Screen, watchlist_csv, watchlist_view
 from specialmeasures.monitoring.watchlist import screen
 from specialmeasures.web.gate import permission
@@ -35,7 +36,7 @@ def build_watchlist_router(
 
     def data(as_of: date | None) -> dict[str, Any]:
         view = watchlist_view(repo, as_of or today(), screen_with=screen_with)
-        view["dataset"] = repo.meta()
+        view["dataset"] = public_dataset_meta(repo.meta())
         return view
 
     @router.get(
