@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from specialmeasures.access import Action
+from specialmeasures.access.classification import public_dataset_meta
 from specialmeasures.regime.nof_service import NofRun, stored_quarters, stored_run
 from specialmeasures.rules.nof import TRUST_TYPES
 from specialmeasures.rules.nof_catalogue import DOMAINS, Quarter
@@ -53,7 +54,7 @@ def build_nof_router(renderer: Renderer, gate: Gate) -> APIRouter:
         data["league_tables"] = {k: v for k, v in data["league_tables"].items() if k in kinds}
         data["quarters"] = stored_quarters(repo)
         data["domains"] = DOMAINS
-        data["dataset"] = repo.meta()
+        data["dataset"] = public_dataset_meta(repo.meta())
         return data
 
     def trust(code: str, quarter: str | None) -> dict[str, Any]:
