@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from specialmeasures.bootstrap import Platform, bootstrap
+from specialmeasures.reports.cells import csv_cell
 from specialmeasures.settings import Settings
 
 __all__ = ["FORMATS", "DateParam", "emit", "open_platform"]
@@ -60,7 +61,7 @@ def emit(
         )
         writer.writeheader()
         for r in rows:
-            writer.writerow({c: "" if r.get(c) is None else r.get(c) for c in columns})
+            writer.writerow({c: csv_cell(r.get(c)) for c in columns})
         click.echo(buffer.getvalue(), nl=False)
         return
     table = Table(title=title or None, show_lines=False, header_style="bold")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from specialmeasures.domain.errors import InputError
+from specialmeasures.reports.cells import csv_row
 
 __all__ = ["Table", "read_table", "write_csv_atomic", "write_json_atomic"]
 
@@ -102,8 +103,8 @@ def write_csv_atomic(
 
     def write(handle: Any) -> None:
         writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow(csv_row(header))
+        writer.writerows(csv_row(row) for row in rows)
 
     _atomic(Path(path), write)
 

@@ -17,6 +17,7 @@ from specialmeasures.cli._tables import write_csv_atomic
 from specialmeasures.domain import InputError
 from specialmeasures.evaluation.evidence import RAP_HEADINGS, framework_matrix
 from specialmeasures.evaluation.evidence_store import import_evidence, load_codes, load_records
+from specialmeasures.reports.cells import append_row
 
 CONFIDENTIAL = "CONFIDENTIAL: qualitative evidence, not for publication"
 CELL_COLUMNS = ("site", "code", "sources", "source_types", "tiers", "triangulated", "refs")
@@ -92,18 +93,18 @@ def _write_xlsx(path: Path, codes: list[Any], cells: dict[str, dict[str, Any]],
     book = Workbook()
     cover = book.active
     cover.title = "CONFIDENTIAL"
-    cover.append([CONFIDENTIAL])
+    append_row(cover, [CONFIDENTIAL])
     cover["A1"].font = Font(bold=True, color="D5281B")
-    cover.append(["Framework matrix: cells show sources (source types); * = triangulated."])
+    append_row(cover, ["Framework matrix: cells show sources (source types); * = triangulated."])
 
     def sheet(title: str, header: list[str], rows: list[list[Any]]) -> None:
         ws = book.create_sheet(title)
         ws.oddHeader.center.text = CONFIDENTIAL
-        ws.append(header)
+        append_row(ws, header)
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for r in rows:
-            ws.append(r)
+            append_row(ws, r)
 
     sheet(
         "matrix",
