@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
@@ -10,8 +9,9 @@ import click
 
 from specialmeasures.cli._actor import actor, actor_options
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
-from specialmeasures.domain import InputError
+from specialmeasures.domain import DomainError, InputError
 from specialmeasures.domain.oversight import Body, MonthlyReturn
+from specialmeasures.ingest.validation import json_text, read_json_object
 from specialmeasures.interventions import returns as service
 
 BODIES = click.Choice([b.value for b in Body])
@@ -62,18 +62,22 @@ def request(code: str, body: str, items: tuple[str, ...], **who: str) -> None:
 @actor_options
 def submit(code: str, period: date, path: Path, **who: str) -> None:
     """Submit trust CODE's ONE return for a month."""
+    file = str(path)
+    # Through the importers' one validation layer: UTF-8, one value per key, and each value text
+    # or a number (null, booleans, lists and objects are refused, never stored as "None").
+    values = {
+        key: json_text(file, key, value, max_length=service.VALUE_MAX_LENGTH)
+        for key, value in read_json_object(path).items()
+    }
     try:
-        values = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise InputError(f"not JSON: {error.msg}", file=str(path), row=error.lineno) from None
-    if not isinstance(values, dict):
-        raise InputError("must be a JSON object of item -> value", file=str(path))
+        submitted = MonthlyReturn(code, period, values)
+    except DomainError as error:
+        raise InputError(error.rule, file=file, column=error.field, value=error.value) from None
     platform = open_platform()
     try:
         new_id = service.submit_return(
-            platform.repository, MonthlyReturn(code, period, values),
-            actor(who["actor"], who["role"], who["rationale"]),
-        )  # fmt: skip
+            platform.repository, submitted, actor(who["actor"], who["role"], who["rationale"])
+        )
     finally:
         platform.close()
     click.echo(f"return {new_id}: {code} {period.isoformat()[:7]} ({len(values)} items)")

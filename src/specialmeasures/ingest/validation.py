@@ -41,7 +41,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -69,6 +69,7 @@ __all__ = [
     "parse_json_object",
     "read_bytes",
     "read_csv",
+    "read_json_object",
     "shown",
 ]
 
@@ -124,7 +125,13 @@ class DateWindow:
         return cls(earliest, today + timedelta(days=future_days))
 
     def check(
-        self, value: date, *, file: str, row: int | None, column: str, shown_as: object = None
+        self,
+        value: date,
+        *,
+        file: str | None,
+        row: int | None,
+        column: str,
+        shown_as: object = None,
     ) -> date:
         """``value`` itself, or an ``InputError`` when it lies outside the window."""
         if not self.earliest <= value <= self.latest:
@@ -151,11 +158,11 @@ def read_bytes(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
         if size > limits.max_bytes:
             raise InputError(
                 f"is {size:,} bytes, more than the {limits.max_bytes:,} an import reads",
-                file=path.name,
+                file=str(path),
             )
         return path.read_bytes()
     except OSError as error:
-        raise InputError(f"cannot be read: {error.strerror}", file=path.name) from None
+        raise InputError(f"cannot be read: {error.strerror}", file=str(path)) from None
 
 
 def decode(file: str, data: bytes) -> str:
@@ -321,12 +328,14 @@ def csv_table(
     header_row: int = 1,
     normalise: Callable[[str], str] = str.strip,
     allow_no_rows: bool = False,
+    multiline: Collection[str] = (),
 ) -> CsvTable:
     """Check a header (at spreadsheet row ``header_row``) and the rows below it.
 
     Blank rows are skipped; every other row must be as wide as the header (extra cells must be
     empty). Cells are stripped of surrounding spaces. Control and bidirectional-override
-    characters are refused in every cell, used or not.
+    characters are refused in every cell, used or not, and so are line breaks except in the
+    ``multiline`` columns.
     """
     if len(records) < header_row:
         raise InputError("has no header row", file=file)
@@ -341,7 +350,7 @@ def csv_table(
         check_width(file, number, record, header)
         cells = {name: record[i].strip() for i, name in enumerate(header) if name}
         for name, value in cells.items():
-            check_characters(file, number, name, value)
+            check_characters(file, number, name, value, multiline=name in multiline)
         rows.append(CsvRow(file, number, cells))
     if not rows and not allow_no_rows:
         raise InputError(
@@ -427,7 +436,7 @@ def check_width(file: str, row: int, record: Sequence[str], header: Sequence[str
 
 
 def check_characters(
-    file: str, row: int | None, column: str, value: str, *, multiline: bool = False
+    file: str | None, row: int | None, column: str, value: str, *, multiline: bool = False
 ) -> None:
     """Refuse control and bidirectional-override characters (and line breaks, unless allowed)."""
     bad = forbidden_character(value)
@@ -453,7 +462,7 @@ def column_length(column: Column[Any]) -> int | None:
 def check_text(
     value: str,
     *,
-    file: str,
+    file: str | None,
     row: int | None,
     column: str,
     target: Column[Any] | None = None,
@@ -514,6 +523,11 @@ def parse_json_object(file: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -
     if not isinstance(loaded, dict):
         raise InputError(f"must be a JSON object (got {type(loaded).__name__})", file=file)
     return loaded
+
+
+def read_json_object(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+    """:func:`parse_json_object` of the file at ``path``."""
+    return parse_json_object(str(path), read_bytes(path, limits), limits)
 
 
 def json_text(file: str, key: str, value: object, *, max_length: int | None = None) -> str:

@@ -16,6 +16,7 @@ from specialmeasures.domain.oversight import (
     burden,
     check_return,
 )
+from specialmeasures.ingest.validation import DateWindow, check_text
 from specialmeasures.interventions._common import Actor, check_provider, record
 from specialmeasures.store import Repository
 from specialmeasures.store.tables import (
@@ -26,6 +27,7 @@ from specialmeasures.store.tables import (
 )
 
 __all__ = [
+    "VALUE_MAX_LENGTH",
     "add_member",
     "burden_report",
     "members",
@@ -34,6 +36,10 @@ __all__ = [
     "requests",
     "submit_return",
 ]
+
+
+#: The longest value one item of a return may hold (``return_values.value`` is unbounded text).
+VALUE_MAX_LENGTH = 10_000
 
 
 def add_member_in(conn: Connection, code: str, body: Body, name: str, who: Actor) -> int:
@@ -114,7 +120,20 @@ def request_items(
         return request_in(conn, code, Body(body), [i.strip() for i in items], who)
 
 
+def check_values(submitted: MonthlyReturn, who: Actor) -> None:
+    """A return's period lies in the importers' date window around ``who.at`` (so 2099 is
+    refused); its values are text without control or direction characters, at most
+    ``VALUE_MAX_LENGTH`` long."""
+    DateWindow.around(who.at.date()).check(
+        submitted.period, file=None, row=None, column="period",
+        shown_as=submitted.period.isoformat()[:7],
+    )  # fmt: skip
+    for item, value in submitted.values.items():
+        check_text(value, file=None, row=None, column=item, max_length=VALUE_MAX_LENGTH)
+
+
 def submit_in(conn: Connection, submitted: MonthlyReturn, who: Actor) -> int:
+    check_values(submitted, who)
     check_provider(conn, submitted.provider_code)
     wanted = {i for items in requests_in(conn, submitted.provider_code).values() for i in items}
     check_return(submitted, wanted)
