@@ -7,6 +7,7 @@ first sheet and page header in Excel).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from specialmeasures.cli._tables import write_csv_atomic
 from specialmeasures.domain import InputError
 from specialmeasures.evaluation.evidence import RAP_HEADINGS, framework_matrix
 from specialmeasures.evaluation.evidence_store import import_evidence, load_codes, load_records
+from specialmeasures.ingest.validation import DateWindow
 from specialmeasures.reports.cells import append_row
 
 CONFIDENTIAL = "CONFIDENTIAL: qualitative evidence, not for publication"
@@ -38,7 +40,9 @@ def import_command(file: Path) -> None:
     """
     platform = open_platform()
     try:
-        counts = import_evidence(platform.repository, file)
+        now = datetime.now(UTC)
+        window = DateWindow.from_settings(platform.settings, now.date())
+        counts = import_evidence(platform.repository, file, at=now, window=window)
     finally:
         platform.close()
     click.echo(", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -11,7 +11,7 @@ from specialmeasures.cli._actor import actor, actor_options
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
 from specialmeasures.domain import DomainError, InputError
 from specialmeasures.domain.oversight import Body, MonthlyReturn
-from specialmeasures.ingest.validation import json_text, read_json_object
+from specialmeasures.ingest.validation import DateWindow, json_text, read_json_object
 from specialmeasures.interventions import returns as service
 
 BODIES = click.Choice([b.value for b in Body])
@@ -75,9 +75,9 @@ def submit(code: str, period: date, path: Path, **who: str) -> None:
         raise InputError(error.rule, file=file, column=error.field, value=error.value) from None
     platform = open_platform()
     try:
-        new_id = service.submit_return(
-            platform.repository, submitted, actor(who["actor"], who["role"], who["rationale"])
-        )
+        acting = actor(who["actor"], who["role"], who["rationale"])
+        window = DateWindow.from_settings(platform.settings, acting.at.date())
+        new_id = service.submit_return(platform.repository, submitted, acting, window)
     finally:
         platform.close()
     click.echo(f"return {new_id}: {code} {period.isoformat()[:7]} ({len(values)} items)")

@@ -208,8 +208,8 @@ def packaged_record() -> RealRecord:
     return parse_record(PACKAGED_NAME, data)
 
 
-def read_record(path: Path) -> RealRecord:
-    return parse_record(path.name, read_bytes(path))
+def read_record(path: Path, window: DateWindow | None = None) -> RealRecord:
+    return parse_record(path.name, read_bytes(path), window)
 
 
 @dataclass(frozen=True, slots=True)

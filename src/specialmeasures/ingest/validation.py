@@ -50,6 +50,7 @@ from typing import Any
 from sqlalchemy import Column, String
 
 from specialmeasures.domain.errors import InputError
+from specialmeasures.settings import Settings
 
 __all__ = [
     "CSV_FIELD_LIMIT",
@@ -123,6 +124,13 @@ class DateWindow:
     ) -> DateWindow:
         """From ``earliest`` to ``future_days`` after ``today`` (the day of the import)."""
         return cls(earliest, today + timedelta(days=future_days))
+
+    @classmethod
+    def from_settings(cls, settings: Settings, today: date) -> DateWindow:
+        """The window the platform's settings configure (``SPECIALMEASURES_IMPORT_*``)."""
+        return cls.around(
+            today, earliest=settings.import_earliest_date, future_days=settings.import_future_days
+        )
 
     def check(
         self,

@@ -120,11 +120,11 @@ def request_items(
         return request_in(conn, code, Body(body), [i.strip() for i in items], who)
 
 
-def check_values(submitted: MonthlyReturn, who: Actor) -> None:
+def check_values(submitted: MonthlyReturn, who: Actor, window: DateWindow | None = None) -> None:
     """A return's period lies in the importers' date window around ``who.at`` (so 2099 is
     refused); its values are text without control or direction characters, at most
     ``VALUE_MAX_LENGTH`` long."""
-    DateWindow.around(who.at.date()).check(
+    (window or DateWindow.around(who.at.date())).check(
         submitted.period, file=None, row=None, column="period",
         shown_as=submitted.period.isoformat()[:7],
     )  # fmt: skip
@@ -132,8 +132,10 @@ def check_values(submitted: MonthlyReturn, who: Actor) -> None:
         check_text(value, file=None, row=None, column=item, max_length=VALUE_MAX_LENGTH)
 
 
-def submit_in(conn: Connection, submitted: MonthlyReturn, who: Actor) -> int:
-    check_values(submitted, who)
+def submit_in(
+    conn: Connection, submitted: MonthlyReturn, who: Actor, window: DateWindow | None = None
+) -> int:
+    check_values(submitted, who, window)
     check_provider(conn, submitted.provider_code)
     wanted = {i for items in requests_in(conn, submitted.provider_code).values() for i in items}
     check_return(submitted, wanted)
@@ -168,10 +170,18 @@ def submit_in(conn: Connection, submitted: MonthlyReturn, who: Actor) -> int:
     return int(key[0])
 
 
-def submit_return(repository: Repository, submitted: MonthlyReturn, who: Actor) -> int:
-    """Submit the trust's ONE return for a period (audited); items must be requested ones."""
+def submit_return(
+    repository: Repository,
+    submitted: MonthlyReturn,
+    who: Actor,
+    window: DateWindow | None = None,
+) -> int:
+    """Submit the trust's ONE return for a period (audited); items must be requested ones.
+
+    The period must lie within ``window`` (default: the importers' window around ``who.at``).
+    """
     with repository.transaction() as conn:
-        return submit_in(conn, submitted, who)
+        return submit_in(conn, submitted, who, window)
 
 
 def return_for(repository: Repository, code: str, period: date) -> MonthlyReturn:
