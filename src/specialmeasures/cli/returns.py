@@ -9,9 +9,8 @@ import click
 
 from specialmeasures.cli._actor import actor, actor_options
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
-from specialmeasures.domain import DomainError, InputError
-from specialmeasures.domain.oversight import Body, MonthlyReturn
-from specialmeasures.ingest.validation import DateWindow, json_text, read_json_object
+from specialmeasures.domain.oversight import Body
+from specialmeasures.ingest.validation import DateWindow
 from specialmeasures.interventions import returns as service
 
 BODIES = click.Choice([b.value for b in Body])
@@ -62,17 +61,7 @@ def request(code: str, body: str, items: tuple[str, ...], **who: str) -> None:
 @actor_options
 def submit(code: str, period: date, path: Path, **who: str) -> None:
     """Submit trust CODE's ONE return for a month."""
-    file = str(path)
-    # Through the importers' one validation layer: UTF-8, one value per key, and each value text
-    # or a number (null, booleans, lists and objects are refused, never stored as "None").
-    values = {
-        key: json_text(file, key, value, max_length=service.VALUE_MAX_LENGTH)
-        for key, value in read_json_object(path).items()
-    }
-    try:
-        submitted = MonthlyReturn(code, period, values)
-    except DomainError as error:
-        raise InputError(error.rule, file=file, column=error.field, value=error.value) from None
+    submitted = service.read_return(path, code, period)
     platform = open_platform()
     try:
         acting = actor(who["actor"], who["role"], who["rationale"])
@@ -80,7 +69,7 @@ def submit(code: str, period: date, path: Path, **who: str) -> None:
         new_id = service.submit_return(platform.repository, submitted, acting, window)
     finally:
         platform.close()
-    click.echo(f"return {new_id}: {code} {period.isoformat()[:7]} ({len(values)} items)")
+    click.echo(f"return {new_id}: {code} {period.isoformat()[:7]} ({len(submitted.values)} items)")
 
 
 @returns.command("report")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import Connection, insert, select
 
-from specialmeasures.domain import InputError, NotFoundError
+from specialmeasures.domain import DomainError, InputError, NotFoundError
 from specialmeasures.domain.oversight import (
     Body,
     BurdenReport,
@@ -16,7 +17,12 @@ from specialmeasures.domain.oversight import (
     burden,
     check_return,
 )
-from specialmeasures.ingest.validation import DateWindow, check_text
+from specialmeasures.ingest.validation import (
+    DateWindow,
+    check_text,
+    json_text,
+    read_json_object,
+)
 from specialmeasures.interventions._common import Actor, check_provider, record
 from specialmeasures.store import Repository
 from specialmeasures.store.tables import (
@@ -31,6 +37,7 @@ __all__ = [
     "add_member",
     "burden_report",
     "members",
+    "read_return",
     "report_for",
     "request_items",
     "requests",
@@ -206,6 +213,24 @@ def report_for(
     """One body's report, cut from the trust's one return for the period."""
     submitted = return_for(repository, code, period)
     return body_report(submitted, requests(repository, code), Body(body))
+
+
+def read_return(path: Path, code: str, period: date) -> MonthlyReturn:
+    """A return read from a JSON object of item -> value, through the importers' validation.
+
+    UTF-8, one value per key, each value text or a finite number (stored as JSON writes it);
+    ``null``, booleans, lists and objects are refused, never stored as "None" or a repr. An
+    item name the domain refuses is an ``InputError`` naming the file and the key.
+    """
+    file = str(path)
+    values = {
+        key: json_text(file, key, value, max_length=VALUE_MAX_LENGTH)
+        for key, value in read_json_object(path).items()
+    }
+    try:
+        return MonthlyReturn(code, period, values)
+    except DomainError as error:
+        raise InputError(error.rule, file=file, column=error.field, value=error.value) from None
 
 
 def burden_report(repository: Repository, code: str) -> BurdenReport:
