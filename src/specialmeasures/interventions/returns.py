@@ -145,7 +145,10 @@ def submit_in(
     check_values(submitted, who, window)
     check_provider(conn, submitted.provider_code)
     wanted = {i for items in requests_in(conn, submitted.provider_code).values() for i in items}
-    check_return(submitted, wanted)
+    try:
+        check_return(submitted, wanted)
+    except DomainError as error:  # bad input, not a broken rule of the model: exit code 2
+        raise InputError(error.rule, column=error.field, value=error.value) from None
     if conn.execute(
         select(monthly_returns.c.id).where(
             monthly_returns.c.provider_code == submitted.provider_code,
