@@ -84,11 +84,15 @@ def _text(row: CsvRow, column: str, target: Column[Any] | None = None) -> str:
                       target=target, multiline=column in PROSE)  # fmt: skip
 
 
-def _parse_codebook(table: CsvTable) -> list[Code]:
-    missing = [c for c in CODEBOOK_COLUMNS if c not in table.header]
+def _require(table: CsvTable, columns: Sequence[str]) -> None:
+    missing = [c for c in columns if c not in table.header]
     if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}", file=table.file,
-                         row=table.header_row, column=missing[0])  # fmt: skip
+        raise InputError(f"the header has no {', '.join(map(repr, missing))} column(s)",
+                         file=table.file, row=table.header_row, column=missing[0])  # fmt: skip
+
+
+def _parse_codebook(table: CsvTable) -> list[Code]:
+    _require(table, CODEBOOK_COLUMNS)
     out = []
     for row in table.rows:
         code = row.cell("code")
@@ -107,10 +111,7 @@ def _parse_codebook(table: CsvTable) -> list[Code]:
 def _parse_evidence(
     table: CsvTable, sites: set[str], codes: set[str], window: DateWindow
 ) -> list[EvidenceRecord]:
-    missing = [c for c in EVIDENCE_COLUMNS if c not in table.header]
-    if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}", file=table.file,
-                         row=table.header_row, column=missing[0])  # fmt: skip
+    _require(table, EVIDENCE_COLUMNS)
     out: list[EvidenceRecord] = []
     seen: set[str] = set()
     for row in table.rows:

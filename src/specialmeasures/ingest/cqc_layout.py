@@ -142,6 +142,13 @@ def find_header(file: str, rows: tuple[tuple[str, ...], ...], sheet: str | None)
         for position, (raw, key) in enumerate(zip(cells, normal, strict=True)):
             name = ALIASES.get(key) or canonical.get(key) or raw
             if not key:
+                if any(normal[position:]):
+                    raise InputError(
+                        "a column has no name in the header",
+                        file=file,
+                        row=index + 1,
+                        column=f"#{position + 1}",
+                    )
                 continue
             if name in columns:
                 # Two columns for one name (or "Domain" beside "Key Question"): taking the
