@@ -435,9 +435,26 @@ def returns_cases() -> list[Case]:
     ]
 
 
+def policy_cases() -> list[Case]:
+    """``policy validate FILE``: a policy file is YAML, read by the pure rules engine."""
+
+    def add(id_: str, data: bytes, message: str) -> Case:
+        return Case(f"policy-{id_}", "policy", "policy.yaml", data, message)
+
+    return [
+        add("latin-1", "id: caf\u00e9\n".encode("latin-1"), "is not UTF-8 text"),
+        add("nul", b'id: "a\x00b"\n', "not valid YAML"),
+        add("nested-deep", b"[" * 100_000, "nested too deeply"),
+        add("empty", b"", "must be a YAML mapping"),
+        add("list", b"- 1\n- 2\n", "must be a YAML mapping"),
+        add("unterminated-quote", b'id: "never closed\n', "not valid YAML"),
+    ]
+
+
 def all_cases() -> list[Case]:
     cases = [c for base in BASES.values() for c in generic_cases(base)]
     cases += cqc_cases() + workbook_cases() + real_cases() + evidence_cases() + returns_cases()
+    cases += policy_cases()
     ids = [c.id for c in cases]
     assert len(ids) == len(set(ids)), "case ids must be unique"
     return cases

@@ -34,6 +34,7 @@ from specialmeasures.evaluation.evidence_store import import_evidence
 from specialmeasures.ingest import import_cqc_ratings, load_record, read_record
 from specialmeasures.interventions import Actor
 from specialmeasures.interventions import returns as returns_service
+from specialmeasures.rules.policy import load_policy_file
 from specialmeasures.settings import Settings
 
 AT = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
@@ -66,6 +67,8 @@ def run_importer(platform: Platform, case: Case, path: Path) -> Any:
         )
     if case.kind == "table":
         return read_table(path)
+    if case.kind == "policy":
+        return load_policy_file(path)
     raise AssertionError(case.kind)
 
 
@@ -98,7 +101,7 @@ def seeded(
 
 def test_the_suite_holds_at_least_100_malformed_files() -> None:
     assert len(CASES) >= 100
-    assert {c.kind for c in CASES} == {*BASES, "returns"}
+    assert {c.kind for c in CASES} == {*BASES, "returns", "policy"}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -134,7 +137,7 @@ CLI_CASES = [
         "real-latin-1", "real-date-year-1", "real-rlo", "evidence-text-after-quote",
         "evidence-date-year-2099", "codebook-label-250", "table-utf-16",
         "returns-latin-1", "returns-null", "returns-object", "returns-nan",
-        "returns-period-2099", "returns-value-nul",
+        "returns-period-2099", "returns-value-nul", "policy-latin-1",
     }
 ]  # fmt: skip
 
@@ -149,13 +152,15 @@ def cli_args(case: Case, path: Path) -> list[str]:
     if case.kind == "returns":
         return ["returns", "submit", "ZB1", "--period", case.options["period"], "--file",
                 str(path), "--actor", "Tess", "--role", "chair", "--rationale", "test"]  # fmt: skip
+    if case.kind == "policy":
+        return ["policy", "validate", str(path)]
     return ["spc", str(path), "--value", "value", "--date", "month", "-o",
             str(path.with_name("out.csv"))]  # fmt: skip
 
 
 def test_the_cli_subset_covers_every_importer() -> None:
-    assert len(CLI_CASES) == 25
-    assert {c.kind for c in CLI_CASES} == {*BASES, "returns"}
+    assert len(CLI_CASES) == 26
+    assert {c.kind for c in CLI_CASES} == {*BASES, "returns", "policy"}
 
 
 @pytest.mark.parametrize("case", CLI_CASES, ids=[c.id for c in CLI_CASES])
