@@ -135,3 +135,15 @@ def test_files_that_cannot_be_read(tmp_path: Path) -> None:
     big = tmp_path / "big.csv"
     big.write_bytes(b"x" * 100)
     assert "100 bytes" in str(refused(read_bytes, big, Limits(max_bytes=10)))
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x85"])
+def test_domain_text_refuses_control_characters_on_every_path(char: str) -> None:
+    """Text reaching the model by other paths (CLI options, web forms) is held to the same bar
+    for control characters, so PostgreSQL never sees a NUL that SQLite would have stored."""
+    from specialmeasures.domain import DomainError
+    from specialmeasures.domain._checks import require_text
+
+    assert require_text("f", "two\nlines\tand a tab") == "two\nlines\tand a tab"
+    with pytest.raises(DomainError, match=f"U\\+{ord(char):04X}"):
+        require_text("f", f"a{char}b")
