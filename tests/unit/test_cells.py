@@ -71,3 +71,16 @@ def test_a_workbook_row_has_no_formula_and_keeps_numbers() -> None:
     assert [c.data_type for c in cells] == ["s", "n", "n", "n", "s"]
     assert cells[0].value == "'=SUM(A1:A2)"
     assert cells[1].value == -3.2
+
+
+def test_the_terminal_table_shows_control_characters_as_escapes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from specialmeasures.cli._context import emit
+
+    emit([{"name": "Trust\u202e[bold]x[/bold]\x1b[2J", "n": -3}], ["name", "n"], "table")
+    out = capsys.readouterr().out
+    assert "\\u202e[bold]x[/bold]\\u001b[2J" in out  # shown, neither acted on nor styled
+    assert "\u202e" not in out
+    assert "\x1b[2J" not in out
+    assert "-3" in out

@@ -12,8 +12,10 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from specialmeasures.bootstrap import Platform, bootstrap
+from specialmeasures.ingest.validation import forbidden_character
 from specialmeasures.reports.cells import csv_cell
 from specialmeasures.settings import Settings
 
@@ -68,5 +70,18 @@ def emit(
     for c in columns:
         table.add_column(c.replace("_", " "))
     for r in rows:
-        table.add_row(*("" if r.get(c) is None else str(r.get(c)) for c in columns))
+        table.add_row(*(_shown(r.get(c)) for c in columns))
     Console(soft_wrap=False, width=max(120, Console().width)).print(table)
+
+
+def _shown(value: Any) -> Text:
+    """A cell for the terminal: plain text (never rich markup), with control and direction
+    characters shown as escapes rather than acted on by the terminal."""
+    if value is None:
+        return Text("")
+    text = str(value)
+    if forbidden_character(text) is not None:
+        text = "".join(
+            f"\\u{ord(ch):04x}" if forbidden_character(ch) is not None else ch for ch in text
+        )
+    return Text(text)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from specialmeasures.domain.errors import InputError
-from specialmeasures.ingest.validation import decode, parse_csv
+from specialmeasures.ingest.validation import DEFAULT_LIMITS, decode, parse_csv
 
 __all__ = ["DEFAULT_SHEET", "SPREADSHEET_SUFFIXES", "Grid", "read_grid"]
 
@@ -72,4 +72,6 @@ def _read_workbook(name: str, data: bytes, sheet: str, engine: str) -> Grid:
     except Exception as error:  # a corrupt or mislabelled workbook: say so in one line
         raise InputError(f"cannot be read as a workbook: {error}", file=name) from None
     rows = tuple(tuple(str(v).strip() for v in record) for record in frame.itertuples(index=False))
+    if len(rows) > DEFAULT_LIMITS.max_rows:
+        raise InputError(f"has more than {DEFAULT_LIMITS.max_rows:,} rows", file=name)
     return Grid(name, sheet, rows)

@@ -54,6 +54,7 @@ from specialmeasures.settings import Settings
 
 __all__ = [
     "CSV_FIELD_LIMIT",
+    "DEFAULT_LIMITS",
     "EARLIEST_DATE",
     "FUTURE_DAYS",
     "CsvRow",
