@@ -282,6 +282,8 @@ def cqc_cases() -> list[Case]:
              encode(providers, [[*providers.rows[0], "Key Question"]]
                     + [[*r, r[providers.rows[0].index("Domain")]] for r in providers.rows[1:]]),
              "appears twice", 1),
+        Case("cqc-file-name-rlo", "cqc", "cqc\u202evsc.csv", encode(providers, providers.rows),
+             "the file name holds a control or direction character"),
         Case("cqc-wrong-suffix", "cqc", "cqc.pdf", b"%PDF-1.4", "is not a CQC ratings file"),
         Case("cqc-xlsx-corrupt", "cqc", "cqc.xlsx", b"PK\x03\x04 not really a zip",
              "cannot be read as a workbook"),

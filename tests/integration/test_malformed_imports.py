@@ -32,6 +32,7 @@ from specialmeasures.cli.main import cli
 from specialmeasures.domain import InputError
 from specialmeasures.evaluation.evidence_store import import_evidence
 from specialmeasures.ingest import import_cqc_ratings, load_record, read_record
+from specialmeasures.ingest.validation import printable
 from specialmeasures.interventions import Actor
 from specialmeasures.interventions import returns as returns_service
 from specialmeasures.rules.policy import load_policy_file
@@ -117,7 +118,7 @@ def test_a_malformed_file_is_refused_and_changes_nothing(
     assert error.exit_code == 2
     if case.kind != "returns" or error.file is not None:
         assert error.file is not None, str(error)
-        assert error.file.endswith(case.name), str(error)
+        assert error.file.endswith(printable(case.name)), str(error)
     if case.row is not None:
         assert error.row == case.row, str(error)
     if case.column is not None:

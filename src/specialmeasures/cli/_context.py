@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from specialmeasures.bootstrap import Platform, bootstrap
-from specialmeasures.ingest.validation import forbidden_character
+from specialmeasures.ingest.validation import printable
 from specialmeasures.reports.cells import csv_cell
 from specialmeasures.settings import Settings
 
@@ -77,11 +77,4 @@ def emit(
 def _shown(value: Any) -> Text:
     """A cell for the terminal: plain text (never rich markup), with control and direction
     characters shown as escapes rather than acted on by the terminal."""
-    if value is None:
-        return Text("")
-    text = str(value)
-    if forbidden_character(text) is not None:
-        text = "".join(
-            f"\\u{ord(ch):04x}" if forbidden_character(ch) is not None else ch for ch in text
-        )
-    return Text(text)
+    return Text("" if value is None else printable(str(value)))

@@ -28,6 +28,7 @@ __all__ = [
     "column_length",
     "decode",
     "forbidden_character",
+    "printable",
     "read_bytes",
     "shown",
 ]
@@ -115,8 +116,23 @@ def shown(value: str, width: int = 60) -> str:
     return value if len(value) <= width else f"{value[:width]}... ({len(value):,} characters)"
 
 
+def printable(text: str) -> str:
+    """``text`` with each control or direction character written as an escape (``\\u202e``),
+    for a terminal or a log that must show it rather than act on it."""
+    if forbidden_character(text) is None:
+        return text
+    return "".join(f"\\u{ord(ch):04x}" if _FORBIDDEN.match(ch) else ch for ch in text)
+
+
 def read_bytes(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
-    """The file's bytes; a missing, unreadable or over-large file is an ``InputError``."""
+    """The file's bytes; a missing, unreadable or over-large file is an ``InputError``, and so
+    is a file whose name holds a control or direction character (it would be recorded in the
+    imports table and the audit log, and shown, as it is)."""
+    if forbidden_character(path.name) is not None or "\n" in path.name or "\r" in path.name:
+        raise InputError(
+            "the file name holds a control or direction character: rename the file",
+            file=printable(str(path)).replace("\n", "\\n").replace("\r", "\\r"),
+        )
     try:
         size = path.stat().st_size
         if size > limits.max_bytes:

@@ -58,6 +58,7 @@ from specialmeasures.ingest.text_checks import (
     column_length,
     decode,
     forbidden_character,
+    printable,
     read_bytes,
     shown,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "json_text",
     "parse_csv",
     "parse_json_object",
+    "printable",
     "read_bytes",
     "read_csv",
     "read_json_object",
