@@ -144,7 +144,7 @@ def import_cqc_ratings(
     raw = list(records(grid.file, grid.rows, header))
     if not raw:
         raise InputError(
-            "has a header but no data rows (nothing to import; it is not recorded)",
+            "has a header but no data rows (nothing to read; nothing is recorded)",
             file=grid.file,
             row=header.row,
         )

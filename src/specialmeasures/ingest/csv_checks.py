@@ -199,7 +199,7 @@ def csv_table(
         rows.append(CsvRow(file, number, cells))
     if not rows and not allow_no_rows:
         raise InputError(
-            "has a header but no data rows (nothing to import; it is not recorded)",
+            "has a header but no data rows (nothing to read; nothing is recorded)",
             file=file,
             row=header_row,
         )
