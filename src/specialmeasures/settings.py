@@ -6,11 +6,13 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from specialmeasures.domain.errors import InputError
+from specialmeasures.domain.errors import InputError, SpecialMeasuresError
 
 __all__ = ["DEFAULT_DATABASE_URL", "DEFAULT_MAX_REQUEST_BYTES", "Settings"]
 
@@ -72,6 +74,10 @@ class Settings:
         turns on HSTS. Unset: links are relative paths.
     ``SPECIALMEASURES_MAX_REQUEST_BYTES``
         Largest request body the web app reads, counted as it arrives (default 1 MiB).
+    ``SPECIALMEASURES_IMPORT_EARLIEST_DATE``
+        The earliest date an imported file may carry, ``YYYY-MM-DD`` (default ``1948-07-05``).
+    ``SPECIALMEASURES_IMPORT_FUTURE_DAYS``
+        How many days past the day of the import a date may lie (default ``366``).
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -81,6 +87,8 @@ class Settings:
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     audit_key_file: str | None = None
     audit_checkpoint_file: str | None = None
+    import_earliest_date: date = date(1948, 7, 5)
+    import_future_days: int = 366
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -101,6 +109,7 @@ class Settings:
             audit_key_file=env.get("SPECIALMEASURES_AUDIT_KEY_FILE", "").strip() or None,
             audit_checkpoint_file=env.get("SPECIALMEASURES_AUDIT_CHECKPOINT_FILE", "").strip()
             or None,
+            **_import_window(env),
         )
 
     def audit_files(self) -> tuple[Path, Path] | None:
@@ -124,3 +133,24 @@ class Settings:
 
 def _safe_name(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in text)
+
+
+def _import_window(env: Mapping[str, str]) -> dict[str, Any]:
+    """The import date window's settings, when the environment sets them (checked here)."""
+    out: dict[str, Any] = {}
+    earliest = env.get("SPECIALMEASURES_IMPORT_EARLIEST_DATE", "").strip()
+    days = env.get("SPECIALMEASURES_IMPORT_FUTURE_DAYS", "").strip()
+    try:
+        if earliest:
+            out["import_earliest_date"] = date.fromisoformat(earliest)
+        if days:
+            out["import_future_days"] = int(days)
+            if out["import_future_days"] < 0:
+                raise ValueError
+    except ValueError:
+        raise SpecialMeasuresError(
+            "SPECIALMEASURES_IMPORT_EARLIEST_DATE must be YYYY-MM-DD and "
+            f"SPECIALMEASURES_IMPORT_FUTURE_DAYS a whole number of days >= 0 "
+            f"(got {earliest!r}, {days!r})"
+        ) from None
+    return out

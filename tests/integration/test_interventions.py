@@ -144,7 +144,7 @@ def test_bad_input_changes_nothing(loaded: Platform) -> None:
     returns.submit_return(repo, MonthlyReturn("ZB1", date(2017, 1, 1), {"falls": "3"}), WHO)
     refused(loaded, InputError, lambda: returns.submit_return(
         repo, MonthlyReturn("ZB1", date(2017, 1, 1), {"falls": "4"}), WHO))  # fmt: skip
-    refused(loaded, DomainError, lambda: returns.submit_return(
+    refused(loaded, InputError, lambda: returns.submit_return(
         repo, MonthlyReturn("ZB1", date(2017, 2, 1), {"unasked": "4"}), WHO))  # fmt: skip
 
 

@@ -33,7 +33,7 @@ def test_banner_and_blank_rows_above_the_header_are_skipped() -> None:
     rows = grid_of(BANNER)
     header = find_header("banner.csv", rows, None)
     assert header.row == 3
-    first_row, cells = next(records(rows, header))
+    first_row, cells = next(records("t.csv", rows, header))
     assert first_row == 4
     assert cells["Provider ID"] == "ZZ1"
 
@@ -43,7 +43,7 @@ def test_older_layout_key_question_is_read_as_domain() -> None:
     header = find_header("old.csv", rows, None)
     assert header.layout == "older"
     assert header.shown("Domain") == "Key Question"
-    row, cells = next(records(rows, header))
+    row, cells = next(records("t.csv", rows, header))
     parsed = parse_record("old.csv", row, cells, header)
     assert parsed.key_question is KeyQuestion.SAFE
     assert parsed.region == "North East and Yorkshire"  # Provider Region when no NHS region
@@ -121,7 +121,7 @@ def test_bad_publication_dates(text: str) -> None:
 def test_bad_cells_name_file_row_column_and_value(column: str, value: str, message: str) -> None:
     rows = grid_of(SNAPSHOT_2019)
     header = find_header("p.csv", rows, None)
-    row, cells = next(records(rows, header))
+    row, cells = next(records("t.csv", rows, header))
     cells[column] = value
     with pytest.raises(InputError, match=message) as caught:
         parse_record("p.csv", row, cells, header)
@@ -132,7 +132,7 @@ def test_bad_cells_name_file_row_column_and_value(column: str, value: str, messa
 def test_older_layout_errors_use_the_files_own_column_name() -> None:
     rows = grid_of(OLDER)
     header = find_header("old.csv", rows, None)
-    row, cells = next(records(rows, header))
+    row, cells = next(records("t.csv", rows, header))
     cells["Domain"] = "Kind"
     with pytest.raises(InputError) as caught:
         parse_record("old.csv", row, cells, header)

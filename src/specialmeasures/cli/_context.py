@@ -12,6 +12,10 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from specialmeasures.ingest.validation import printable
+from specialmeasures.reports.cells import csv_cell
 
 if TYPE_CHECKING:  # SQLAlchemy and Alembic are imported when a command opens the database,
     # not when its module is imported (``COMMAND --help`` stays quick).
@@ -64,12 +68,18 @@ def emit(
         )
         writer.writeheader()
         for r in rows:
-            writer.writerow({c: "" if r.get(c) is None else r.get(c) for c in columns})
+            writer.writerow({c: csv_cell(r.get(c)) for c in columns})
         click.echo(buffer.getvalue(), nl=False)
         return
     table = Table(title=title or None, show_lines=False, header_style="bold")
     for c in columns:
         table.add_column(c.replace("_", " "))
     for r in rows:
-        table.add_row(*("" if r.get(c) is None else str(r.get(c)) for c in columns))
+        table.add_row(*(_shown(r.get(c)) for c in columns))
     Console(soft_wrap=False, width=max(120, Console().width)).print(table)
+
+
+def _shown(value: Any) -> Text:
+    """A cell for the terminal: plain text (never rich markup), with control and direction
+    characters shown as escapes rather than acted on by the terminal."""
+    return Text("" if value is None else printable(str(value)))

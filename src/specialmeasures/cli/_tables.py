@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from specialmeasures.domain.errors import InputError
+from specialmeasures.ingest.validation import csv_table, decode, parse_csv, read_bytes
+from specialmeasures.reports.cells import csv_row
 
 __all__ = ["Table", "read_table", "write_csv_atomic", "write_json_atomic"]
 
@@ -23,10 +25,18 @@ FIRST_DATA_ROW = 2
 class Table:
     """The header and rows of a CSV file, with typed column access that reports bad cells."""
 
-    def __init__(self, path: Path, header: list[str], rows: list[list[str]]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        header: list[str],
+        rows: list[list[str]],
+        numbers: list[int] | None = None,
+    ) -> None:
         self.path = path
         self.header = header
         self.rows = rows
+        #: Each row's spreadsheet row number (header = row 1; blank rows are skipped).
+        self.row_numbers = numbers or list(range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(rows)))
 
     def require(self, *columns: str) -> None:
         for column in columns:
@@ -50,8 +60,7 @@ class Table:
     ) -> list[float]:
         """Parse a column as finite numbers; ``check`` returns a message for a bad value."""
         out = []
-        for offset, raw in enumerate(self.text(column)):
-            row = offset + FIRST_DATA_ROW
+        for row, raw in zip(self.row_numbers, self.text(column), strict=True):
             try:
                 value = float(raw)
             except ValueError:
@@ -70,20 +79,18 @@ class Table:
 
 
 def read_table(path: str | Path) -> Table:
-    """Read a CSV file with a header row."""
+    """Read a CSV file with a header row through the one validation layer of the importers
+    (``ingest/validation.py``): UTF-8, well-formed, a unique header, rows of its width."""
     file = Path(path)
-    try:
-        with file.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            rows = [row for row in reader if row]
-    except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", file=str(file)) from None
-    if not header:
-        raise InputError("empty file (no header row)", file=str(file))
-    if not rows:
-        raise InputError("no data rows", file=str(file))
-    return Table(file, [h.strip() for h in header], rows)
+    name = str(file)
+    table = csv_table(name, parse_csv(name, decode(name, read_bytes(file))))
+    header = list(table.header)
+    return Table(
+        file,
+        header,
+        [[row.cell(h) for h in header] for row in table.rows],
+        [row.number for row in table.rows],
+    )
 
 
 def _atomic(path: Path, write: Callable[[Any], None]) -> None:
@@ -105,8 +112,8 @@ def write_csv_atomic(
 
     def write(handle: Any) -> None:
         writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow(csv_row(header))
+        writer.writerows(csv_row(row) for row in rows)
 
     _atomic(Path(path), write)
 

@@ -16,6 +16,7 @@ from specialmeasures.domain import InputError
 from specialmeasures.evaluation.cost_views import GROUP_ORDER, regime_costs
 from specialmeasures.evaluation.costs import MONEY_COLUMNS, CostTable, display_value
 from specialmeasures.evaluation.documents import cost_rows
+from specialmeasures.reports.cells import append_row
 
 __all__ = ["COMMANDS", "costs"]
 
@@ -60,20 +61,20 @@ def _write_xlsx(path: Path, table: CostTable) -> None:
     cover = book.active
     assert cover is not None
     cover.title = "CONFIDENTIAL"
-    cover.append([CONFIDENTIAL])
+    append_row(cover, [CONFIDENTIAL])
     cover["A1"].font = Font(bold=True, color="D5281B")
-    cover.append([f"Cost-consequence table as of {table.as_of}: the regime's direct costs "
+    append_row(cover, [f"Cost-consequence table as of {table.as_of}: the regime's direct costs "
                   "beside each trust's finances and outcome changes; no single ratio."])  # fmt: skip
-    cover.append(["The rates are configurable assumptions (policy evaluation, cost_*)."])
+    append_row(cover, ["The rates are configurable assumptions (policy evaluation, cost_*)."])
 
     def sheet(title: str, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
         ws = book.create_sheet(title)
         ws.oddHeader.center.text = CONFIDENTIAL
-        ws.append(list(columns))
+        append_row(ws, columns)
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for r in rows:
-            ws.append([r.get(c) for c in columns])
+            append_row(ws, [r.get(c) for c in columns])
 
     sheet("groups", table.group_columns(), table.group_rows(GROUP_ORDER))
     sheet("trusts", table.trust_columns(), table.trust_rows())

@@ -7,6 +7,7 @@ first sheet and page header in Excel).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from specialmeasures.cli._tables import write_csv_atomic
 from specialmeasures.domain import InputError
 from specialmeasures.evaluation.evidence import RAP_HEADINGS, framework_matrix
 from specialmeasures.evaluation.evidence_store import import_evidence, load_codes, load_records
+from specialmeasures.ingest.validation import DateWindow
+from specialmeasures.reports.cells import append_row
 
 CONFIDENTIAL = "CONFIDENTIAL: qualitative evidence, not for publication"
 CELL_COLUMNS = ("site", "code", "sources", "source_types", "tiers", "triangulated", "refs")
@@ -37,7 +40,9 @@ def import_command(file: Path) -> None:
     """
     platform = open_platform()
     try:
-        counts = import_evidence(platform.repository, file)
+        now = datetime.now(UTC)
+        window = DateWindow.from_settings(platform.settings, now.date())
+        counts = import_evidence(platform.repository, file, at=now, window=window)
     finally:
         platform.close()
     click.echo(", ".join(f"{k} {v}" for k, v in counts.items()))
@@ -92,18 +97,18 @@ def _write_xlsx(path: Path, codes: list[Any], cells: dict[str, dict[str, Any]],
     book = Workbook()
     cover = book.active
     cover.title = "CONFIDENTIAL"
-    cover.append([CONFIDENTIAL])
+    append_row(cover, [CONFIDENTIAL])
     cover["A1"].font = Font(bold=True, color="D5281B")
-    cover.append(["Framework matrix: cells show sources (source types); * = triangulated."])
+    append_row(cover, ["Framework matrix: cells show sources (source types); * = triangulated."])
 
     def sheet(title: str, header: list[str], rows: list[list[Any]]) -> None:
         ws = book.create_sheet(title)
         ws.oddHeader.center.text = CONFIDENTIAL
-        ws.append(header)
+        append_row(ws, header)
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for r in rows:
-            ws.append(r)
+            append_row(ws, r)
 
     sheet(
         "matrix",

@@ -16,6 +16,7 @@ from specialmeasures.access import Action
 from specialmeasures.cli._actor import importer_option
 from specialmeasures.cli._context import open_platform
 from specialmeasures.ingest import ImportReport, import_cqc_ratings
+from specialmeasures.ingest.validation import DateWindow
 
 #: Files with fewer rows than this import without a progress bar.
 PROGRESS_FROM_ROWS = 2_000
@@ -75,6 +76,7 @@ def cqc_ratings(file: Path, sheet: str | None, actor: str | None) -> None:
     row stops the import, names the file, row, column and value, and changes nothing.
     """
     platform = open_platform()
+    now = datetime.now(UTC)
     try:
         with progress_reporter() as report:
             result = import_cqc_ratings(
@@ -82,8 +84,9 @@ def cqc_ratings(file: Path, sheet: str | None, actor: str | None) -> None:
                 file,
                 sheet=sheet,
                 actor=actor or default_actor(),
-                at=datetime.now(UTC),
+                at=now,
                 progress=report,
+                window=DateWindow.from_settings(platform.settings, now.date()),
             )
     finally:
         platform.close()

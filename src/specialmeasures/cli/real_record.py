@@ -24,6 +24,7 @@ from specialmeasures.ingest import (
     stored_record,
     summarise,
 )
+from specialmeasures.ingest.validation import DateWindow
 
 SOURCE_HELP = (
     "Read the record loaded into the database (real-record load) instead of the copy shipped "
@@ -73,9 +74,10 @@ def real_record_group() -> None:
 @importer_option(Action.DATA_IMPORT)
 def load(file: Path | None, actor: str | None) -> None:
     """Load the record into the database's real_smq_events table (idempotent, audited)."""
-    record = packaged_record() if file is None else read_record(file)
     platform = open_platform()
     try:
+        window = DateWindow.from_settings(platform.settings, datetime.now(UTC).date())
+        record = packaged_record() if file is None else read_record(file, window)
         report = load_record(
             platform.repository, record, actor=actor or default_actor(), at=datetime.now(UTC)
         )

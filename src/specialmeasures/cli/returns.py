@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
@@ -11,8 +10,8 @@ import click
 from specialmeasures.access import Action
 from specialmeasures.cli._actor import actor, actor_options
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
-from specialmeasures.domain import InputError
-from specialmeasures.domain.oversight import Body, MonthlyReturn
+from specialmeasures.domain.oversight import Body
+from specialmeasures.ingest.validation import DateWindow
 from specialmeasures.interventions import returns as service
 
 BODIES = click.Choice([b.value for b in Body])
@@ -63,21 +62,15 @@ def request(code: str, body: str, items: tuple[str, ...], **who: str) -> None:
 @actor_options(Action.RETURN_SUBMIT)
 def submit(code: str, period: date, path: Path, **who: str) -> None:
     """Submit trust CODE's ONE return for a month."""
-    try:
-        values = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise InputError(f"not JSON: {error.msg}", file=str(path), row=error.lineno) from None
-    if not isinstance(values, dict):
-        raise InputError("must be a JSON object of item -> value", file=str(path))
+    submitted = service.read_return(path, code, period)
     platform = open_platform()
     try:
-        new_id = service.submit_return(
-            platform.repository, MonthlyReturn(code, period, values),
-            actor(who["actor"], who["role"], who["rationale"]),
-        )  # fmt: skip
+        acting = actor(who["actor"], who["role"], who["rationale"])
+        window = DateWindow.from_settings(platform.settings, acting.at.date())
+        new_id = service.submit_return(platform.repository, submitted, acting, window)
     finally:
         platform.close()
-    click.echo(f"return {new_id}: {code} {period.isoformat()[:7]} ({len(values)} items)")
+    click.echo(f"return {new_id}: {code} {period.isoformat()[:7]} ({len(submitted.values)} items)")
 
 
 @returns.command("report")

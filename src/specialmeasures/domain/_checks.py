@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from enum import Enum
 from typing import TypeVar
@@ -11,12 +12,21 @@ from specialmeasures.domain.errors import DomainError
 
 E = TypeVar("E", bound=Enum)
 
+#: C0 and C1 control characters other than tab, line feed and carriage return.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
 
 def require_text(field: str, value: object, *, max_length: int = 300) -> str:
     if not isinstance(value, str) or not value.strip():
         raise DomainError(field, value, "must be non-empty text")
     if len(value) > max_length:
         raise DomainError(field, value, f"must be at most {max_length} characters")
+    control = _CONTROL.search(value)
+    if control is not None:
+        # PostgreSQL refuses NUL in text where SQLite stores it: refuse on every database alike.
+        raise DomainError(
+            field, value, f"must not hold the control character U+{ord(control.group()):04X}"
+        )
     return value
 
 

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Column, Connection, delete, insert, select
 
 from specialmeasures.domain import InputError
 from specialmeasures.evaluation.evidence import (
@@ -32,6 +32,16 @@ from specialmeasures.evaluation.evidence import (
     Code,
     EvidenceRecord,
 )
+from specialmeasures.ingest.validation import (
+    CsvRow,
+    CsvTable,
+    DateWindow,
+    check_text,
+    csv_table,
+    decode,
+    parse_csv,
+    read_bytes,
+)
 from specialmeasures.store import Repository, audit
 from specialmeasures.store.tables import evidence_codes, evidence_codings, evidence_sources
 
@@ -41,22 +51,15 @@ EVIDENCE_COLUMNS = ("ref", "site", "date", "source_type", "tier", "title",
                     *(f"rap_{h}" for h in RAP_HEADINGS), "quote", "codes")  # fmt: skip
 CODEBOOK_COLUMNS = ("code", "family", "label", "description")
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-_FIRST_ROW = 2
+#: Columns of free prose, where a line break inside a quoted cell is kept.
+PROSE = frozenset({"description", "quote", *(f"rap_{h}" for h in RAP_HEADINGS)})
 
 
-def _read(path: Path) -> tuple[list[str], list[list[str]]]:
-    import csv
-
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.reader(handle))
-    except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", file=str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", file=str(path)) from None
-    if not rows or not rows[0]:
-        raise InputError("empty file (no header row)", file=str(path))
-    return [h.strip() for h in rows[0]], rows[1:]
+def _read(path: Path) -> CsvTable:
+    """The file through the one validation layer (encoding, structure, header, widths)."""
+    file = str(path)
+    text = decode(file, read_bytes(path))
+    return csv_table(file, parse_csv(file, text), multiline=PROSE)
 
 
 def _ensure_framework(conn: Connection) -> dict[str, Code]:
@@ -76,96 +79,95 @@ def _ensure_framework(conn: Connection) -> dict[str, Code]:
     return have
 
 
-def _cell(row: list[str], header: list[str], column: str) -> str:
-    i = header.index(column)
-    return row[i].strip() if i < len(row) else ""
+def _text(row: CsvRow, column: str, target: Column[Any] | None = None) -> str:
+    return check_text(row.cell(column), file=row.file, row=row.number, column=column,
+                      target=target, multiline=column in PROSE)  # fmt: skip
 
 
-def _parse_codebook(path: Path, header: list[str], rows: list[list[str]]) -> list[Code]:
+def _require(table: CsvTable, columns: Sequence[str]) -> None:
+    missing = [c for c in columns if c not in table.header]
+    if missing:
+        raise InputError(f"the header has no {', '.join(map(repr, missing))} column(s)",
+                         file=table.file, row=table.header_row, column=missing[0])  # fmt: skip
+
+
+def _parse_codebook(table: CsvTable) -> list[Code]:
+    _require(table, CODEBOOK_COLUMNS)
     out = []
-    for n, row in enumerate(rows, start=_FIRST_ROW):
-        if not any(c.strip() for c in row):
-            continue
-        code = _cell(row, header, "code")
+    for row in table.rows:
+        code = row.cell("code")
         if not _CODE.match(code):
-            raise InputError("must be lower-case letters, digits and _", file=str(path), row=n,
-                             column="code", value=code)  # fmt: skip
-        family = _cell(row, header, "family")
+            raise row.fail("code", "must be lower-case letters, digits and _")
+        family = row.cell("family")
         if family not in FAMILIES:
-            raise InputError(f"must be one of {', '.join(FAMILIES)}", file=str(path), row=n,
-                             column="family", value=family)  # fmt: skip
-        label = _cell(row, header, "label")
+            raise row.fail("family", f"must be one of {', '.join(FAMILIES)}")
+        label = _text(row, "label", evidence_codes.c.label)
         if not label:
-            raise InputError("is required", file=str(path), row=n, column="label", value=label)
-        out.append(Code(code, family, label, _cell(row, header, "description")))
+            raise row.fail("label", "is required")
+        out.append(Code(code, family, label, _text(row, "description")))
     return out
 
 
 def _parse_evidence(
-    path: Path, header: list[str], rows: list[list[str]], sites: set[str], codes: set[str]
+    table: CsvTable, sites: set[str], codes: set[str], window: DateWindow
 ) -> list[EvidenceRecord]:
-    missing = [c for c in EVIDENCE_COLUMNS if c not in header]
-    if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}", file=str(path),
-                         column=missing[0])  # fmt: skip
+    _require(table, EVIDENCE_COLUMNS)
     out: list[EvidenceRecord] = []
     seen: set[str] = set()
-    for n, row in enumerate(rows, start=_FIRST_ROW):
-        if not any(c.strip() for c in row):
-            continue
-
-        def fail(column: str, message: str, value: object, n: int = n) -> InputError:
-            return InputError(message, file=str(path), row=n, column=column, value=value)
-
-        ref = _cell(row, header, "ref")
+    for row in table.rows:
+        ref = row.cell("ref")
         if not ref or len(ref) > 64:
-            raise fail("ref", "is required (at most 64 characters)", ref)
+            raise row.fail("ref", "is required (at most 64 characters)")
         if ref in seen:
-            raise fail("ref", "appears twice in the file", ref)
+            raise row.fail("ref", "appears twice in the file")
         seen.add(ref)
-        site = _cell(row, header, "site").upper()
+        site = row.cell("site").upper()
         if site not in sites:
-            raise fail("site", "is not a provider code in the register", site)
-        raw_date = _cell(row, header, "date")
+            raise row.fail("site", "is not a provider code in the register", site)
+        raw_date = row.cell("date")
         try:
             collected = date.fromisoformat(raw_date)
         except ValueError:
-            raise fail("date", "must be a date YYYY-MM-DD", raw_date) from None
-        source_type = _cell(row, header, "source_type").lower()
+            raise row.fail("date", "must be a date YYYY-MM-DD") from None
+        window.check(collected, file=row.file, row=row.number, column="date", shown_as=raw_date)
+        source_type = row.cell("source_type").lower()
         if source_type not in SOURCE_TYPES:
-            raise fail("source_type", f"must be one of {', '.join(SOURCE_TYPES)}", source_type)
-        tier = _cell(row, header, "tier").lower()
+            raise row.fail("source_type", f"must be one of {', '.join(SOURCE_TYPES)}")
+        tier = row.cell("tier").lower()
         if tier not in TIERS:
-            raise fail("tier", f"must be one of {', '.join(TIERS)}", tier)
-        title = _cell(row, header, "title")
-        if not title or len(title) > 300:
-            raise fail("title", "is required (at most 300 characters)", title)
-        found = [c.strip() for c in _cell(row, header, "codes").split(";") if c.strip()]
+            raise row.fail("tier", f"must be one of {', '.join(TIERS)}")
+        title = _text(row, "title", evidence_sources.c.title)
+        if not title:
+            raise row.fail("title", "is required (at most 300 characters)")
+        found = [c.strip() for c in row.cell("codes").split(";") if c.strip()]
         unknown = [c for c in found if c not in codes]
         if unknown:
-            raise fail("codes", "unknown code (import a codebook CSV to add codes)", unknown[0])
-        quotes = tuple(q.strip() for q in _cell(row, header, "quote").split("||") if q.strip())
-        summary = {h: _cell(row, header, f"rap_{h}") for h in RAP_HEADINGS}
+            raise row.fail("codes", "unknown code (import a codebook CSV to add codes)", unknown[0])
+        quotes = tuple(q.strip() for q in _text(row, "quote").split("||") if q.strip())
+        summary = {h: _text(row, f"rap_{h}") for h in RAP_HEADINGS}
         out.append(EvidenceRecord(ref, site, collected, source_type, tier, title, summary,
                                   quotes, tuple(dict.fromkeys(found))))  # fmt: skip
-    if not out:
-        raise InputError("no data rows", file=str(path))
     return out
 
 
 def import_evidence(
     repo: Repository, path: str | Path, *, actor: str = "specialmeasures evidence import",
-    at: datetime | None = None,
+    at: datetime | None = None, window: DateWindow | None = None,
 ) -> dict[str, int]:  # fmt: skip
-    """Import an evidence or codebook CSV in one transaction; return what was written."""
+    """Import an evidence or codebook CSV in one transaction; return what was written.
+
+    Evidence dates outside ``window`` (default: 5 July 1948 to a year after ``at``) are refused.
+    """
     file = Path(path)
-    header, rows = _read(file)
+    table = _read(file)
+    header = table.header
     sites = {p.code for p in repo.providers()}
     now = (at or datetime.now(UTC)).replace(tzinfo=None)
+    dates = window or DateWindow.around(now.date())
     with repo.transaction() as conn:
         framework = _ensure_framework(conn)
         if "family" in header and "ref" not in header:
-            new = _parse_codebook(file, header, rows)
+            new = _parse_codebook(table)
             for c in new:
                 values = {"family": c.family, "label": c.label, "description": c.description}
                 if _exists(conn, c.code):  # updated in place: codings may cite it
@@ -178,7 +180,7 @@ def import_evidence(
                     conn.execute(insert(evidence_codes).values(code=c.code, **values))
             counts = {"codes": len(new)}
         else:
-            records = _parse_evidence(file, header, rows, sites, set(framework))
+            records = _parse_evidence(table, sites, set(framework), dates)
             replaced = 0
             for r in records:
                 old = conn.execute(

@@ -4,6 +4,8 @@ England's A&E statistics, and the build of a real-England database from them.
 
 Every import is one transaction, idempotent, recorded in the ``imports`` table and the audit
 log; bad input raises ``InputError`` naming the file, row, column and value and changes nothing.
+Every file is read through the one validation layer, ``ingest/validation.py``
+(docs/ingest-validation.md), which other importers use too.
 """
 
 from specialmeasures.ingest.cqc_ratings import ImportReport, import_cqc_ratings

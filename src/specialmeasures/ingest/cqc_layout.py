@@ -22,7 +22,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import Column
+
 from specialmeasures.domain import DomainError, InputError, KeyQuestion, Rating
+from specialmeasures.ingest.validation import (
+    DateWindow,
+    check_characters,
+    check_text,
+    check_width,
+)
+from specialmeasures.store.tables import location_ratings, providers
 
 __all__ = [
     "LOCATIONS",
@@ -73,6 +82,19 @@ REQUIRED = {
     ),
 }
 
+#: Columns whose text is stored, and where: longer text is refused, never cut (two location ids
+#: that differ only after the 32nd character would otherwise become one).
+STORED: dict[str, Column[object]] = {
+    "Provider Name": providers.c.name,
+    "Provider NHS Region": providers.c.region,
+    "Provider Region": providers.c.region,
+    "Location ID": location_ratings.c.location_id,
+    "Location Name": location_ratings.c.location_name,
+    "Service / Population Group": location_ratings.c.service_group,
+    "Latest Rating": location_ratings.c.rating_text,
+    "Report Type": location_ratings.c.report_type,
+}
+
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00:00(?:\.0+)?)?$")
 
@@ -119,9 +141,29 @@ def find_header(file: str, rows: tuple[tuple[str, ...], ...], sheet: str | None)
         canonical = {_norm(c): c for c in REQUIRED[PROVIDERS] + REQUIRED[LOCATIONS]}
         for position, (raw, key) in enumerate(zip(cells, normal, strict=True)):
             name = ALIASES.get(key) or canonical.get(key) or raw
-            if key and name not in columns:
-                columns[name] = position
-                names[name] = raw
+            if not key:
+                if any(normal[position:]):
+                    raise InputError(
+                        "a column has no name in the header",
+                        file=file,
+                        row=index + 1,
+                        column=f"#{position + 1}",
+                    )
+                continue
+            if name in columns:
+                # Two columns for one name (or "Domain" beside "Key Question"): taking the
+                # first would be a guess about which holds the data.
+                raise InputError(
+                    f"the column appears twice in the header (as {names[name]!r} and "
+                    f"{raw!r}): which one holds the data cannot be known",
+                    file=file,
+                    row=index + 1,
+                    column=raw,
+                    value=raw,
+                )
+            check_characters(file, index + 1, raw, raw)
+            columns[name] = position
+            names[name] = raw
         layout = "older" if "key question" in normal else "current"
         for required in REQUIRED[found]:
             if required not in columns:
@@ -140,16 +182,22 @@ def find_header(file: str, rows: tuple[tuple[str, ...], ...], sheet: str | None)
 
 
 def records(
-    rows: tuple[tuple[str, ...], ...], header: Header
+    file: str, rows: tuple[tuple[str, ...], ...], header: Header
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """Each non-blank row below the header as (spreadsheet row number, column -> cell text)."""
-    width = len(rows[header.row - 1])
+    """Each non-blank row below the header as (spreadsheet row number, column -> cell text).
+
+    A row narrower than the header, or wider with something in the extra cells, is refused, and
+    so is a control or direction character in any cell (ingest/validation.py).
+    """
+    titles = rows[header.row - 1]
     for index in range(header.row, len(rows)):
         cells = rows[index]
         if not any(cells):
             continue
-        padded = tuple(cells) + ("",) * (width - len(cells))
-        yield index + 1, {name: padded[pos] for name, pos in header.columns.items()}
+        check_width(file, index + 1, cells, titles)
+        for position, cell in enumerate(cells[: len(titles)]):
+            check_characters(file, index + 1, titles[position] or f"#{position + 1}", cell)
+        yield index + 1, {name: cells[pos] for name, pos in header.columns.items()}
 
 
 def parse_rating(text: str) -> Rating | None:
@@ -211,8 +259,18 @@ class CqcRow:
         return (self.entity_id, _norm(self.service_group), self.key_question, self.published)
 
 
-def parse_record(file: str, row: int, cells: Mapping[str, str], header: Header) -> CqcRow:
-    """Validate one row; an ``InputError`` names the file, row, column and value."""
+def parse_record(
+    file: str,
+    row: int,
+    cells: Mapping[str, str],
+    header: Header,
+    window: DateWindow | None = None,
+) -> CqcRow:
+    """Validate one row; an ``InputError`` names the file, row, column and value.
+
+    Text that is stored must fit its column (``STORED``); a publication date must lie within
+    ``window`` when one is given.
+    """
 
     def fail(column: str, message: str) -> InputError:
         return InputError(
@@ -224,6 +282,12 @@ def parse_record(file: str, row: int, cells: Mapping[str, str], header: Header) 
         if not value:
             raise fail(column, "is empty")
         return value
+
+    for column, target in STORED.items():
+        if column in cells:
+            check_text(
+                cells[column], file=file, row=row, column=header.shown(column), target=target
+            )
 
     provider_id = required("Provider ID")
     try:
@@ -245,6 +309,11 @@ def parse_record(file: str, row: int, cells: Mapping[str, str], header: Header) 
         published = parse_publication_date(required("Publication Date"))
     except ValueError:
         raise fail("Publication Date", "is not a date (expected dd/mm/yyyy)") from None
+    if window is not None:
+        column = header.shown("Publication Date")
+        window.check(
+            published, file=file, row=row, column=column, shown_as=cells["Publication Date"]
+        )
     location = header.sheet == LOCATIONS
     return CqcRow(
         row=row,

@@ -45,6 +45,7 @@ from specialmeasures.ingest.cqc_layout import (
 )
 from specialmeasures.ingest.cqc_sheet import read_grid
 from specialmeasures.ingest.import_log import find_import, record_import, sha256_of
+from specialmeasures.ingest.validation import DateWindow, read_bytes
 from specialmeasures.store import Repository, audit
 from specialmeasures.store.tables import (
     dataset_meta,
@@ -127,16 +128,26 @@ def import_cqc_ratings(
     at: datetime,
     sheet: str | None = None,
     progress: Progress | None = None,
+    window: DateWindow | None = None,
 ) -> ImportReport:
-    """Import one CQC ratings file (one sheet) in one transaction; see the module docstring."""
+    """Import one CQC ratings file (one sheet) in one transaction; see the module docstring.
+
+    Publication dates outside ``window`` (default: 5 July 1948 to a year after ``at``) are
+    refused, as is every fault ``ingest/validation.py`` checks for.
+    """
     report = progress or (lambda _stage, _done, _total: None)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot be read: {error.strerror}", file=str(path)) from None
+    dates = window or DateWindow.around(at.date())
+    data = read_bytes(path)
     digest = sha256_of(data)
     grid = read_grid(path, data, sheet)
     header = find_header(grid.file, grid.rows, sheet)
+    raw = list(records(grid.file, grid.rows, header))
+    if not raw:
+        raise InputError(
+            "has a header but no data rows (nothing to read; nothing is recorded)",
+            file=grid.file,
+            row=header.row,
+        )
     with repo.transaction() as conn:
         _refuse_synthetic_database(conn)
         earlier = find_import(conn, kind=IMPORT_KIND, sha256=digest, sheet=header.sheet)
@@ -152,8 +163,7 @@ def import_cqc_ratings(
                 import_id=earlier.id,
                 previous_import_at=earlier.imported_at,
             )
-        plan = _Plan(grid.file, header)
-        raw = list(records(grid.rows, header))
+        plan = _Plan(grid.file, header, dates)
         known_codes = set(conn.execute(select(providers.c.code)).scalars())
         for done, (row, cells) in enumerate(raw, start=1):
             plan.read(row, cells, known_codes)
@@ -232,9 +242,10 @@ def _refuse_synthetic_database(conn: Connection) -> None:
 class _Plan:
     """Rows read from the file, filtered, de-duplicated and validated, before any write."""
 
-    def __init__(self, file: str, header: Header) -> None:
+    def __init__(self, file: str, header: Header, window: DateWindow) -> None:
         self.file = file
         self.header = header
+        self.window = window
         self.rows: list[CqcRow] = []
         self.first_of_key: dict[tuple[str, str, KeyQuestion, date], CqcRow] = {}
         self.skipped: Counter[str] = Counter()
@@ -248,7 +259,7 @@ class _Plan:
         if self.header.sheet == PROVIDERS and not nhs_trust_row(cells):
             self.skipped[SKIP_NOT_NHS] += 1
             return
-        parsed = parse_record(self.file, row, cells, self.header)
+        parsed = parse_record(self.file, row, cells, self.header, self.window)
         seen = self.first_of_key.get(parsed.key)
         if seen is not None:
             if seen.rating_text.lower() != parsed.rating_text.lower():
@@ -421,15 +432,16 @@ def _apply_locations(conn: Connection, plan: _Plan, report: Progress) -> None:
             continue
         plan.location_rows_to_add.append(
             {
-                "location_id": row.location_id[:32],
-                "location_name": (row.location_name or row.location_id)[:300],
+                # parse_record refused any text longer than its column: nothing is cut here.
+                "location_id": row.location_id,
+                "location_name": row.location_name or row.location_id,
                 "provider_code": row.provider_id,
-                "service_group": row.service_group[:200],
+                "service_group": row.service_group,
                 "key_question": row.key_question.value,
                 "rating": None if row.rating is None else int(row.rating),
-                "rating_text": row.rating_text[:40],
+                "rating_text": row.rating_text,
                 "publication_date": row.published,
-                "report_type": row.report_type[:40],
+                "report_type": row.report_type,
             }
         )
         plan.applied += 1

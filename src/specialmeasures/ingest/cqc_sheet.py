@@ -8,12 +8,12 @@ error messages are the ones a person sees), every cell as text.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from specialmeasures.domain.errors import InputError
+from specialmeasures.ingest.validation import DEFAULT_LIMITS, decode, parse_csv
 
 __all__ = ["DEFAULT_SHEET", "SPREADSHEET_SUFFIXES", "Grid", "read_grid"]
 
@@ -50,19 +50,10 @@ def read_grid(path: Path, data: bytes, sheet: str | None = None) -> Grid:
 
 
 def _read_csv(name: str, data: bytes) -> tuple[tuple[str, ...], ...]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Files saved from Excel on Windows are often cp1252 (e.g. a pound sign or curly quote).
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError as error:
-            raise InputError(
-                f"is neither UTF-8 nor Windows-1252 text (byte {error.start})", file=name
-            ) from None
-    if not text.strip():
-        raise InputError("is empty", file=name)
-    return tuple(tuple(cell.strip() for cell in record) for record in csv.reader(io.StringIO(text)))
+    # UTF-8 only (with or without a byte-order mark): a cp1252 or Latin-1 guess could turn a
+    # trust's name into other letters without a word. See ingest/validation.py.
+    records = parse_csv(name, decode(name, data))
+    return tuple(tuple(cell.strip() for cell in record) for record in records)
 
 
 def _read_workbook(name: str, data: bytes, sheet: str, engine: str) -> Grid:
@@ -81,4 +72,6 @@ def _read_workbook(name: str, data: bytes, sheet: str, engine: str) -> Grid:
     except Exception as error:  # a corrupt or mislabelled workbook: say so in one line
         raise InputError(f"cannot be read as a workbook: {error}", file=name) from None
     rows = tuple(tuple(str(v).strip() for v in record) for record in frame.itertuples(index=False))
+    if len(rows) > DEFAULT_LIMITS.max_rows:
+        raise InputError(f"has more than {DEFAULT_LIMITS.max_rows:,} rows", file=name)
     return Grid(name, sheet, rows)

@@ -11,8 +11,6 @@ read straight from the package (works on a fresh install) or loaded into the dat
 from __future__ import annotations
 
 import calendar
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,8 +19,17 @@ from pathlib import Path
 
 from sqlalchemy import delete, insert, select
 
-from specialmeasures.domain import InputError
 from specialmeasures.ingest.import_log import find_import, record_import, sha256_of
+from specialmeasures.ingest.validation import (
+    CsvRow,
+    DateWindow,
+    check_characters,
+    check_text,
+    csv_table,
+    decode,
+    parse_csv,
+    read_bytes,
+)
 from specialmeasures.store import Repository, audit
 from specialmeasures.store.tables import imports, real_smq_events
 
@@ -66,6 +73,8 @@ EVENTS = {
     "end_by_merger": "episode ended by organisational change, not by an exit",
     "transfer_to_RSP": "moved to the Recovery Support Programme when SMQ ended (July 2021)",
 }
+#: Columns of free prose, where a line break inside a quoted cell is kept.
+PROSE = frozenset({"basis", "ratings_note", "notes"})
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -123,58 +132,56 @@ def date_bounds(text: str, precision: str) -> tuple[date, date]:
     return date(y, 1, 1), date(y, 12, 31)
 
 
-def parse_record(file: str, data: bytes) -> RealRecord:
-    """Validate the CSV; an ``InputError`` names the file, row, column and value."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError("is not UTF-8 text", file=file) from None
-    lines = text.splitlines(keepends=True)
-    provenance = [line.lstrip("#").strip() for line in lines if line.startswith("#")]
-    body = [line for line in lines if not line.startswith("#")]
-    comment_rows = len(lines) - len(body)
-    reader = csv.DictReader(io.StringIO("".join(body)))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InputError("has no such column", file=file, row=comment_rows + 1, column=missing[0])
-    events: list[RealEvent] = []
-    for offset, cells in enumerate(reader, start=2):
-        row = comment_rows + offset
+def parse_record(file: str, data: bytes, window: DateWindow | None = None) -> RealRecord:
+    """Validate the CSV; an ``InputError`` names the file, row, column and value.
 
-        def cell(
-            column: str, *, required: bool = False, _cells: dict[str, str] = cells, _row: int = row
-        ) -> str:
-            value = (_cells.get(column) or "").strip()
-            if required and not value:
-                raise InputError("is empty", file=file, row=_row, column=column, value=value)
-            return value
+    The leading ``#`` lines are the provenance; below them, a header and one event a row, read
+    through ``ingest/validation.py``. Both ends of an event's date must lie within ``window``
+    (default: 5 July 1948 to a year after today).
+    """
+    dates = window or DateWindow.around(date.today())
+    text = decode(file, data)
+    lines = text.splitlines(keepends=True)
+    comments = 0
+    while comments < len(lines) and lines[comments].startswith("#"):
+        comments += 1
+    provenance = [line.lstrip("#").strip() for line in lines[:comments]]
+    for number, line in enumerate(provenance, start=1):
+        check_characters(file, number, "provenance", line)
+    # Comment lines become blank lines, so that row numbers stay those of the file.
+    body = "\n" * comments + "".join(lines[comments:])
+    table = csv_table(
+        file, parse_csv(file, body), required=COLUMNS, header_row=comments + 1, multiline=PROSE
+    )
+    events: list[RealEvent] = []
+    for cells in table.rows:
+        row = cells.number
+
+        def cell(column: str, *, required: bool = False, _cells: CsvRow = cells) -> str:
+            return check_text(
+                _cells.cell(column),
+                file=file,
+                row=_cells.number,
+                column=column,
+                target=real_smq_events.c[column],
+                required=required,
+                multiline=column in PROSE,
+            )
 
         event = cell("event", required=True)
         if event not in EVENTS:
-            raise InputError(
-                f"is not one of {', '.join(EVENTS)}",
-                file=file,
-                row=row,
-                column="event",
-                value=event,
-            )
+            raise cells.fail("event", f"is not one of {', '.join(EVENTS)}")
         source = cell("source_url", required=True)
         if not source.startswith(("http://", "https://")):
-            raise InputError(
-                "must be the web address of the source",
-                file=file,
-                row=row,
-                column="source_url",
-                value=source,
-            )
+            raise cells.fail("source_url", "must be the web address of the source")
         when = cell("event_date", required=True)
         precision = cell("date_precision", required=True)
         try:
             earliest, latest = date_bounds(when, precision)
         except ValueError as error:
-            raise InputError(
-                str(error), file=file, row=row, column="event_date", value=when
-            ) from None
+            raise cells.fail("event_date", str(error)) from None
+        for day in (earliest, latest):
+            dates.check(day, file=file, row=row, column="event_date", shown_as=when)
         events.append(
             RealEvent(
                 row=row,
@@ -192,8 +199,6 @@ def parse_record(file: str, data: bytes) -> RealRecord:
                 notes=cell("notes"),
             )
         )
-    if not events:
-        raise InputError("holds no events", file=file)
     return RealRecord(file, sha256_of(data), " ".join(provenance), tuple(events))
 
 
@@ -203,12 +208,8 @@ def packaged_record() -> RealRecord:
     return parse_record(PACKAGED_NAME, data)
 
 
-def read_record(path: Path) -> RealRecord:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot be read: {error.strerror}", file=str(path)) from None
-    return parse_record(path.name, data)
+def read_record(path: Path, window: DateWindow | None = None) -> RealRecord:
+    return parse_record(path.name, read_bytes(path), window)
 
 
 @dataclass(frozen=True, slots=True)

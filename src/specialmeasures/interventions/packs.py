@@ -23,6 +23,7 @@ from specialmeasures.domain.directors import add_months
 from specialmeasures.domain.funding import FundingStage
 from specialmeasures.interventions import buddies, directors, funding, leadership, plans, returns
 from specialmeasures.interventions.matrix import Matrix
+from specialmeasures.reports.cells import append_row
 from specialmeasures.store import Repository
 
 __all__ = ["Pack", "build_pack", "pack_html", "write_matrix_xlsx", "write_pack_xlsx"]
@@ -156,12 +157,12 @@ def _sheet(
     if mark:
         # Printed on every page of the sheet, and the first row on screen.
         ws.oddHeader.center.text = mark
-        ws.append([mark])
-    ws.append([c.replace("_", " ") for c in columns])
+        append_row(ws, [mark])
+    append_row(ws, [c.replace("_", " ") for c in columns])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for r in rows:
-        ws.append([r.get(c) for c in columns])
+        append_row(ws, [r.get(c) for c in columns])
 
 
 def write_pack_xlsx(pack: Pack, path: Path) -> None:
@@ -169,17 +170,17 @@ def write_pack_xlsx(pack: Pack, path: Path) -> None:
     cover = wb.active
     cover.title = "Cover"
     cover.oddHeader.center.text = PACK_MARK
-    cover.append([PACK_MARK])
-    cover.append([f"{pack.provider_name} ({pack.provider_code})"])
-    cover.append([f"Interventions as of {pack.as_of}"])
+    append_row(cover, [PACK_MARK])
+    append_row(cover, [f"{pack.provider_name} ({pack.provider_code})"])
+    append_row(cover, [f"Interventions as of {pack.as_of}"])
     if pack.synthetic:
-        cover.append(
-            ["Synthetic demonstration data — fictional trusts, not real NHS organisations"]
+        append_row(
+            cover, ["Synthetic demonstration data — fictional trusts, not real NHS organisations"]
         )
     for s in pack.sections:
         _sheet(wb, s.title, s.columns, s.rows, mark=PACK_MARK)
         if s.note:
-            wb[s.title[:31]].append([s.note])
+            append_row(wb[s.title[:31]], [s.note])
     wb.save(path)
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import Connection, insert, select
 
-from specialmeasures.domain import InputError, NotFoundError
+from specialmeasures.domain import DomainError, InputError, NotFoundError
 from specialmeasures.domain.oversight import (
     Body,
     BurdenReport,
@@ -15,6 +16,12 @@ from specialmeasures.domain.oversight import (
     body_report,
     burden,
     check_return,
+)
+from specialmeasures.ingest.validation import (
+    DateWindow,
+    check_text,
+    json_text,
+    read_json_object,
 )
 from specialmeasures.interventions._common import Actor, check_provider, record
 from specialmeasures.store import Repository
@@ -26,14 +33,20 @@ from specialmeasures.store.tables import (
 )
 
 __all__ = [
+    "VALUE_MAX_LENGTH",
     "add_member",
     "burden_report",
     "members",
+    "read_return",
     "report_for",
     "request_items",
     "requests",
     "submit_return",
 ]
+
+
+#: The longest value one item of a return may hold (``return_values.value`` is unbounded text).
+VALUE_MAX_LENGTH = 10_000
 
 
 def add_member_in(conn: Connection, code: str, body: Body, name: str, who: Actor) -> int:
@@ -114,10 +127,28 @@ def request_items(
         return request_in(conn, code, Body(body), [i.strip() for i in items], who)
 
 
-def submit_in(conn: Connection, submitted: MonthlyReturn, who: Actor) -> int:
+def check_values(submitted: MonthlyReturn, who: Actor, window: DateWindow | None = None) -> None:
+    """A return's period lies in the importers' date window around ``who.at`` (so 2099 is
+    refused); its values are text without control or direction characters, at most
+    ``VALUE_MAX_LENGTH`` long."""
+    (window or DateWindow.around(who.at.date())).check(
+        submitted.period, file=None, row=None, column="period",
+        shown_as=submitted.period.isoformat()[:7],
+    )  # fmt: skip
+    for item, value in submitted.values.items():
+        check_text(value, file=None, row=None, column=item, max_length=VALUE_MAX_LENGTH)
+
+
+def submit_in(
+    conn: Connection, submitted: MonthlyReturn, who: Actor, window: DateWindow | None = None
+) -> int:
+    check_values(submitted, who, window)
     check_provider(conn, submitted.provider_code)
     wanted = {i for items in requests_in(conn, submitted.provider_code).values() for i in items}
-    check_return(submitted, wanted)
+    try:
+        check_return(submitted, wanted)
+    except DomainError as error:  # bad input, not a broken rule of the model: exit code 2
+        raise InputError(error.rule, column=error.field, value=error.value) from None
     if conn.execute(
         select(monthly_returns.c.id).where(
             monthly_returns.c.provider_code == submitted.provider_code,
@@ -149,10 +180,18 @@ def submit_in(conn: Connection, submitted: MonthlyReturn, who: Actor) -> int:
     return int(key[0])
 
 
-def submit_return(repository: Repository, submitted: MonthlyReturn, who: Actor) -> int:
-    """Submit the trust's ONE return for a period (audited); items must be requested ones."""
+def submit_return(
+    repository: Repository,
+    submitted: MonthlyReturn,
+    who: Actor,
+    window: DateWindow | None = None,
+) -> int:
+    """Submit the trust's ONE return for a period (audited); items must be requested ones.
+
+    The period must lie within ``window`` (default: the importers' window around ``who.at``).
+    """
     with repository.transaction() as conn:
-        return submit_in(conn, submitted, who)
+        return submit_in(conn, submitted, who, window)
 
 
 def return_for(repository: Repository, code: str, period: date) -> MonthlyReturn:
@@ -177,6 +216,24 @@ def report_for(
     """One body's report, cut from the trust's one return for the period."""
     submitted = return_for(repository, code, period)
     return body_report(submitted, requests(repository, code), Body(body))
+
+
+def read_return(path: Path, code: str, period: date) -> MonthlyReturn:
+    """A return read from a JSON object of item -> value, through the importers' validation.
+
+    UTF-8, one value per key, each value text or a finite number (stored as JSON writes it);
+    ``null``, booleans, lists and objects are refused, never stored as "None" or a repr. An
+    item name the domain refuses is an ``InputError`` naming the file and the key.
+    """
+    file = str(path)
+    values = {
+        key: json_text(file, key, value, max_length=VALUE_MAX_LENGTH)
+        for key, value in read_json_object(path).items()
+    }
+    try:
+        return MonthlyReturn(code, period, values)
+    except DomainError as error:
+        raise InputError(error.rule, file=file, column=error.field, value=error.value) from None
 
 
 def burden_report(repository: Repository, code: str) -> BurdenReport:

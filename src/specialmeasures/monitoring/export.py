@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from specialmeasures.monitoring.watchlist import CONFIDENTIAL_BANNER, WatchList
+from specialmeasures.reports.cells import append_row, csv_cell
 
 __all__ = ["PROVIDER_COLUMNS", "to_csv", "to_json", "write_xlsx"]
 
@@ -45,7 +46,7 @@ def to_csv(watchlist: WatchList) -> str:
         buffer, fieldnames=list(PROVIDER_COLUMNS), extrasaction="ignore", lineterminator="\n"
     )
     writer.writeheader()
-    writer.writerows(watchlist.provider_rows())
+    writer.writerows({k: csv_cell(v) for k, v in r.items()} for r in watchlist.provider_rows())
     return buffer.getvalue()
 
 
@@ -64,11 +65,11 @@ def _sheet(
     sheet.append([banner])
     sheet["A1"].font = Font(bold=True, color="FFFFFF")
     sheet["A1"].fill = PatternFill("solid", fgColor="D5281B")
-    sheet.append(list(columns))
+    append_row(sheet, columns)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([row.get(c) for c in columns])
+        append_row(sheet, [row.get(c) for c in columns])
     sheet.freeze_panes = "A3"
 
 

@@ -166,7 +166,9 @@ def parse_policy(text: str, file: str) -> Policy:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
         problem = getattr(error, "problem", None) or str(error)
-        raise _fail(file, where, f"not valid YAML: {problem}") from None
+        raise _fail(file, where, f"not valid YAML: {' '.join(str(problem).split())}") from None
+    except RecursionError:
+        raise _fail(file, "", "not a policy this engine reads: nested too deeply") from None
     if not isinstance(raw, dict):
         raise _fail(file, "", "a policy must be a YAML mapping")
     data = _jsonable(raw)
@@ -263,6 +265,11 @@ def load_policy_file(path: str | Path) -> Policy:
         text = file.read_text(encoding="utf-8")
     except OSError as error:
         raise InputError(f"cannot read the file: {error.strerror}", file=str(path)) from None
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"is not UTF-8 text (byte {error.start:,}): no other encoding is guessed",
+            file=str(path),
+        ) from None
     return parse_policy(text, str(path))
 
 

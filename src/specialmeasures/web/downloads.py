@@ -9,6 +9,8 @@ from typing import Any
 
 from fastapi.responses import Response
 
+from specialmeasures.reports.cells import csv_cell
+
 __all__ = ["csv_response"]
 
 
@@ -19,17 +21,8 @@ def _cell(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
         return ";".join(str(v) for v in value)
-    text = str(value)
-    # A cell a spreadsheet would run as a formula is quoted (CSV injection, OWASP).
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _number(text) else text
-
-
-def _number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    # A cell a spreadsheet would run as a formula is quoted: the one rule of reports/cells.py.
+    return str(csv_cell(value))
 
 
 def csv_response(

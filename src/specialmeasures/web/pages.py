@@ -23,6 +23,7 @@ from specialmeasures.access import Action
 from specialmeasures.access.classification import public_dataset_meta
 from specialmeasures.domain import ProviderType
 from specialmeasures.register import PROVIDER_LIST_COLUMNS, provider_list, provider_profile
+from specialmeasures.reports.cells import csv_cell
 from specialmeasures.reports.timeline import timeline_svg
 from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.links import link
@@ -144,9 +145,7 @@ def build_router(renderer: Renderer, gate: Gate, today: Callable[[], date]) -> A
         )
         writer.writeheader()
         for row in data["providers"]:
-            writer.writerow(
-                {k: "" if row.get(k) is None else row[k] for k in PROVIDER_LIST_COLUMNS}
-            )
+            writer.writerow({k: csv_cell(row.get(k)) for k in PROVIDER_LIST_COLUMNS})
         return Response(
             buffer.getvalue(),
             media_type="text/csv; charset=utf-8",
