@@ -20,7 +20,16 @@ from sqlalchemy import ColumnElement, Engine, and_, func, not_, or_, select
 from specialmeasures.domain import InputError
 from specialmeasures.store.tables import audit_log
 
-__all__ = ["AUDIT_COLUMNS", "KINDS", "AuditFilter", "actor_name", "kind_of", "search"]
+__all__ = [
+    "AUDIT_COLUMNS",
+    "KINDS",
+    "WITHHELD",
+    "AuditFilter",
+    "actor_name",
+    "kind_of",
+    "search",
+    "withhold_regime_content",
+]
 
 #: Prefixes of actions that record who looked or tried, not a change to the data.
 READ_PREFIXES = ("read.", "access.", "login.", "logout")
@@ -151,3 +160,24 @@ def search(engine: Engine, wanted: AuditFilter) -> dict[str, Any]:
             for r in rows
         ],
     }
+
+
+#: What a reader without ``confidential.read`` sees instead of a row's details.
+WITHHELD = "withheld: regime content (confidential)"
+#: Actions whose payloads carry no regime content: accounts, sign-in, refusals and reads (a path
+#: and a client address). Every other row may name a CP placement, a decision under
+#: consideration or watch-list content in its payload.
+CONTENT_FREE = ("account.", "login.", "logout", "access.", "read.")
+
+
+def withhold_regime_content(found: dict[str, Any]) -> dict[str, Any]:
+    """``found`` with the details and payload of every row that may carry regime content
+    replaced by ``WITHHELD``: for readers of the log who may not know CP status (the
+    administrator keeps the log without being a regulator). Who did what, when, to which entity
+    stays; what the change said does not."""
+    rows = []
+    for row in found["rows"]:
+        if not row["action"].startswith(CONTENT_FREE):
+            row = {**row, "details": WITHHELD, "payload": None}
+        rows.append(row)
+    return {**found, "rows": rows}

@@ -11,8 +11,15 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from specialmeasures.access import Action
-from specialmeasures.access.audit_view import AUDIT_COLUMNS, KINDS, PER_PAGE, AuditFilter, search
+from specialmeasures.access import Action, can
+from specialmeasures.access.audit_view import (
+    AUDIT_COLUMNS,
+    KINDS,
+    PER_PAGE,
+    AuditFilter,
+    search,
+    withhold_regime_content,
+)
 from specialmeasures.web.downloads import csv_response
 from specialmeasures.web.gate import permission
 from specialmeasures.web.rendering import Renderer
@@ -37,29 +44,34 @@ def build_audit_router(renderer: Renderer) -> APIRouter:
     router = APIRouter()
     engine = renderer.platform.repository.engine
 
-    def data(entity: str | None, action: str | None, actor: str | None, start: date | None,
-             end: date | None, kind: str, page: int, per_page: int = PER_PAGE) -> dict[str, Any]:  # fmt: skip
+    def data(request: Request, entity: str | None, action: str | None, actor: str | None,
+             start: date | None, end: date | None, kind: str, page: int,
+             per_page: int = PER_PAGE) -> dict[str, Any]:  # fmt: skip
         wanted = AuditFilter(entity or None, action or None, actor or None, start, end, kind,
                              page, per_page)  # fmt: skip
-        return {"confidential": True, **search(engine, wanted)}
+        found = {"confidential": True, **search(engine, wanted)}
+        user = request.app.state.gate.user(request)
+        if not can(user, Action.CONFIDENTIAL_READ).allowed:
+            found = withhold_regime_content(found)
+        return found
 
     @router.get("/audit.json", tags=["administration"], responses=AUTH_RESPONSES,
                 summary="The audit log, filtered and paged (JSON twin of /audit)")  # fmt: skip
     @permission(Action.AUDIT_READ)
-    def audit_json(entity: Text = None, action: Text = None, actor: Text = None,
+    def audit_json(request: Request, entity: Text = None, action: Text = None, actor: Text = None,
                    start: From = None, end: To = None,
                    kind: Kind = "all", page: Page = 1) -> Response:  # fmt: skip
         from fastapi.responses import JSONResponse
 
-        return JSONResponse(data(entity, action, actor, start, end, kind, page),
+        return JSONResponse(data(request, entity, action, actor, start, end, kind, page),
                             headers=NO_STORE)  # fmt: skip
 
     @router.get("/audit.csv", include_in_schema=False)
     @permission(Action.AUDIT_READ)
-    def audit_csv(entity: Text = None, action: Text = None, actor: Text = None,
+    def audit_csv(request: Request, entity: Text = None, action: Text = None, actor: Text = None,
                   start: From = None, end: To = None,
                   kind: Kind = "all", page: Page = 1) -> Response:  # fmt: skip
-        found = data(entity, action, actor, start, end, kind, page, CSV_ROWS)
+        found = data(request, entity, action, actor, start, end, kind, page, CSV_ROWS)
         return csv_response(AUDIT_COLUMNS, found["rows"], "audit-log.csv", confidential=True)
 
     @router.get("/audit", response_class=HTMLResponse, include_in_schema=False)
@@ -68,7 +80,7 @@ def build_audit_router(renderer: Renderer) -> APIRouter:
                    actor: Text = None, start: From = None,
                    end: To = None, kind: Kind = "all",
                    page: Page = 1) -> HTMLResponse:  # fmt: skip
-        found = data(entity, action, actor, start, end, kind, page)
+        found = data(request, entity, action, actor, start, end, kind, page)
         params = {k: v for k, v in request.query_params.items() if k != "page" and v}
         html = renderer.render(
             "audit.html", request=request, data=found, query=urlencode(params),
