@@ -97,7 +97,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     book = Accounts(platform.repository, hasher=FAST_HASHER)
     app = create_app(platform, today=lambda: END, now=lambda: AT, accounts=book)
     regulator = book.add(
-        "regulator", Role.REGULATOR_ANALYST, password="x" * 12, providers=[], actor="test"
+        "regulator",
+        Role.REGULATOR_ANALYST,
+        password="correct horse battery staple",
+        providers=[],
+        actor="test",
     )
     try:
         yield World(platform, app, {Role.REGULATOR_ANALYST: regulator}, "", "")

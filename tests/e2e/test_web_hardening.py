@@ -224,7 +224,7 @@ def test_an_anonymous_flood_of_denials_writes_a_bounded_number_of_audit_rows(
         assert client.get(path).status_code == 401
     written = world.audit_actions()[before:]
     assert written.count("access.denied") <= 10  # one per kind, at most ten kinds a client
-    assert data_version(world.platform.repository) - version == len(written)
+    assert data_version(world.platform.repository) == version  # refusals change no data
     world.clock.at += timedelta(minutes=1)
     client.get("/providers")
     with world.platform.engine.connect() as conn:
