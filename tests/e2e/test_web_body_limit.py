@@ -102,13 +102,18 @@ def chunked_upload(port: int, path: str, total: int) -> tuple[int, int, dict[str
             if not more:
                 break
             answer += more
-    head, _, body = answer.partition(b"\r\n\r\n")
+        head, _, body = answer.partition(b"\r\n\r\n")
+        length = next(
+            int(line.split(b":", 1)[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
+        while len(body) < length:  # the body may arrive after the head on a loaded machine
+            more = sock.recv(65536)
+            if not more:
+                break
+            body += more
     status = int(head.split(b" ", 2)[1])
-    length = next(
-        int(line.split(b":", 1)[1])
-        for line in head.split(b"\r\n")
-        if line.lower().startswith(b"content-length:")
-    )
     return status, sent, json.loads(body[:length]) if len(body) >= length else {}
 
 
