@@ -144,7 +144,7 @@ def moves_up(
     >>> m = moves_up({"a": 3.0, "b": 2.0}, {"a": 1.0, "b": 1.0}, segment=3, delivery_segment=3,
     ...     capped=False, cuts=(1.5, 2.0, 2.8))
     >>> m.target, m.metrics
-    (2, (('a', 3.0, 1.0),))
+    (2, (('a', 3.0, 2.0),))
     """
     label = names or {}
     if segment == 5:
