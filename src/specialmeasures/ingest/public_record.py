@@ -16,9 +16,7 @@ Support Programme), or on the day after the trust closed if that is earlier, and
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -38,6 +36,7 @@ from specialmeasures.domain import (
 from specialmeasures.ingest.import_log import find_import, record_import, sha256_of
 from specialmeasures.ingest.real_record import RealEvent, RealRecord, load_record
 from specialmeasures.ingest.real_record_summary import episodes as smq_episodes
+from specialmeasures.ingest.reviewed_csv import reviewed_rows
 from specialmeasures.store import Repository, audit, mapping
 from specialmeasures.store.tables import (
     dataset_meta,
@@ -90,21 +89,8 @@ class TrustCodes:
 
 def parse_trust_codes(file: str, data: bytes) -> TrustCodes:
     """Validate the mapping file; an ``InputError`` names the file, row, column and value."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError("is not UTF-8 text", file=file) from None
-    lines = text.splitlines(keepends=True)
-    body = [line for line in lines if not line.startswith("#")]
-    skipped = len(lines) - len(body)
-    reader = csv.DictReader(io.StringIO("".join(body)))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InputError("has no such column", file=file, row=skipped + 1, column=missing[0])
     entries: list[TrustCode] = []
-    for offset, cells in enumerate(reader, start=2):
-        row = skipped + offset
-        values = {c: (cells.get(c) or "").strip() for c in COLUMNS}
+    for row, _cells, values in reviewed_rows(file, data, COLUMNS):
 
         def fail(
             column: str, message: str, _row: int = row, _v: dict[str, str] = values

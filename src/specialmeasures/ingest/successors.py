@@ -13,8 +13,6 @@ over. A close date ODS published is never changed; a disagreement is reported.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from specialmeasures.domain import InputError
 from specialmeasures.ingest.import_log import find_import, record_import, sha256_of
+from specialmeasures.ingest.reviewed_csv import reviewed_rows
 from specialmeasures.store import Repository, audit
 from specialmeasures.store.tables import imports, provider_successors, providers
 
@@ -91,21 +90,9 @@ class SuccessorFile:
 
 def parse_successors(file: str, data: bytes) -> SuccessorFile:
     """Validate the file; an ``InputError`` names the file, row, column and value."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError("is not UTF-8 text", file=file) from None
-    lines = text.splitlines(keepends=True)
-    body = [line for line in lines if not line.startswith("#")]
-    skipped = len(lines) - len(body)
-    reader = csv.DictReader(io.StringIO("".join(body)))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InputError("has no such column", file=file, row=skipped + 1, column=missing[0])
     entries: list[Successor] = []
     seen: dict[tuple[str, str], int] = {}
-    for offset, cells in enumerate(reader, start=2):
-        row = skipped + offset
+    for row, cells, values in reviewed_rows(file, data, COLUMNS):
 
         def fail(
             column: str, message: str, _row: int = row, _cells: dict[str, str] = cells
@@ -114,7 +101,6 @@ def parse_successors(file: str, data: bytes) -> SuccessorFile:
                 message, file=file, row=_row, column=column, value=_cells.get(column) or ""
             )
 
-        values = {c: (cells.get(c) or "").strip() for c in COLUMNS}
         for column in ("predecessor_code", "successor_code"):
             if not _CODE.match(values[column]):
                 raise fail(column, "is not an ODS organisation code (3 or 5 capitals/digits)")
