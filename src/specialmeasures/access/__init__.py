@@ -5,11 +5,15 @@
 """
 
 from specialmeasures.access.accounts import (
-    MIN_PASSWORD_LENGTH,
     Account,
     Accounts,
     DemoAccount,
     create_demo_accounts,
+)
+from specialmeasures.access.passwords import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    password_problem,
 )
 from specialmeasures.access.policy import (
     ANONYMOUS,
@@ -25,17 +29,19 @@ from specialmeasures.access.policy import (
     permission_table,
 )
 from specialmeasures.access.sessions import SESSION_LIFETIME, Session, Sessions
-from specialmeasures.access.throttle import LoginThrottle
+from specialmeasures.access.throttle import Admission, LoginThrottle
 
 __all__ = [
     "ANONYMOUS",
     "CONFIDENTIAL",
+    "MAX_PASSWORD_LENGTH",
     "MIN_PASSWORD_LENGTH",
     "PERMISSIONS",
     "SESSION_LIFETIME",
     "Account",
     "Accounts",
     "Action",
+    "Admission",
     "Decision",
     "DemoAccount",
     "LoginThrottle",
@@ -47,5 +53,6 @@ __all__ = [
     "Sessions",
     "can",
     "create_demo_accounts",
+    "password_problem",
     "permission_table",
 ]

@@ -18,6 +18,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from specialmeasures.access.passwords import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    password_problem,
+)
 from specialmeasures.access.policy import Principal, Role
 from specialmeasures.domain.errors import InputError, NotFoundError
 from specialmeasures.store import Repository, audit
@@ -37,7 +42,6 @@ __all__ = [
     "create_demo_accounts",
 ]
 
-MIN_PASSWORD_LENGTH = 12
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 
@@ -141,6 +145,9 @@ class Accounts:
     def authenticate(self, username: str, password: str) -> Account | None:
         """The active account with this username and password, or None (never says which failed)."""
         name = username.strip().lower()
+        if len(password) > MAX_PASSWORD_LENGTH:
+            # Never set (the policy refuses it), so never right; not hashed, so not a cost.
+            return None
         with self.repo.engine.connect() as conn:
             row = conn.execute(
                 select(accounts.c.id, accounts.c.password_hash, accounts.c.active).where(
@@ -195,7 +202,7 @@ class Accounts:
                     username=name,
                     display_name=display_name.strip() or name,
                     role=role.value,
-                    password_hash=self._hash(password) if password is not None else None,
+                    password_hash=self._hash(password, name) if password is not None else None,
                     active=True,
                     created_at=self._stamp(),
                 )
@@ -219,7 +226,7 @@ class Accounts:
             conn.execute(
                 update(accounts)
                 .where(accounts.c.id == account.id)
-                .values(password_hash=self._hash(password))
+                .values(password_hash=self._hash(password, account.username))
             )
             self._end_sessions(conn, account.id)
             self._audit(conn, actor, "account.set_password", account.username, {})
@@ -263,9 +270,10 @@ class Accounts:
         return self.get(username)
 
     # -- helpers --------------------------------------------------------------------------
-    def _hash(self, password: str) -> str:
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise InputError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    def _hash(self, password: str, username: str) -> str:
+        problem = password_problem(password, username=username)
+        if problem:
+            raise InputError(problem, column="password")
         return self.hasher.hash(password)
 
     def _stamp(self) -> datetime:

@@ -13,7 +13,8 @@ the audit log. See docs/access-control.md.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -37,11 +38,13 @@ from specialmeasures.web.admin import build_admin_router
 from specialmeasures.web.api_reference import build_api_reference_router
 from specialmeasures.web.audit_log import build_audit_router
 from specialmeasures.web.backtest import build_backtest_router
+from specialmeasures.web.dates import check_query_dates
 from specialmeasures.web.decisions import build_decisions_router
 from specialmeasures.web.evaluation import build_evaluation_router
 from specialmeasures.web.gate import AccessDeniedError, Gate
 from specialmeasures.web.indicators import build_indicators_router
 from specialmeasures.web.interventions import build_interventions_router
+from specialmeasures.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from specialmeasures.web.overview import build_overview_router
 from specialmeasures.web.pages import build_router
 from specialmeasures.web.rendering import Renderer
@@ -77,13 +80,20 @@ def create_app(
     replace the default account book (argon2 parameters) and login limits.
     """
     gate = Gate(platform, now=now, accounts=accounts, throttle=throttle)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        gate.denials.flush()  # counts of repeated denials not yet written
+
     app = FastAPI(
         title="specialmeasures",
         version=__version__,
         description="Register, regime engine and early warning for struggling healthcare providers.",
         docs_url=None,  # served by web.api_reference from local templates (no CDN)
         redoc_url=None,
-        dependencies=[Depends(gate)],
+        dependencies=[Depends(gate), Depends(check_query_dates)],
+        lifespan=lifespan,
     )
     renderer = Renderer(platform)
 
@@ -175,24 +185,15 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
+            error.status_code, "http_error"
+        )
         return error_response(
             request, error.status_code, code, str(error.detail), dict(error.headers or {})
         )
 
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
-        )
-        return response
+    settings = platform.settings
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_request_bytes, render=error_response)
+    app.add_middleware(SecurityHeadersMiddleware, base_url=settings.base_url)
 
     return app

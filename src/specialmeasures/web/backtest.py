@@ -29,6 +29,8 @@ __all__ = ["build_backtest_router", "cached_backtest"]
 Policy = Annotated[str, Query(pattern=r"^[a-z0-9-]{1,40}$", description="Policy id.")]
 From = Annotated[date | None, Query(alias="from", description="First month (default 2013-07-01).")]
 To = Annotated[date | None, Query(alias="to", description="Last month (default 2019-09-01).")]
+#: The longest replay one request may ask for: its cost grows with every month replayed.
+MAX_YEARS = 20
 
 
 def cached_backtest(
@@ -45,6 +47,10 @@ def cached_backtest(
     end = end or DEFAULT_END
     if end < start:
         raise SpecialMeasuresError(f"to ({end}) must not be before from ({start})")
+    if (end.year - start.year) * 12 + end.month - start.month > MAX_YEARS * 12:
+        raise SpecialMeasuresError(
+            f"from ({start}) to ({end}) is more than {MAX_YEARS} years: ask for a shorter span"
+        )
     result = cache.get(request.app.state.platform.repository, policy, start, end)
     return backtest_summary(result, provider=provider)
 

@@ -22,6 +22,7 @@ from specialmeasures.domain import Regime, SpecialMeasuresError
 from specialmeasures.regime import record_decision
 from specialmeasures.regime.views import decision_view
 from specialmeasures.web.backtest import cached_backtest
+from specialmeasures.web.dates import EARLIEST, LATEST, date_problem, in_window
 from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.rendering import Renderer
 
@@ -120,7 +121,8 @@ def build_decisions_router(renderer: Renderer, gate: Gate, today: Callable[[], d
                     f"/providers/{code}/decisions?recorded={done.decision_id}", status_code=303
                 )
         on = _day(form["on"])
-        return page(request, data(request, code, on), errors=errors, form=form, status=400)
+        shown = on if on is not None and in_window(on) else None
+        return page(request, data(request, code, shown), errors=errors, form=form, status=400)
 
     return router
 
@@ -138,8 +140,11 @@ def _check(form: dict[str, str]) -> list[dict[str, str]]:
     regime, _, transition = form["decision"].partition(":")
     if regime not in {r.value for r in Regime} or not transition:
         errors.append({"text": "Select the decision", "href": "#decision"})
-    if _day(form["on"]) is None:
+    on = _day(form["on"])
+    if on is None:
         errors.append({"text": "Enter the date it takes effect as YYYY-MM-DD", "href": "#on"})
+    elif date_problem("on", on):
+        errors.append({"text": f"Enter a date from {EARLIEST} to {LATEST}", "href": "#on"})
     if not form["rationale"]:
         errors.append({"text": "Enter the rationale for the decision", "href": "#rationale"})
     elif len(form["rationale"]) > 20_000:

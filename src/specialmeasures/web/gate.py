@@ -8,8 +8,9 @@ its viewer, which FastAPI and Starlette add outside the dependency system, are p
 in :data:`PUBLIC_FRAMEWORK_PATHS`.
 
 The gate also checks the CSRF token of every state-changing request, and writes to the audit
-log every denial, every sensitive read, and (through the sign-in routes) every sign-in, failed
-sign-in, throttled sign-in and sign-out.
+log every sensitive read and (through the sign-in routes) every sign-in, failed sign-in and
+sign-out; denials and throttled sign-ins are written aggregated per actor, client and minute
+(``web/denials.py``), so a flood of them cannot fill the log.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from specialmeasures.access import (
 )
 from specialmeasures.bootstrap import Platform
 from specialmeasures.store import audit
+from specialmeasures.web.denials import DenialKind, DenialLog
 
 __all__ = [
     "COOKIE_CSRF",
@@ -123,6 +125,8 @@ class Gate:
         self.throttle = throttle or LoginThrottle()
         # SQLite has no SELECT ... FOR UPDATE: serialise this process's audit writers instead.
         self._audit_lock = threading.Lock()
+        # Refusals are aggregated per actor, client, kind and minute (web/denials.py).
+        self.denials = DenialLog(self._write_denial)
 
     # -- who is asking ----------------------------------------------------------------------
     def session(self, request: Request) -> Session | None:
@@ -190,6 +194,7 @@ class Gate:
     async def __call__(self, request: Request) -> None:
         """The global dependency: runs before every route's own parameters and body."""
         rule = route_permission(request.scope.get("route"))
+        self.denials.flush(self.now())  # counts of denials in minutes that are over
         user = self.user(request)
         if rule is None:
             self._deny(request, user, None, None, "the route declares no permission")
@@ -216,12 +221,18 @@ class Gate:
     async def form(self, request: Request) -> dict[str, str]:
         """The URL-encoded form of a POST, parsed once (no multipart: forms here are small)."""
         if getattr(request.state, "sm_form", _UNSET) is _UNSET:
-            length = request.headers.get("content-length", "0")
-            if not length.isdigit() or int(length) > MAX_FORM_BYTES:
+            length = request.headers.get("content-length")
+            if length is not None and (not length.isdigit() or int(length) > MAX_FORM_BYTES):
                 raise AccessDeniedError(413, "too_large", "the form is too large")
-            body = await request.body()
-            if len(body) > MAX_FORM_BYTES:
-                raise AccessDeniedError(413, "too_large", "the form is too large")
+            # Read as it arrives and stop at the limit: a chunked body has no length to check.
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > MAX_FORM_BYTES:
+                    raise AccessDeniedError(413, "too_large", "the form is too large")
+                chunks.append(chunk)
+            body = b"".join(chunks)
             ctype = request.headers.get("content-type", "").split(";")[0].strip()
             pairs = (
                 parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
@@ -237,7 +248,7 @@ class Gate:
         session = self.session(request)
         expected = session.csrf_token if session else request.cookies.get(COOKIE_CSRF, "")
         if not expected or not sent or not secrets.compare_digest(sent, expected):
-            self.record(
+            self.record_denial(
                 request,
                 "access.denied",
                 "route",
@@ -257,7 +268,7 @@ class Gate:
         code: str | None,
         reason: str,
     ) -> None:
-        self.record(
+        self.record_denial(
             request,
             "access.denied",
             "provider" if code else "route",
@@ -297,4 +308,37 @@ class Gate:
                 entity_key=entity_key[:300],
                 payload={**payload, "client": client},
                 at=self.now(),
+            )
+
+    def record_denial(
+        self,
+        request: Request,
+        action: str,
+        entity: str,
+        entity_key: str,
+        payload: dict[str, Any],
+        *,
+        user: Principal | None = None,
+    ) -> None:
+        """Audit a refusal, aggregated: the first of its kind in a minute now, repeats counted."""
+        who = user or self.user(request)
+        client = request.client.host if request.client else ""
+        kind = DenialKind(
+            who.username[:300], who.role.value, client, action, entity, entity_key[:300]
+        )
+        self.denials.record(kind, payload, self.now())
+
+    def _write_denial(
+        self, kind: DenialKind, action: str, payload: dict[str, Any], at: datetime
+    ) -> None:
+        with self._audit_lock, self.platform.repository.transaction() as conn:
+            audit.append(
+                conn,
+                actor=kind.actor,
+                role=kind.role,
+                action=action,
+                entity=kind.entity,
+                entity_key=kind.entity_key,
+                payload={**payload, "client": kind.client},
+                at=at,
             )

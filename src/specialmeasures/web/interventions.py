@@ -23,7 +23,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from specialmeasures.access import Action, Principal, Resource, can
-from specialmeasures.domain import SpecialMeasuresError
+from specialmeasures.domain import InputError, SpecialMeasuresError
 from specialmeasures.domain.directors import add_months
 from specialmeasures.domain.oversight import MonthlyReturn
 from specialmeasures.interventions import Actor
@@ -37,6 +37,7 @@ from specialmeasures.interventions.views import (
     regime_status,
     returns_view,
 )
+from specialmeasures.web.dates import EARLIEST, date_problem
 from specialmeasures.web.downloads import csv_response
 from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.rendering import Renderer
@@ -54,8 +55,17 @@ Providers = Annotated[
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _month(text: str | None, default: date) -> date:
-    return date.fromisoformat(f"{text}-01") if text else default.replace(day=1)
+def _month(text: str | None, default: date, name: str = "month") -> date:
+    if not text:
+        return default.replace(day=1)
+    try:
+        day = date.fromisoformat(f"{text}-01")
+    except ValueError:
+        raise InputError(f"{name}: give the month as YYYY-MM", value=text) from None
+    problem = date_problem(name, day)
+    if problem:
+        raise InputError(problem)
+    return day
 
 
 def build_interventions_router(
@@ -159,7 +169,7 @@ def build_interventions_router(
         }
         user = gate.user(request)
         try:
-            day = date.fromisoformat(f"{period}-01")
+            day = _month(period or "-", EARLIEST, "period")
             who = Actor(
                 user.display_name or user.username,
                 user.role.value,
@@ -184,8 +194,8 @@ def build_interventions_router(
         request: Request, first: str | None, last: str | None, as_of: date | None
     ) -> dict[str, Any]:
         day = as_of or today()
-        stop = _month(last, day)
-        start = _month(first, add_months(stop, -11))
+        stop = _month(last, day, "last")
+        start = _month(first, add_months(stop, -11), "first")
         # The gate has checked and audited the route; this only asks how far it reaches.
         decision = can(gate.user(request), Action.CASELOAD_READ)
         data = caseload_view(repo, start, stop, day, decision.scope)

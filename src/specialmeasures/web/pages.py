@@ -24,6 +24,7 @@ from specialmeasures.domain import ProviderType
 from specialmeasures.register import PROVIDER_LIST_COLUMNS, provider_list, provider_profile
 from specialmeasures.reports.timeline import timeline_svg
 from specialmeasures.web.gate import Gate, permission
+from specialmeasures.web.links import link
 from specialmeasures.web.rendering import Renderer
 
 __all__ = ["build_router"]
@@ -114,7 +115,13 @@ def build_router(renderer: Renderer, gate: Gate, today: Callable[[], date]) -> A
             "page": page,
             "per_page": per_page,
             "pages": max(1, -(-len(rows) // per_page)),
-            "next": str(request.url.include_query_params(page=page + 1)) if more else None,
+            "next": link(
+                gate.platform.settings,
+                request.url.path,
+                request.url.include_query_params(page=page + 1).query,
+            )
+            if more
+            else None,
         }
         return data
 

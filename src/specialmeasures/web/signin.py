@@ -37,6 +37,13 @@ def safe_next(value: str | None) -> str:
     return DEFAULT_NEXT
 
 
+def _wait_text(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} second" + ("s" if seconds != 1 else "")
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute" + ("s" if minutes != 1 else "")
+
+
 def build_signin_router(renderer: Renderer, gate: Gate) -> APIRouter:
     router = APIRouter()
 
@@ -68,22 +75,9 @@ def build_signin_router(renderer: Renderer, gate: Gate) -> APIRouter:
     async def login(request: Request) -> Response:
         form = await gate.form(request)
         username = form.get("username", "").strip().lower()[:64]
-        password = form.get("password", "")[:1024]
+        # Not truncated: a password longer than the maximum fails here as it could not be set.
+        password = form.get("password", "")
         next_ = safe_next(form.get("next"))
-        address = request.client.host if request.client else "unknown"
-        wait = gate.throttle.retry_after(username, address, gate.now())
-        if wait is not None:
-            gate.record(request, "login.throttled", "session", "login", {"retry_after": wait})
-            minutes = math.ceil(wait / 60)
-            return login_response(
-                request,
-                status=429,
-                next_=next_,
-                username=username,
-                error=f"Too many failed attempts. Try again in {minutes} minute"
-                + ("s." if minutes != 1 else "."),
-                headers={"Retry-After": str(wait)},
-            )
         if not username or not password:
             return login_response(
                 request,
@@ -92,9 +86,24 @@ def build_signin_router(renderer: Renderer, gate: Gate) -> APIRouter:
                 username=username,
                 error="Enter your username and password.",
             )
+        address = request.client.host if request.client else "unknown"
+        # Counted before the password is checked, so parallel attempts cannot overtake the count.
+        admission = gate.throttle.admit(username, address, gate.now())
+        if admission.retry_after is not None:
+            wait = admission.retry_after
+            gate.record_denial(
+                request, "login.throttled", "session", "login", {"retry_after": wait}
+            )
+            return login_response(
+                request,
+                status=429,
+                next_=next_,
+                username=username,
+                error=f"Too many failed attempts. Try again in {_wait_text(wait)}.",
+                headers={"Retry-After": str(wait)},
+            )
         account = await run_in_threadpool(gate.accounts.authenticate, username, password)
         if account is None:
-            gate.throttle.failed(username, address, gate.now())
             try:
                 # Name the account only if it exists: people type passwords into the wrong box.
                 known = gate.accounts.get(username).username
@@ -108,7 +117,9 @@ def build_signin_router(renderer: Renderer, gate: Gate) -> APIRouter:
                 username=username,
                 error="The username or password is not right.",
             )
-        gate.throttle.succeeded(username)
+        gate.throttle.succeeded(admission)
+        # A fresh session on every sign-in; whoever was signed in on this browser is signed out.
+        gate.sessions.end(request.cookies.get(COOKIE_SESSION))
         session = gate.sessions.start(account)
         gate.record(request, "login.success", "session", "login", {}, user=account.principal())
         response = RedirectResponse(next_, status_code=303)
