@@ -70,7 +70,7 @@ def test_no_other_role_reads_the_audit_log(world: World, role: Role) -> None:
             continue
         assert response.status_code in (401, 403), (role, path)
         assert "audit-table" not in response.text
-        assert "\"seq\"" not in response.text
+        assert '"seq"' not in response.text
 
 
 def test_api_reference_is_served_from_local_templates(world: World) -> None:

@@ -11,7 +11,7 @@ and field-level checks, all server-side):
 * each permission in :data:`PERMISSIONS` is granted to a role either for **any** provider or only
   for the providers in the person's **own** scope (``Principal.providers``: a trust user's own
   trust, the trusts an Oversight and Assurance Group member or Improvement Director is assigned
-  to);
+  to, the case-study sites whose evidence a researcher is granted);
 * anything not in the table is denied (fail closed).
 
 This module is pure: no database, web framework or clock. It is rendered as the permission table
@@ -48,6 +48,7 @@ class Role(StrEnum):
     REGULATOR_ANALYST = "regulator_analyst"
     REGULATOR_DECISION_MAKER = "regulator_decision_maker"
     ADMINISTRATOR = "administrator"
+    RESEARCHER = "researcher"
 
     @property
     def label(self) -> str:
@@ -67,8 +68,9 @@ _ROLE_LABELS = {
     Role.REGULATOR_ANALYST: "Regulator analyst",
     Role.REGULATOR_DECISION_MAKER: "Regulator decision-maker",
     Role.ADMINISTRATOR: "Administrator",
+    Role.RESEARCHER: "Researcher",
 }
-_SCOPED = frozenset({Role.TRUST_USER, Role.OAG_MEMBER, Role.IMPROVEMENT_DIRECTOR})
+_SCOPED = frozenset({Role.TRUST_USER, Role.OAG_MEMBER, Role.IMPROVEMENT_DIRECTOR, Role.RESEARCHER})
 
 
 class Action(StrEnum):
@@ -93,6 +95,7 @@ class Action(StrEnum):
     INTERVENTIONS_READ = "interventions.read"
     CASELOAD_READ = "caseload.read"
     EVALUATION_READ = "evaluation.read"
+    SITE_IDENTIFY = "site.identify"
 
     @property
     def description(self) -> str:
@@ -121,6 +124,8 @@ _ACTION_DESCRIPTIONS = {
     Action.CASELOAD_READ: "Improvement Directors' caseload by month and their flags",
     Action.EVALUATION_READ: "evaluation results built on the CP list: trajectories, sample, "
     "impact, sustainability",
+    Action.SITE_IDENTIFY: "the real code and name of a trust in evaluation results and evidence "
+    "(otherwise a keyed pseudonym)",
 }
 
 #: Actions whose every allowed use is a sensitive read, written to the audit log.
@@ -180,6 +185,7 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
         **_REGULATORS,
         Role.TRUST_USER: Scope.OWN,
         Role.IMPROVEMENT_DIRECTOR: Scope.OWN,
+        Role.RESEARCHER: Scope.OWN,
     },
     Action.EVIDENCE_SUBMIT: {Role.TRUST_USER: Scope.OWN, Role.IMPROVEMENT_DIRECTOR: Scope.OWN},
     Action.ACCOUNTS_MANAGE: {Role.ADMINISTRATOR: Scope.ANY},
@@ -191,7 +197,8 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
         Role.IMPROVEMENT_DIRECTOR: Scope.OWN,
     },
     Action.CASELOAD_READ: {**_REGULATORS, Role.IMPROVEMENT_DIRECTOR: Scope.OWN},
-    Action.EVALUATION_READ: _REGULATORS,
+    Action.EVALUATION_READ: {**_REGULATORS, Role.RESEARCHER: Scope.ANY},
+    Action.SITE_IDENTIFY: {r: Scope.ANY for r in Role if r not in (Role.PUBLIC, Role.RESEARCHER)},
 }
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "metadata",
     "observations",
     "providers",
+    "pseudonym_keys",
     "ratings",
     "real_smq_events",
     "regime_episodes",
@@ -598,4 +599,14 @@ evidence_codings = Table(
         primary_key=True,
     ),
     Column("code", String(64), ForeignKey("evidence_codes.code"), primary_key=True),
+)
+
+# Secret keys of keyed pseudonyms (HMAC-SHA256), one per purpose ("site": trust codes shown to
+# researchers), made on first use; pseudonyms stay the same for as long as the key is kept.
+pseudonym_keys = Table(
+    "pseudonym_keys",
+    metadata,
+    Column("purpose", String(32), primary_key=True),
+    Column("secret", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=False), nullable=False),
 )
