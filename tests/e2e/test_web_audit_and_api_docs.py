@@ -45,7 +45,7 @@ def test_the_administrator_reads_the_audit_log_with_reads_and_writes_told_apart(
     analyst = admin.get("/audit.json", params={"actor": "regulator-analyst"}).json()
     assert analyst["rows"]
     assert {r["who"] for r in analyst["rows"]} == {"regulator-analyst (regulator analyst)"}
-    future = admin.get("/audit.json", params={"from": "2999-01-01", "to": "2999-12-31"}).json()
+    future = admin.get("/audit.json", params={"from": "2098-01-01", "to": "2098-12-31"}).json()
     assert future["total"] == 0
     assert admin.get("/audit.json", params={"kind": "sometimes"}).status_code == 422
     html = admin.get("/audit", params={"kind": "read"})

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -134,7 +135,9 @@ def test_impact_of_an_intervention_among_smq_trusts(world: World) -> None:
     assert result["event"] == "director"
     assert result["treated_units"] > 0
     html = client.get("/evaluation/impact", params=params).text
-    assert "Effect of first Improvement Director assignment on shmi" in html
+    name = next(i.name for i in world.platform.repository.indicators() if i.id == "shmi")
+    # The figure names the indicator as people read it, not by its id.
+    assert f"Effect of first Improvement Director assignment on {escape(name)}" in html
     assert '<option value="buddy">First buddying arrangement</option>' in html
     bad = client.get("/evaluation/impact.json", params={**params, "event": "ward"})
     assert bad.status_code == 422

@@ -295,7 +295,11 @@ def build_evaluation_router(renderer: Renderer, gate: Gate, today: Callable[[], 
         design: Design = "matched",
     ) -> HTMLResponse:
         data = masked(request, impact_data(indicator, event, design))
-        chart = event_study_svg(data["result"]) if data["result"] else ""
+        names = {str(i["id"]): str(i["name"]) for i in data["indicators"]}
+        # The figure's title names the indicator as people read it, not by its id.
+        result = data["result"]
+        shown = {**result, "indicator": names.get(str(indicator), indicator)} if result else None
+        chart = event_study_svg(shown) if shown else ""
         return page(
             "impact.html",
             request,
