@@ -137,6 +137,8 @@ def requests_for(app: FastAPI) -> list[tuple[Endpoint, str, str | None]]:
 
 
 ROLES = list(Role)
+#: A trust code of the small register, as a whole word (pseudonyms are SITE- and hex digits).
+REAL_CODE = re.compile(r"(?<![\w])ZA\d+(?![\w])")
 
 
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
@@ -148,6 +150,7 @@ def test_matrix(world: tuple[FastAPI, dict[Role, Account]], role: Role) -> None:
         code: can(user, Action.CONFIDENTIAL_READ, Resource.provider(code)).allowed
         for code in (OWN, FOREIGN)
     }
+    identifies = can(user, Action.SITE_IDENTIFY).allowed
     failures: list[str] = []
     for endpoint, path, code in requests_for(app):
         rule = route_permission(endpoint.route)
@@ -182,7 +185,14 @@ def test_matrix(world: tuple[FastAPI, dict[Role, Account]], role: Role) -> None:
         # CP status may appear wherever the role may read it: on the pages of a provider it
         # may see, and anywhere at all for roles that see the whole list (regulators).
         may_see = whole_list or (sees_cp[code] if code and rule.provider_param else False)
+        # The evaluation rests on the CP list: a reader of it (a researcher) sees CP episodes
+        # there, but only under pseudonyms; no trust code may reach a reader who may not
+        # identify sites.
+        may_see = may_see or (rule.action is Action.EVALUATION_READ and allowed)
         body = response.text
+        evaluation = rule.action in (Action.EVALUATION_READ, Action.EVIDENCE_READ)
+        if evaluation and not identifies and allowed and REAL_CODE.search(body):
+            failures.append(f"{where}: a real trust code for a reader of pseudonyms")
         if not may_see and any(m in body for m in CP_MARKERS):
             failures.append(f"{where}: confidential CP status in the response")
         if cp_visible and status == 200 and "Challenged provider" not in body:

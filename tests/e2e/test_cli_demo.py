@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from specialmeasures.access import Role
+from specialmeasures.access.demo_work import WORK, demo_as_of, work_at
+from specialmeasures.bootstrap import bootstrap
 from specialmeasures.cli.main import cli
+from specialmeasures.interventions.demo_current import FUNDED_REGIMES, regime_now
+from specialmeasures.settings import Settings
 
 
 @pytest.mark.slow
@@ -33,6 +38,28 @@ def test_demo_builds_the_calibrated_country_then_reuses_it(tmp_path: Path) -> No
     assert count("observations") > 500_000
     for group in ("prolonged poor performer", "cp to smq", "cp only", "clear improver"):
         assert count(f"group {group}") >= 2
+
+    # Every scoped demo account belongs to a trust with current work at the demo's last month.
+    printed = re.findall(r"^  (\w+)\s+(demo-[\w-]+)\s+\S+(?:\s+scope: (.+))?$", out, re.MULTILINE)
+    scopes = {Role(role): scope for role, _, scope in printed}
+    assert set(scopes) == {r for r in Role if r is not Role.PUBLIC}
+    trusts = {scopes[r] for r in Role if r.scoped}
+    assert len(trusts) == 1
+    assert all(not scopes[r] for r in scopes if not r.scoped)
+    (trust,) = trusts
+    platform = bootstrap(Settings(database_url=env["SPECIALMEASURES_DATABASE_URL"]))
+    try:
+        as_of = demo_as_of(platform.repository)
+        assert as_of.year == 2025  # the demo's last month of data
+        with platform.engine.connect() as conn:
+            found = work_at(conn, as_of)
+        regime = regime_now(platform.repository, trust, as_of)
+    finally:
+        platform.close()
+    # Funding is applied for in SMQ or CP spells only; the one trust in a current episode at the
+    # end of 2025 is in the Recovery Support Programme, which the funding rules do not fund.
+    lacking = [] if regime in FUNDED_REGIMES else ["funding"]
+    assert [w for w in WORK if trust not in found[w]] == lacking
 
     again = runner.invoke(cli, ["demo", "--no-serve"], env=env)
     assert again.exit_code == 0

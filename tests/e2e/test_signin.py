@@ -97,7 +97,7 @@ def test_next_cannot_leave_the_site(setup: Setup) -> None:
     client, *_ = setup
     for target in ("https://evil.example", "//evil.example", "/\\evil.example"):
         response = sign_in(client, "rex", next=target)
-        assert response.headers["location"] == "/providers"
+        assert response.headers["location"] == "/overview"  # his own start page instead
 
 
 def test_a_form_without_the_csrf_token_is_refused_and_audited(setup: Setup) -> None:
@@ -172,3 +172,29 @@ def test_anonymous_pages_redirect_to_sign_in_and_json_says_401(setup: Setup) -> 
     assert body == {
         "error": {"status": 401, "code": "unauthenticated", "message": "sign in to see this page"}
     }
+
+
+START_PAGES = {
+    Role.TRUST_USER: f"/providers/{OWN}",
+    Role.OAG_MEMBER: f"/providers/{OWN}",
+    Role.IMPROVEMENT_DIRECTOR: "/interventions/caseload",
+    Role.REGULATOR_ANALYST: "/overview",
+    Role.REGULATOR_DECISION_MAKER: "/overview",
+    Role.ADMINISTRATOR: "/admin/users",
+    Role.RESEARCHER: "/evaluation/trajectories",
+}
+
+
+def test_each_role_lands_on_its_own_start_page_unless_next_says_otherwise(setup: Setup) -> None:
+    client, _, book, _ = setup
+    assert set(START_PAGES) == {r for r in Role if r is not Role.PUBLIC}  # a new role is listed
+    for role, start in START_PAGES.items():
+        name = f"start-{role.value.replace('_', '-')}"
+        book.add(name, role, password=PASSWORD, providers=[OWN] if role.scoped else [],
+                 actor="test")  # fmt: skip
+        landed = sign_in(client, name)
+        assert landed.status_code == 303, role
+        assert landed.headers["location"] == start, role
+        assert client.get(start).status_code == 200, role  # the start page is the role's own
+        asked = sign_in(client, name, next="/providers/ZA1")
+        assert asked.headers["location"] == "/providers/ZA1", role

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -133,7 +135,9 @@ def test_impact_of_an_intervention_among_smq_trusts(world: World) -> None:
     assert result["event"] == "director"
     assert result["treated_units"] > 0
     html = client.get("/evaluation/impact", params=params).text
-    assert "Effect of first Improvement Director assignment on shmi" in html
+    name = next(i.name for i in world.platform.repository.indicators() if i.id == "shmi")
+    # The figure names the indicator as people read it, not by its id.
+    assert f"Effect of first Improvement Director assignment on {escape(name)}" in html
     assert '<option value="buddy">First buddying arrangement</option>' in html
     bad = client.get("/evaluation/impact.json", params={**params, "event": "ward"})
     assert bad.status_code == 422
@@ -220,7 +224,7 @@ def test_a_trust_user_sees_only_its_own_evidence(world: World) -> None:
     "role",
     [Role.TRUST_USER, Role.OAG_MEMBER, Role.IMPROVEMENT_DIRECTOR, Role.ADMINISTRATOR],
 )
-def test_evaluation_is_regulators_only(world: World, role: Role) -> None:
+def test_evaluation_is_regulators_and_researchers_only(world: World, role: Role) -> None:
     client = client_for(world, role)
     for path in PAGES:
         assert client.get(path + ".json").status_code == 403, path
@@ -230,3 +234,79 @@ def test_evaluation_is_regulators_only(world: World, role: Role) -> None:
 def test_evidence_is_refused_to_oag_and_administrators(world: World) -> None:
     for role in (Role.OAG_MEMBER, Role.ADMINISTRATOR):
         assert client_for(world, role).get("/evaluation/evidence.json").status_code == 403
+
+
+# -- the researcher: the evaluation and granted evidence, under keyed pseudonyms ---------------
+
+
+def real_identities(world: World) -> re.Pattern[str]:
+    """Every trust code and name of the register, as whole words."""
+    words = set()
+    for p in world.platform.repository.providers():
+        words.add(p.code)
+        if p.name:
+            words.add(p.name)
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w])({alternatives})(?![\w])")
+
+
+def test_a_researcher_reads_the_evaluation_without_any_real_trust(world: World) -> None:
+    client = client_for(world, Role.RESEARCHER)
+    identities = real_identities(world)
+    regulator = client_for(world, Role.REGULATOR_ANALYST)
+    assert identities.search(regulator.get("/evaluation/trajectories.json").text)  # the check bites
+    downloads = ("/evaluation/trajectories.csv", "/evaluation/costs.csv?by=trust")
+    for path in (*PAGES, *(p + ".json" for p in PAGES), *downloads, "/evaluation/costs?by=trust"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        found = identities.search(response.text)
+        assert found is None, f"{path} shows {found and found.group(0)}"
+    data = client.get("/evaluation/trajectories.json").json()
+    assert data["count"] == len(data["trusts"]) > 50  # every trust, each under a pseudonym
+    assert all(re.fullmatch(r"SITE-[0-9A-F]{8}", t["code"]) for t in data["trusts"])
+    assert len({t["code"] for t in data["trusts"]}) == data["count"]
+
+
+def test_pseudonyms_are_stable_and_chosen_by_pseudonym_only(world: World) -> None:
+    client = client_for(world, Role.RESEARCHER)
+    regulator = client_for(world, Role.REGULATOR_ANALYST).get("/evaluation/trajectories.json")
+    mine = client.get("/evaluation/trajectories.json").json()
+    again = client.get("/evaluation/trajectories.json").json()
+    assert [t["code"] for t in mine["trusts"]] == [t["code"] for t in again["trusts"]]
+    # The same rows in the same order: row i is the same trust for both readers.
+    real = [t["code"] for t in regulator.json()["trusts"]]
+    alias = dict(zip(real, (t["code"] for t in mine["trusts"]), strict=True))
+    chosen = client.get("/evaluation/trajectories.json", params={"codes": alias[world.own]})
+    assert chosen.status_code == 200
+    assert [t["code"] for t in chosen.json()["figure"]["trusts"]] == [alias[world.own]]
+    # A real code is refused (it would tell which pseudonym a known trust has).
+    refused = client.get("/evaluation/trajectories.json", params={"codes": world.own})
+    assert refused.status_code == 400
+    assert "unknown site" in refused.text
+    # The evidence matrix uses the same pseudonym for the granted site, and only that site.
+    evidence = client.get("/evaluation/evidence.json").json()
+    assert evidence["pseudonymised"] is True
+    assert [r["site"] for r in evidence["rows"]] == [alias[world.own]]
+    assert {c["site"] for c in evidence["cells"]} == {alias[world.own]}
+    page = client.get("/evaluation/evidence").text
+    assert alias[world.own] in page
+    assert "under a pseudonym" in page
+    for text in (page, client.get("/evaluation/evidence.csv").text, str(evidence)):
+        assert world.own not in text
+        assert world.foreign not in text
+        assert alias[world.foreign] not in text
+
+
+def test_a_researcher_never_sees_decisions_the_watch_list_or_returns(world: World) -> None:
+    client = client_for(world, Role.RESEARCHER)
+    for path in (
+        "/watchlist",
+        f"/providers/{world.own}/decisions",
+        f"/providers/{world.own}/returns",
+        "/interventions/caseload",
+        "/admin/users",
+        "/audit",
+    ):
+        assert client.get(path).status_code == 403, path
+    page = client.get(f"/providers/{world.own}").text  # the public page, nothing confidential
+    assert "Challenged provider" not in page

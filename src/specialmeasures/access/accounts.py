@@ -16,8 +16,9 @@ from typing import Any, NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
+from specialmeasures.access.demo_work import pick_work_trust
 from specialmeasures.access.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -30,7 +31,6 @@ from specialmeasures.store.tables import (
     account_providers,
     accounts,
     providers,
-    regime_episodes,
     web_sessions,
 )
 
@@ -330,41 +330,20 @@ class DemoAccount(NamedTuple):
     scope: tuple[str, ...]
 
 
-def _demo_scopes(repo: Repository) -> tuple[str, str]:
-    """A trust on the confidential CP list (for the trust user) and one that was in SMQ."""
-    with repo.engine.connect() as conn:
-        first = conn.execute(select(func.min(providers.c.code))).scalar_one_or_none()
-        if first is None:
-            raise InputError("the database holds no providers: build the demo data first")
-
-        def pick(regime: str) -> str:
-            code = conn.execute(
-                select(func.min(regime_episodes.c.provider_code)).where(
-                    regime_episodes.c.regime == regime
-                )
-            ).scalar_one_or_none()
-            return str(code or first)
-
-        return pick("cp"), pick("smq")
-
-
 def create_demo_accounts(
     repo: Repository, *, now: Callable[[], datetime] = _utcnow
 ) -> list[DemoAccount]:
     """One account per role for the synthetic demo, each with a fresh random password.
 
     Existing demo accounts (``demo-<role>``) get a new password and are re-enabled, so running
-    the demo again prints working credentials. The trust user belongs to a trust on the
-    confidential CP list (so the demo shows that it cannot see that status); the OAG member and
-    the Improvement Director are assigned a trust that was in special measures.
+    the demo again prints working credentials. Every scoped account (trust user, OAG member,
+    Improvement Director, researcher) belongs to the trust with current work at the demo's last
+    month of data (``demo_work.pick_work_trust``: a current episode, an Improvement Director, an
+    OAG, returns due, a plan, funding and evidence), so every role's first sign-in shows its day.
     """
     book = Accounts(repo, now=now)
-    cp_trust, smq_trust = _demo_scopes(repo)
-    scopes = {
-        Role.TRUST_USER: (cp_trust,),
-        Role.OAG_MEMBER: (smq_trust,),
-        Role.IMPROVEMENT_DIRECTOR: (smq_trust,),
-    }
+    trust = pick_work_trust(repo).code
+    scopes = {role: (trust,) for role in Role if role.scoped}
     made: list[DemoAccount] = []
     for role in Role:
         if role is Role.PUBLIC:

@@ -11,7 +11,7 @@ and field-level checks, all server-side):
 * each permission in :data:`PERMISSIONS` is granted to a role either for **any** provider or only
   for the providers in the person's **own** scope (``Principal.providers``: a trust user's own
   trust, the trusts an Oversight and Assurance Group member or Improvement Director is assigned
-  to);
+  to, the case-study sites whose evidence a researcher is granted);
 * anything not in the table is denied (fail closed).
 
 This module is pure: no database, web framework or clock. It is rendered as the permission table
@@ -48,6 +48,7 @@ class Role(StrEnum):
     REGULATOR_ANALYST = "regulator_analyst"
     REGULATOR_DECISION_MAKER = "regulator_decision_maker"
     ADMINISTRATOR = "administrator"
+    RESEARCHER = "researcher"
 
     @property
     def label(self) -> str:
@@ -67,8 +68,9 @@ _ROLE_LABELS = {
     Role.REGULATOR_ANALYST: "Regulator analyst",
     Role.REGULATOR_DECISION_MAKER: "Regulator decision-maker",
     Role.ADMINISTRATOR: "Administrator",
+    Role.RESEARCHER: "Researcher",
 }
-_SCOPED = frozenset({Role.TRUST_USER, Role.OAG_MEMBER, Role.IMPROVEMENT_DIRECTOR})
+_SCOPED = frozenset({Role.TRUST_USER, Role.OAG_MEMBER, Role.IMPROVEMENT_DIRECTOR, Role.RESEARCHER})
 
 
 class Action(StrEnum):
@@ -96,6 +98,7 @@ class Action(StrEnum):
     JUDGEMENT_RECORD = "judgement.record"
     INTERVENTION_RECORD = "intervention.record"
     DATA_IMPORT = "data.import"
+    SITE_IDENTIFY = "site.identify"
 
     @property
     def description(self) -> str:
@@ -128,6 +131,8 @@ _ACTION_DESCRIPTIONS = {
     Action.INTERVENTION_RECORD: "record interventions: Improvement Directors, buddying, funding, "
     "leadership, improvement plan, OAG membership and requests",
     Action.DATA_IMPORT: "import public data files (CQC ratings, the sourced SMQ record)",
+    Action.SITE_IDENTIFY: "the real code and name of a trust in evaluation results and evidence "
+    "(otherwise a keyed pseudonym)",
 }
 
 #: Actions whose every allowed use is a sensitive read, written to the audit log.
@@ -187,6 +192,7 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
         **_REGULATORS,
         Role.TRUST_USER: Scope.OWN,
         Role.IMPROVEMENT_DIRECTOR: Scope.OWN,
+        Role.RESEARCHER: Scope.OWN,
     },
     Action.EVIDENCE_SUBMIT: {Role.TRUST_USER: Scope.OWN, Role.IMPROVEMENT_DIRECTOR: Scope.OWN},
     Action.ACCOUNTS_MANAGE: {Role.ADMINISTRATOR: Scope.ANY},
@@ -198,10 +204,11 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
         Role.IMPROVEMENT_DIRECTOR: Scope.OWN,
     },
     Action.CASELOAD_READ: {**_REGULATORS, Role.IMPROVEMENT_DIRECTOR: Scope.OWN},
-    Action.EVALUATION_READ: _REGULATORS,
+    Action.EVALUATION_READ: {**_REGULATORS, Role.RESEARCHER: Scope.ANY},
     Action.JUDGEMENT_RECORD: {Role.REGULATOR_DECISION_MAKER: Scope.ANY},
     Action.INTERVENTION_RECORD: {Role.REGULATOR_DECISION_MAKER: Scope.ANY},
     Action.DATA_IMPORT: {Role.REGULATOR_ANALYST: Scope.ANY, Role.ADMINISTRATOR: Scope.ANY},
+    Action.SITE_IDENTIFY: {r: Scope.ANY for r in Role if r not in (Role.PUBLIC, Role.RESEARCHER)},
 }
 
 

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from specialmeasures.access import create_demo_accounts
 from specialmeasures.cli._context import open_platform
 from specialmeasures.cli.serve import run_server
+from specialmeasures.interventions.demo_current import prepare_demo_work
 from specialmeasures.interventions.demo_load import load_interventions
 from specialmeasures.regime.nof_service import (
     demo_quarters,
@@ -82,6 +83,8 @@ def demo(seed: int, n_providers: int, no_serve: bool, rebuild: bool, host: str, 
                 score_demo_quarters(
                     platform.repository, demo_quarters(country.end), datetime.now(UTC)
                 )
+                # The demo accounts' trust gets current work; a few sites get synthetic evidence.
+                prepare_demo_work(platform.repository)
             loaded = time.perf_counter()
             click.echo(
                 f"Generated in {generated - started:.1f} s and loaded in {loaded - generated:.1f} s "

@@ -40,7 +40,8 @@ def _password(value: str | None, generate: bool) -> tuple[str, bool]:
 
 @click.group()
 def users() -> None:
-    """Accounts of the web app: one role each; trust, OAG and ID roles have provider scopes."""
+    """Accounts of the web app: one role each; trust, OAG, ID and researcher roles have provider
+    scopes (a researcher's: the case-study sites whose evidence it is granted)."""
 
 
 @users.command()
@@ -135,7 +136,7 @@ def set_password(username: str, password: str | None, generate: bool) -> None:
 @click.argument("username")
 @click.argument("code")
 def assign(username: str, code: str) -> None:
-    """Add provider CODE to the account's scope (trust, OAG and ID roles only)."""
+    """Add provider CODE to the account's scope (trust, OAG, ID and researcher roles only)."""
     account = _with_accounts(lambda book: book.assign(username, code, actor=acting_administrator()))
     click.echo(f"{account.username} now covers: {', '.join(account.providers)}.")
 

@@ -158,8 +158,8 @@ def event_study_svg(document: dict[str, Any]) -> str:
     for r in rows:
         xk = x(r["k"])
         tip = escape(
-            f"month {r['k']}: {r['estimate']:.4g} ({level}% CI {r['ci_low']:.4g} to "
-            f"{r['ci_high']:.4g})"
+            f"month {r['k']}: {r['estimate']:.3g} ({level}% CI {r['ci_low']:.3g} to "
+            f"{r['ci_high']:.3g})"
         )
         parts.append(
             f'<g><title>{tip}</title><line x1="{xk:.1f}" y1="{y(r["ci_low"]):.1f}" '

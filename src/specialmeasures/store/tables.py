@@ -52,6 +52,7 @@ __all__ = [
     "observations",
     "provider_successors",
     "providers",
+    "pseudonym_keys",
     "public_record_episodes",
     "ratings",
     "real_smq_events",
@@ -925,4 +926,15 @@ indicator_standards = Table(
     Column("source", Text, nullable=False),
     Column("source_url", String(500), nullable=False),
     CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="valid_to_after_from"),
+)
+
+
+# Secret keys of keyed pseudonyms (HMAC-SHA256), one per purpose ("site": trust codes shown to
+# researchers), made on first use; pseudonyms stay the same for as long as the key is kept.
+pseudonym_keys = Table(
+    "pseudonym_keys",
+    metadata,
+    Column("purpose", String(32), primary_key=True),
+    Column("secret", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=False), nullable=False),
 )

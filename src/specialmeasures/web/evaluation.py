@@ -1,9 +1,12 @@
 """Evaluation pages, their JSON twins and CSV downloads.
 
 Everything here rests on the confidential CP list (trajectories, the sample, impact,
-sustainability, balancing measures and costs: ``evaluation.read``, regulators) or on qualitative evidence (``evidence.read``;
-scoped roles see their own trust's evidence only). Every response is marked confidential and is
-not cached; the gate writes each read to the audit log.
+sustainability, balancing measures and costs: ``evaluation.read``, regulators and researchers) or
+on qualitative evidence (``evidence.read``; scoped roles see their own or granted sites' evidence
+only). A reader who may not identify sites (``site.identify`` denied: researchers) gets every
+document, page and download with trust codes and names replaced by keyed pseudonyms
+(``access.pseudonyms``), and names trusts in requests by those pseudonyms. Every response is
+marked confidential and is not cached; the gate writes each read to the audit log.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from specialmeasures.access import Action, can
 from specialmeasures.access.classification import public_dataset_meta
+from specialmeasures.access.pseudonyms import Pseudonyms, site_pseudonyms
 from specialmeasures.domain import InputError
 from specialmeasures.evaluation.balancing import BALANCING_COLUMNS
 from specialmeasures.evaluation.costs import display_value
@@ -92,6 +96,21 @@ def _cost_cell(column: str, value: Any) -> Any:
     return display_value(column, value)
 
 
+def _real_codes(text: str | None, names: Pseudonyms | None, field: str) -> str | None:
+    """The trust codes a request names: for a reader who sees pseudonyms, the pseudonyms are
+    translated back (anything else is refused, so a real code cannot be looked up)."""
+    if names is None or not text:
+        return text
+    chosen = _codes(text)
+    unknown = [c for c in chosen if names.real(c) is None]
+    if unknown:
+        raise InputError(
+            f"{field}: unknown site {', '.join(unknown)} (use the SITE- codes these pages show)",
+            value=text,
+        )
+    return ",".join(str(names.real(c)) for c in chosen)
+
+
 def build_evaluation_router(
     renderer: Renderer,
     gate: Gate,
@@ -104,12 +123,27 @@ def build_evaluation_router(
     # Given by the app when it precomputes the default balancing document.
     balancing_cache = balancing_cache or VersionedCache(size=8)
 
+    def pseudonyms(request: Request) -> Pseudonyms | None:
+        """The keyed pseudonyms of trusts for a reader who may not know the sites (a
+        researcher, ``site.identify`` denied), None for everyone else."""
+        if can(gate.user(request), Action.SITE_IDENTIFY).allowed:
+            return None
+        return site_pseudonyms(repo.engine)
+
+    def masked(request: Request, data: dict[str, Any]) -> dict[str, Any]:
+        names = pseudonyms(request)
+        return data if names is None else dict(names.apply(data))
+
     def page(template: str, request: Request, **context: Any) -> HTMLResponse:
         html = renderer.render(template, request=request, query=str(request.url.query), **context)
         return HTMLResponse(html, headers=NO_STORE)
 
     # -- trajectories ------------------------------------------------------------------------
-    def trajectories_data(as_of: date | None, codes: str | None) -> dict[str, Any]:
+    def trajectories_data(
+        request: Request, as_of: date | None, codes: str | None
+    ) -> dict[str, Any]:
+        names = pseudonyms(request)
+        codes = _real_codes(codes, names, "codes")
         day = as_of or today()
         rows = trajectory_rows(repo, day)
         chosen = _codes(codes)
@@ -123,7 +157,7 @@ def build_evaluation_router(
         unknown = [c for c in chosen if c not in known]
         if unknown:
             raise InputError(f"codes: unknown provider {', '.join(unknown)}", value=codes)
-        return {
+        data = {
             "confidential": True,
             "as_of": day.isoformat(),
             "count": len(rows),
@@ -132,6 +166,7 @@ def build_evaluation_router(
             "figure": trajectory_figure(repo, chosen, day),
             "dataset": public_dataset_meta(repo.meta()),
         }
+        return data if names is None else dict(names.apply(data))
 
     @router.get(
         "/evaluation/trajectories.json",
@@ -139,13 +174,15 @@ def build_evaluation_router(
         summary="Trusts' trajectory groups and the trajectory figure's data (confidential)",
     )
     @permission(Action.EVALUATION_READ)
-    def trajectories_json(as_of: AsOf = None, codes: Codes = None) -> dict[str, Any]:
-        return trajectories_data(as_of, codes)
+    def trajectories_json(
+        request: Request, as_of: AsOf = None, codes: Codes = None
+    ) -> dict[str, Any]:
+        return trajectories_data(request, as_of, codes)
 
     @router.get("/evaluation/trajectories.csv", include_in_schema=False)
     @permission(Action.EVALUATION_READ)
-    def trajectories_csv(as_of: AsOf = None, codes: Codes = None) -> Response:
-        rows = trajectory_rows(repo, as_of or today())
+    def trajectories_csv(request: Request, as_of: AsOf = None, codes: Codes = None) -> Response:
+        rows = masked(request, {"rows": trajectory_rows(repo, as_of or today())})["rows"]
         return csv_response(TRAJECTORY_COLUMNS, rows, "trajectories.csv", confidential=True)
 
     @router.get("/evaluation/trajectories", response_class=HTMLResponse, include_in_schema=False)
@@ -153,7 +190,7 @@ def build_evaluation_router(
     def trajectories_page(
         request: Request, as_of: AsOf = None, codes: Codes = None
     ) -> HTMLResponse:
-        data = trajectories_data(as_of, codes)
+        data = trajectories_data(request, as_of, codes)
         return page(
             "trajectories.html",
             request,
@@ -164,13 +201,18 @@ def build_evaluation_router(
 
     # -- the sample ---------------------------------------------------------------------------
     def sample_data(
-        as_of: date | None, seed: int, declined: str | None, per_group: int | None
+        request: Request,
+        as_of: date | None,
+        seed: int,
+        declined: str | None,
+        per_group: int | None,
     ) -> dict[str, Any]:
+        declined = _real_codes(declined, pseudonyms(request), "declines")
         data = sample_document(
             repo, as_of or today(), seed=seed, declined=_codes(declined), per_group=per_group
         )
         data["dataset"] = public_dataset_meta(repo.meta())
-        return data
+        return masked(request, data)
 
     @router.get(
         "/evaluation/sample.json",
@@ -179,12 +221,13 @@ def build_evaluation_router(
     )
     @permission(Action.EVALUATION_READ)
     def sample_json(
+        request: Request,
         as_of: AsOf = None,
         seed: Seed = 2019,
         declines: Codes = None,
         per_group: PerGroup = None,
     ) -> dict[str, Any]:
-        return sample_data(as_of, seed, declines, per_group)
+        return sample_data(request, as_of, seed, declines, per_group)
 
     @router.get("/evaluation/sample", response_class=HTMLResponse, include_in_schema=False)
     @permission(Action.EVALUATION_READ)
@@ -195,7 +238,7 @@ def build_evaluation_router(
         declines: Codes = None,
         per_group: PerGroup = None,
     ) -> HTMLResponse:
-        data = sample_data(as_of, seed, declines, per_group)
+        data = sample_data(request, as_of, seed, declines, per_group)
         return page("sample.html", request, data=data)
 
     # -- impact -------------------------------------------------------------------------------
@@ -227,16 +270,22 @@ def build_evaluation_router(
     )
     @permission(Action.EVALUATION_READ)
     def impact_json(
-        indicator: Indicator = None, event: Event = "entry", design: Design = "matched"
+        request: Request,
+        indicator: Indicator = None,
+        event: Event = "entry",
+        design: Design = "matched",
     ) -> dict[str, Any]:
-        return impact_data(indicator, event, design)
+        return masked(request, impact_data(indicator, event, design))
 
     @router.get("/evaluation/impact.csv", include_in_schema=False)
     @permission(Action.EVALUATION_READ)
     def impact_csv(
-        indicator: Indicator = None, event: Event = "entry", design: Design = "matched"
+        request: Request,
+        indicator: Indicator = None,
+        event: Event = "entry",
+        design: Design = "matched",
     ) -> Response:
-        data = impact_data(indicator, event, design, need=True)
+        data = masked(request, impact_data(indicator, event, design, need=True))
         return csv_response(
             ES_COLUMNS,
             data["result"]["event_study"],
@@ -252,8 +301,12 @@ def build_evaluation_router(
         event: Event = "entry",
         design: Design = "matched",
     ) -> HTMLResponse:
-        data = impact_data(indicator, event, design)
-        chart = event_study_svg(data["result"]) if data["result"] else ""
+        data = masked(request, impact_data(indicator, event, design))
+        names = {str(i["id"]): str(i["name"]) for i in data["indicators"]}
+        # The figure's title names the indicator as people read it, not by its id.
+        result = data["result"]
+        shown = {**result, "indicator": names.get(str(indicator), indicator)} if result else None
+        chart = event_study_svg(shown) if shown else ""
         return page(
             "impact.html",
             request,
@@ -278,15 +331,17 @@ def build_evaluation_router(
         summary="Re-entry after SMQ exit and ratings held (confidential)",
     )
     @permission(Action.EVALUATION_READ)
-    def sustainability_json(as_of: AsOf = None, by: KmBy = "group") -> dict[str, Any]:
-        return sustainability_data(as_of, by)
+    def sustainability_json(
+        request: Request, as_of: AsOf = None, by: KmBy = "group"
+    ) -> dict[str, Any]:
+        return masked(request, sustainability_data(as_of, by))
 
     @router.get("/evaluation/sustainability", response_class=HTMLResponse, include_in_schema=False)
     @permission(Action.EVALUATION_READ)
     def sustainability_page(
         request: Request, as_of: AsOf = None, by: KmBy = "group"
     ) -> HTMLResponse:
-        data = sustainability_data(as_of, by)
+        data = masked(request, sustainability_data(as_of, by))
         return page(
             "sustainability.html",
             request,
@@ -313,20 +368,23 @@ def build_evaluation_router(
         summary="Workforce and culture indicators before and after SMQ entry (confidential)",
     )
     @permission(Action.EVALUATION_READ)
-    def balancing_json(months: Months = None) -> dict[str, Any]:
-        return balancing_data(months)
+    def balancing_json(request: Request, months: Months = None) -> dict[str, Any]:
+        return masked(request, balancing_data(months))
 
     @router.get("/evaluation/balancing.csv", include_in_schema=False)
     @permission(Action.EVALUATION_READ)
-    def balancing_csv(months: Months = None) -> Response:
-        rows = balancing_data(months)["rows"]
+    def balancing_csv(request: Request, months: Months = None) -> Response:
+        rows = masked(request, balancing_data(months))["rows"]
         return csv_response(BALANCING_COLUMNS, rows, "balancing.csv", confidential=True)
 
     @router.get("/evaluation/balancing", response_class=HTMLResponse, include_in_schema=False)
     @permission(Action.EVALUATION_READ)
     def balancing_page(request: Request, months: Months = None) -> HTMLResponse:
         return page(
-            "balancing.html", request, data=balancing_data(months), columns=BALANCING_COLUMNS
+            "balancing.html",
+            request,
+            data=masked(request, balancing_data(months)),
+            columns=BALANCING_COLUMNS,
         )
 
     # -- costs (cost-consequence table) -------------------------------------------------------
@@ -341,19 +399,19 @@ def build_evaluation_router(
         summary="The regime's direct costs beside finances and outcomes (confidential)",
     )
     @permission(Action.EVALUATION_READ)
-    def costs_json(as_of: AsOf = None, by: CostBy = "group") -> dict[str, Any]:
-        return costs_data(as_of, by)
+    def costs_json(request: Request, as_of: AsOf = None, by: CostBy = "group") -> dict[str, Any]:
+        return masked(request, costs_data(as_of, by))
 
     @router.get("/evaluation/costs.csv", include_in_schema=False)
     @permission(Action.EVALUATION_READ)
-    def costs_csv(as_of: AsOf = None, by: CostBy = "group") -> Response:
-        data = costs_data(as_of, by)
+    def costs_csv(request: Request, as_of: AsOf = None, by: CostBy = "group") -> Response:
+        data = masked(request, costs_data(as_of, by))
         return csv_response(data["columns"], data["rows"], "costs.csv", confidential=True)
 
     @router.get("/evaluation/costs", response_class=HTMLResponse, include_in_schema=False)
     @permission(Action.EVALUATION_READ)
     def costs_page(request: Request, as_of: AsOf = None, by: CostBy = "group") -> HTMLResponse:
-        data = costs_data(as_of, by)
+        data = masked(request, costs_data(as_of, by))
         numeric = [
             c for c in data["columns"]
             if any(isinstance(r.get(c), int | float) and not isinstance(r.get(c), bool)
@@ -369,6 +427,11 @@ def build_evaluation_router(
         data = evidence_document(repo, decision.scope)
         data["scoped"] = decision.scope is not None
         data["dataset"] = public_dataset_meta(repo.meta())
+        if can(gate.user(request), Action.SITE_IDENTIFY).allowed:
+            return data
+        sites = [str(r["site"]) for r in data["rows"]]
+        data = dict(site_pseudonyms(repo.engine, sites).apply(data))
+        data["pseudonymised"] = True
         return data
 
     @router.get(

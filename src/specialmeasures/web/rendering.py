@@ -2,20 +2,98 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
+from markupsafe import Markup, escape
 
 from specialmeasures import __version__
 from specialmeasures.access.classification import public_dataset_meta
 from specialmeasures.bootstrap import Platform
 
-__all__ = ["Renderer"]
+__all__ = ["Renderer", "cell", "decimal", "identifiers", "pounds", "words"]
 
 TEMPLATES = Path(__file__).with_name("templates")
+_SNAKE = re.compile(r"^[a-z]+(?:_[a-z0-9]+)+$")
+
+
+def words(value: object) -> str:
+    """An enum or a snake_case value as words: ``must_do`` -> ``Must do``, ``nhsi`` enum ->
+    its value. Other text is returned as it is.
+
+    >>> words("in_progress"), words("Triumvirate stable")
+    ('In progress', 'Triumvirate stable')
+    """
+    text = str(value.value) if isinstance(value, Enum) else str(value)
+    if _SNAKE.match(text) or isinstance(value, Enum):
+        spaced = text.replace("_", " ")
+        return spaced[:1].upper() + spaced[1:]
+    return text
+
+
+_TOKEN = re.compile(r"(?<![\w.-])([a-z]+(?:_[a-z0-9]+)+)(?![\w-])")
+
+
+def identifiers(value: object) -> Markup:
+    """Text with its snake_case identifiers (policy parameters, fields) marked as code, so they
+    read as names to look up rather than as broken words; the rest escaped."""
+    text = str(escape(str(value)))
+    return Markup(_TOKEN.sub(r"<code>\1</code>", text))
+
+
+def decimal(value: float) -> str:
+    """A float with sensible decimals: thousands without, ones with two, small ones with three
+    significant digits.
+
+    >>> decimal(0.123456789012), decimal(12.3456), decimal(123456.7), decimal(0.0)
+    ('0.123', '12.35', '123,457', '0')
+    """
+    if value != value:  # NaN
+        return "–"
+    size = abs(value)
+    if size == 0:
+        return "0"
+    if size >= 1000:
+        return f"{value:,.0f}"
+    if size >= 1:
+        return f"{value:,.2f}"
+    return f"{value:.3g}"
+
+
+def pounds(value: object) -> str:
+    """Whole pounds with thousands separators: ``120000`` -> ``£120,000``; None -> ``–``."""
+    if value is None or value == "":
+        return "–"
+    try:
+        return f"£{round(float(str(value))):,}"
+    except ValueError:
+        return str(value)
+
+
+def cell(value: object) -> str:
+    """Any value as a page shows it: None as a dash, booleans as Yes/No, lists joined, enums and
+    snake_case values as words, floats with sensible decimals, integers with separators.
+
+    >>> cell(["clinical_leadership", "governance"]), cell(None), cell(True), cell(120000)
+    ('Clinical leadership, Governance', '–', 'Yes', '120,000')
+    """
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return ", ".join(cell(v) for v in items) or "–"
+    if isinstance(value, float):
+        return decimal(value)
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10000 else str(value)
+    return words(value)
 
 
 class Renderer:
@@ -36,6 +114,9 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.globals["version"] = __version__
+        self.env.filters.update(
+            cell=cell, words=words, decimal=decimal, pounds=pounds, identifiers=identifiers
+        )
         #: Per-request context every page needs (who is signed in, the CSRF token); set by the app.
         self.context: Callable[[Request], dict[str, Any]] | None = None
 

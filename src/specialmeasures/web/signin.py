@@ -13,6 +13,7 @@ from specialmeasures.access import Action
 from specialmeasures.domain import NotFoundError
 from specialmeasures.web.gate import COOKIE_CSRF, COOKIE_SESSION, Gate, permission
 from specialmeasures.web.rendering import Renderer
+from specialmeasures.web.start import start_page
 
 __all__ = ["build_signin_router", "safe_next"]
 
@@ -25,6 +26,11 @@ AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 def safe_next(value: str | None) -> str:
     """Where to go after signing in: a path on this site only (no open redirect)."""
+    return asked_next(value) or DEFAULT_NEXT
+
+
+def asked_next(value: str | None) -> str:
+    """The page a ``next`` parameter asks for, if it is a path on this site; else ``""``."""
     if (
         value
         and value.startswith("/")
@@ -34,7 +40,7 @@ def safe_next(value: str | None) -> str:
         and not any(ord(c) < 32 for c in value)
     ):
         return value
-    return DEFAULT_NEXT
+    return ""
 
 
 def _wait_text(seconds: int) -> str:
@@ -51,7 +57,7 @@ def build_signin_router(renderer: Renderer, gate: Gate) -> APIRouter:
         request: Request,
         *,
         status: int = 200,
-        next_: str = DEFAULT_NEXT,
+        next_: str = "",
         username: str = "",
         error: str | None = None,
         headers: dict[str, str] | None = None,
@@ -68,7 +74,7 @@ def build_signin_router(renderer: Renderer, gate: Gate) -> APIRouter:
     def login_page(
         request: Request, next: Annotated[str | None, Query(max_length=500)] = None
     ) -> HTMLResponse:
-        return login_response(request, next_=safe_next(next))
+        return login_response(request, next_=asked_next(next))
 
     @router.post("/login", response_class=HTMLResponse, include_in_schema=False)
     @permission(Action.SIGN_IN)
@@ -77,7 +83,8 @@ def build_signin_router(renderer: Renderer, gate: Gate) -> APIRouter:
         username = form.get("username", "").strip().lower()[:64]
         # Not truncated: a password longer than the maximum fails here as it could not be set.
         password = form.get("password", "")
-        next_ = safe_next(form.get("next"))
+        # Without a page asked for, each person lands on their own start page (web/start.py).
+        next_ = asked_next(form.get("next"))
         if not username or not password:
             return login_response(
                 request,
@@ -122,7 +129,7 @@ def build_signin_router(renderer: Renderer, gate: Gate) -> APIRouter:
         gate.sessions.end(request.cookies.get(COOKIE_SESSION))
         session = gate.sessions.start(account)
         gate.record(request, "login.success", "session", "login", {}, user=account.principal())
-        response = RedirectResponse(next_, status_code=303)
+        response = RedirectResponse(next_ or start_page(account.principal()), status_code=303)
         response.set_cookie(
             COOKIE_SESSION,
             session.token,

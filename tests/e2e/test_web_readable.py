@@ -1,0 +1,111 @@
+"""No page shows a raw value: every HTML page of the demo, as every role, read as text.
+
+Fails on a Python repr (``['`` or ``None``), a snake_case enum value shown as text
+(``must_do``, ``in_progress``) or a float with more than six decimals, in the visible text of
+the page (tags, attributes, scripts and styles left out).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from fastapi.routing import APIRoute
+
+from specialmeasures.access import Role
+from specialmeasures.interventions.demo_current import prepare_demo_work
+from web_country import World, build_world, client_for
+
+REPR = re.compile(r"\['|\bNone\b(?! [a-z])")  # "None recorded." is English
+SNAKE = re.compile(r"(?<![\w./-])[a-z]+(?:_[a-z0-9]+)+(?![\w./-])")
+LONG_FLOAT = re.compile(r"\d\.\d{7,}")
+#: Pages whose text is code by design: the API reference names JSON fields.
+SKIP = {"/api/docs"}
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "code", "pre"):
+            self._hidden += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "code", "pre") and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+def problems(text: str) -> list[str]:
+    found = [m.group(0) for pattern in (REPR, SNAKE, LONG_FLOAT) for m in pattern.finditer(text)]
+    return sorted(set(found))
+
+
+def test_the_checks_bite() -> None:
+    text = visible_text("<p>must_do ['governance'] None 0.12345678901 <code>in_progress</code></p>")
+    assert problems(text) == ["0.12345678901", "None", "['", "must_do"]
+    assert problems(visible_text("<p>Must do, 0.123, £120,000, rtt-52 a.b_c</p>")) == []
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    made = build_world(Path(tmp_path_factory.mktemp("readable")))
+    prepare_demo_work(made.platform.repository)
+    try:
+        yield made
+    finally:
+        made.platform.close()
+
+
+try:  # FastAPI >= 0.16x keeps included routers lazily; older versions flatten them.
+    from fastapi.routing import iter_route_contexts
+except ImportError:  # pragma: no cover
+    iter_route_contexts = None
+
+
+def html_pages(world: World) -> list[str]:
+    paths = []
+    routes = iter_route_contexts(world.app.routes) if iter_route_contexts else world.app.routes
+    for ctx in routes:
+        original = getattr(ctx, "original_route", ctx)
+        path = ctx.path
+        if not isinstance(original, APIRoute) or "GET" not in (ctx.methods or set()):
+            continue
+        if path.endswith((".json", ".csv", ".svg", ".pdf")) or path in SKIP:
+            continue
+        paths.append(path.replace("{code}", world.own))
+    # The impact page with an estimate (its tables carried 17-digit floats), and costs by trust.
+    indicator = world.platform.repository.indicators()[0].id
+    paths += [f"/evaluation/impact?indicator={indicator}", "/evaluation/costs?by=trust"]
+    return sorted({p for p in paths if "{" not in p})
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_no_page_shows_a_raw_value(world: World, role: Role) -> None:
+    client = client_for(world, role)
+    failures = []
+    pages = html_pages(world)
+    assert len(pages) > 20
+    for path in pages:
+        response = client.get(path, follow_redirects=False)
+        if response.status_code != 200 or "text/html" not in response.headers["content-type"]:
+            continue
+        found = problems(visible_text(response.text))
+        if found:
+            failures.append(f"{path}: {found[:8]}")
+    assert not failures, "\n".join(failures)
