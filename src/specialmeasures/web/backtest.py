@@ -6,7 +6,7 @@ recommended, and its reasons can name the confidential Challenged Provider list.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -38,6 +38,11 @@ def backtest_end(as_of: date) -> date | None:
     the as-of date (a replay compares with episodes that happened, so no later ones), or None
     when the date is not after the window's start."""
     end = min(as_of, DEFAULT_END)
+    # The replay runs in whole months, so a window may only end at a month whose every day is
+    # known: the as-of date's own month would show events of its later days.
+    following = end + timedelta(days=1)
+    if following.month == end.month:
+        end = date(end.year, end.month, 1) - timedelta(days=1)
     return end if end > DEFAULT_START else None
 
 
