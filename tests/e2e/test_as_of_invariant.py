@@ -173,10 +173,12 @@ def cli_profile(world: World, code: str, day: date) -> Any:
     return json.loads(result.output)
 
 
+# Derandomised so that CI sees the same draws every run (a random draw found a month-granular
+# backtest leak here once; run with derandomize=False locally to explore further).
 @settings(
-    max_examples=2,
+    max_examples=3,
     deadline=None,
-    derandomize=False,
+    derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())
