@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from cqc_samples import dump
-from factories import provider
+from factories import add_cli_accounts, provider
 from malformed_files import BASES, Case, all_cases, encode, write
 from specialmeasures.bootstrap import Platform, bootstrap
 from specialmeasures.cli._tables import read_table
@@ -90,6 +90,8 @@ def seeded(
         url = make_url(server).set(database=name).render_as_string(hide_password=False)
     platform = bootstrap(Settings(database_url=url), upgrade=True)
     seed(platform)
+    # Command-line writes act as an account: an analyst imports, a trust user of ZB1 submits.
+    add_cli_accounts(platform.repository, trust="ZB1")
     try:
         yield platform, url, dump(platform.engine)
     finally:
@@ -145,14 +147,14 @@ CLI_CASES = [
 
 def cli_args(case: Case, path: Path) -> list[str]:
     if case.kind in ("cqc", "locations"):
-        return ["import", "cqc-ratings", str(path), "--actor", "tester"]
+        return ["import", "cqc-ratings", str(path), "--as", "alan"]
     if case.kind == "real":
-        return ["real-record", "load", "--file", str(path), "--actor", "tester"]
+        return ["real-record", "load", "--file", str(path), "--as", "alan"]
     if case.kind in ("evidence", "codebook"):
         return ["evidence", "import", str(path)]
     if case.kind == "returns":
         return ["returns", "submit", "ZB1", "--period", case.options["period"], "--file",
-                str(path), "--actor", "Tess", "--role", "chair", "--rationale", "test"]  # fmt: skip
+                str(path), "--as", "tara", "--role", "chair", "--rationale", "test"]  # fmt: skip
     if case.kind == "policy":
         return ["policy", "validate", str(path)]
     return ["spc", str(path), "--value", "value", "--date", "month", "-o",
