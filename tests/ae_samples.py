@@ -1,4 +1,4 @@
-"""Real A&E files for tests (``tests/data/ae``), malformed variants of them, and England's
+"""Real A&E files for tests (the vendored ``data/real``), malformed variants of them, and England's
 four-hour figure computed independently from the raw CSV (plain ``csv``, not the importer)."""
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from sqlalchemy import select
 from specialmeasures.bootstrap import Platform
 from specialmeasures.store.tables import metadata
 
-AE = Path(__file__).parent / "data" / "ae"
+#: The project's vendored copies of the published files (data/real, with their attribution).
+REAL = Path(__file__).resolve().parents[1] / "data" / "real"
+AE = REAL / "ae-monthly-2024-2025"
 MONTHLY = sorted(AE.glob("Monthly-AE-*.csv"))
-TIDY = AE / "ae_attendances.csv"
+TIDY = REAL / "ae-2016-2019" / "ae_attendances.csv"
 APRIL_2025 = AE / "Monthly-AE-April-2025.csv"
 JULY_2024_REVISED = AE / "Monthly-AE-July-2024-revised.csv"
 SEPTEMBER_2024 = AE / "Monthly-AE-September-2024.csv"

@@ -1,5 +1,5 @@
 """The A&E importer and the observations query on real SQLite and PostgreSQL databases, with the
-real published files (tests/data/ae) and malformed copies of them."""
+real published files (data/real) and malformed copies of them."""
 
 from __future__ import annotations
 
