@@ -10,8 +10,6 @@ same file is imported once.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +18,7 @@ from sqlalchemy import and_, delete, insert, select
 
 from specialmeasures.domain import InputError
 from specialmeasures.ingest.import_log import find_import, record_import, sha256_of
+from specialmeasures.ingest.reviewed_csv import table_reader
 from specialmeasures.regime.nof_service import DEFICIT_SUPPORT
 from specialmeasures.rules.nof_catalogue import Quarter, load_catalogue
 from specialmeasures.store import Repository, audit
@@ -35,19 +34,7 @@ def import_nof_inputs(repo: Repository, path: str | Path, *, actor: str, at: dat
     """Import the file; returns the number of values written (0: already imported)."""
     file = Path(path)
     name = str(file)
-    try:
-        data = file.read_bytes()
-        text = data.decode("utf-8-sig")
-    except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", file=name) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", file=name) from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    for column in COLUMNS:
-        if column not in header:
-            raise InputError(f"no column {column!r}; the columns are {', '.join(header)}",
-                             file=name, column=column)  # fmt: skip
+    data, reader = table_reader(file, COLUMNS)
     metrics = {m.id for m in load_catalogue()} | {DEFICIT_SUPPORT}
     rows: dict[tuple[str, str, str], tuple[float, str, int]] = {}
     for row_number, raw in enumerate(reader, start=2):

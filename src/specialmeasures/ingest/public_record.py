@@ -21,7 +21,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import Connection, delete, insert, select
@@ -36,7 +35,7 @@ from specialmeasures.domain import (
 from specialmeasures.ingest.import_log import find_import, record_import, sha256_of
 from specialmeasures.ingest.real_record import RealEvent, RealRecord, load_record
 from specialmeasures.ingest.real_record_summary import episodes as smq_episodes
-from specialmeasures.ingest.reviewed_csv import reviewed_rows
+from specialmeasures.ingest.reviewed_csv import file_bytes, packaged_bytes, reviewed_rows
 from specialmeasures.store import Repository, audit, mapping
 from specialmeasures.store.tables import (
     dataset_meta,
@@ -126,16 +125,11 @@ def parse_trust_codes(file: str, data: bytes) -> TrustCodes:
 
 
 def packaged_trust_codes() -> TrustCodes:
-    data = resources.files("specialmeasures.ingest").joinpath("data", PACKAGED_NAME).read_bytes()
-    return parse_trust_codes(PACKAGED_NAME, data)
+    return parse_trust_codes(PACKAGED_NAME, packaged_bytes(PACKAGED_NAME))
 
 
 def read_trust_codes(path: Path) -> TrustCodes:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot be read: {error.strerror}", file=str(path)) from None
-    return parse_trust_codes(path.name, data)
+    return parse_trust_codes(path.name, file_bytes(path))
 
 
 @dataclass(frozen=True, slots=True)

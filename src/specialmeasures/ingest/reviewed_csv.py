@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Sequence
+from importlib import resources
+from pathlib import Path
 
 from specialmeasures.domain import InputError
 
-__all__ = ["reviewed_rows"]
+__all__ = ["file_bytes", "packaged_bytes", "reviewed_rows", "table_reader"]
 
 
 def reviewed_rows(
@@ -34,3 +36,36 @@ def reviewed_rows(
         raise InputError("has no such column", file=file, row=skipped + 1, column=missing[0])
     for offset, cells in enumerate(reader, start=2):
         yield skipped + offset, cells, {c: (cells.get(c) or "").strip() for c in columns}
+
+
+def packaged_bytes(name: str) -> bytes:
+    """A reviewed file shipped inside the package (``ingest/data``)."""
+    return resources.files("specialmeasures.ingest").joinpath("data", name).read_bytes()
+
+
+def file_bytes(path: Path) -> bytes:
+    """A file's bytes; one that cannot be read is an ``InputError`` naming it."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot be read: {error.strerror}", file=str(path)) from None
+
+
+def table_reader(path: Path, columns: Sequence[str]) -> tuple[bytes, csv.DictReader[str]]:
+    """A UTF-8 CSV file with a header holding every one of ``columns``: its bytes and a dict
+    reader over it; the refusals name the file (and the missing column)."""
+    name = str(path)
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", file=name) from None
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", file=name) from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    for column in columns:
+        if column not in header:
+            raise InputError(f"no column {column!r}; the columns are {', '.join(header)}",
+                             file=name, column=column)  # fmt: skip
+    return data, reader

@@ -11,8 +11,6 @@ file, row, column and value, and nothing is written; the same file is imported o
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,6 +19,7 @@ from sqlalchemy import select
 
 from specialmeasures.domain import InputError, Regime, SpecialMeasuresError
 from specialmeasures.ingest.import_log import find_import, record_import, sha256_of
+from specialmeasures.ingest.reviewed_csv import table_reader
 from specialmeasures.regime.support_cases import Who, open_case
 from specialmeasures.store import Repository
 from specialmeasures.store.tables import providers
@@ -53,19 +52,7 @@ class RspListResult:
 def import_rsp_list(repo: Repository, path: str | Path, *, who: Who) -> RspListResult:
     file = Path(path)
     name = str(file)
-    try:
-        data = file.read_bytes()
-        text = data.decode("utf-8-sig")
-    except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", file=name) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", file=name) from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    for column in COLUMNS:
-        if column not in header:
-            raise InputError(f"no column {column!r}; the columns are {', '.join(header)}",
-                             file=name, column=column)  # fmt: skip
+    data, reader = table_reader(file, COLUMNS)
     cases: dict[str, _Case] = {}
     row_of: dict[tuple[str, str], int] = {}
     for row_number, raw in enumerate(reader, start=2):

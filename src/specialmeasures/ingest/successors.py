@@ -17,14 +17,13 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import Connection, delete, insert, select, update
 
 from specialmeasures.domain import InputError
 from specialmeasures.ingest.import_log import find_import, record_import, sha256_of
-from specialmeasures.ingest.reviewed_csv import reviewed_rows
+from specialmeasures.ingest.reviewed_csv import file_bytes, packaged_bytes, reviewed_rows
 from specialmeasures.store import Repository, audit
 from specialmeasures.store.tables import imports, provider_successors, providers
 
@@ -141,16 +140,11 @@ def parse_successors(file: str, data: bytes) -> SuccessorFile:
 
 def packaged_successors() -> SuccessorFile:
     """The reviewed file shipped inside the package."""
-    data = resources.files("specialmeasures.ingest").joinpath("data", PACKAGED_NAME).read_bytes()
-    return parse_successors(PACKAGED_NAME, data)
+    return parse_successors(PACKAGED_NAME, packaged_bytes(PACKAGED_NAME))
 
 
 def read_successors(path: Path) -> SuccessorFile:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot be read: {error.strerror}", file=str(path)) from None
-    return parse_successors(path.name, data)
+    return parse_successors(path.name, file_bytes(path))
 
 
 @dataclass(frozen=True, slots=True)
