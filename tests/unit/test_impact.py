@@ -11,7 +11,7 @@ from specialmeasures.demo import generate
 from specialmeasures.domain import InputError, Regime
 from specialmeasures.evaluation.impact import event_study, interrupted_time_series
 from specialmeasures.evaluation.panel import panel_from_columns
-from specialmeasures.evaluation.validation import _parallel, true_effects, validate_impact
+from specialmeasures.evaluation.validation import _parallel, _truth_by_month, validate_impact
 
 INDICATOR = "ae_four_hour"
 
@@ -29,9 +29,9 @@ def _panel(country, event: str = "entry", truth: bool = False):  # type: ignore[
 
 
 def test_event_study_recovers_the_true_effect_under_parallel_trends(country) -> None:  # type: ignore[no-untyped-def]
-    effect = country.truth.smq_effects[INDICATOR]
-    truth = true_effects(effect, (-12, 24))
-    panel = _parallel(_panel(country), _panel(country, truth=True), 3)
+    effect_panel = _panel(country, truth=True)
+    truth = _truth_by_month(effect_panel, None, (-12, 24))
+    panel = _parallel(_panel(country), effect_panel, 3)
     result = event_study(panel, (-12, 24))
     att_truth = sum(truth[k] for k in range(25)) / 25
     assert result.att["ci_low"] <= att_truth <= result.att["ci_high"]

@@ -192,19 +192,20 @@ def validate_impact_command(
 
     span = window or load_thresholds().event_window
     chosen = "base" if world == "unplaced" else world
-    result = validate_impact(
-        indicator,
-        seeds,
-        first_seed=first_seed,
-        window=span,
-        outcome=outcome,
-        design=design,
-        progress=None if quiet else seed_progress(),
-        unplaced=chosen != "selection",
-        world=WORLDS[chosen],
-        independent=independent,
-        jobs=jobs or os.cpu_count() or 1,
-    )
+    with working(f"Generating {seeds} countries", quiet=quiet) as update:
+        result = validate_impact(
+            indicator,
+            seeds,
+            first_seed=first_seed,
+            window=span,
+            outcome=outcome,
+            design=design,
+            progress=update,
+            unplaced=chosen != "selection",
+            world=WORLDS[chosen],
+            independent=independent,
+            jobs=jobs or os.cpu_count() or 1,
+        )
     if fmt == "json":
         click.echo(json.dumps({"indicator": indicator, "window": list(span), "outcome": outcome,
                                "design": design, "world": chosen, "seeds": list(result.seeds),
@@ -217,26 +218,6 @@ def validate_impact_command(
          title=f"Event-study validation ({outcome} outcome, {chosen} world: "
          f"{WORLDS[chosen].description}): {indicator}, {seeds} seeds, "
          f"window {span[0]}..{span[1]}")  # fmt: skip
-
-
-def seed_progress() -> Any:
-    """A progress callback for seeds: a bar on a terminal, nothing otherwise."""
-    import sys
-
-    if not sys.stderr.isatty():
-        return None
-    from rich.progress import Progress
-
-    bar = Progress(transient=True)
-    task = bar.add_task("seeds", total=None)
-    bar.start()
-
-    def tick(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
-        if done >= total:
-            bar.stop()
-
-    return tick
 
 
 def _seed_record(record: dict[str, Any]) -> dict[str, Any]:

@@ -43,7 +43,6 @@ __all__ = [
     "INDEPENDENT",
     "ValidationResult",
     "summarise_errors",
-    "true_effects",
     "validate_impact",
     "validation_rows",
 ]
@@ -52,14 +51,6 @@ __all__ = [
 INDEPENDENT = "callaway_santanna"
 #: Power against which the minimum detectable effect is stated.
 POWER = 0.8
-
-
-def true_effects(effect: Any, window: tuple[int, int]) -> dict[int, float]:
-    """The catalogue's true effect by month relative to entry (0 before entry)."""
-    lo, hi = window
-    ks = np.arange(lo, hi + 1, dtype=np.float64)
-    values = np.where(ks >= 0, effect.at(np.maximum(ks, 0.0)), 0.0)
-    return {int(k): float(v) for k, v in zip(ks, values, strict=True)}
 
 
 @dataclass(frozen=True, slots=True)
