@@ -11,9 +11,8 @@ from datetime import UTC, datetime
 import click
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from specialmeasures.access import create_demo_accounts
 from specialmeasures.cli._context import open_platform
-from specialmeasures.cli.serve import run_server
+from specialmeasures.cli.serve import accounts_then_serve
 from specialmeasures.interventions.demo_current import prepare_demo_work
 from specialmeasures.interventions.demo_load import load_interventions
 from specialmeasures.regime.nof_service import (
@@ -97,15 +96,7 @@ def demo(seed: int, n_providers: int, no_serve: bool, rebuild: bool, host: str, 
         interventions = json.loads(demo_state(platform.repository).meta.get("interventions", "{}"))
         for key, value in interventions.items():
             click.echo(f"  interventions: {key.replace('_', ' '):<38} {value}")
-        click.echo("\nDemo accounts, one per role (new passwords on every run; sign in at /login):")
-        for username, password, role, scope in create_demo_accounts(platform.repository):
-            shown = f"  scope: {', '.join(scope)}" if scope else ""
-            click.echo(f"  {role.value:<26} {username:<30} {password}{shown}")
-        if no_serve:
-            click.echo("\nDatabase ready. Serve it with: specialmeasures serve")
-            return
-        click.echo("")
-        run_server(platform, host, port)
+        accounts_then_serve(platform, "Demo accounts", no_serve=no_serve, host=host, port=port)
     finally:
         platform.close()
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from specialmeasures.access import create_demo_accounts
 from specialmeasures.cli._context import open_platform
 from specialmeasures.cli.import_register import (
     describe_ods,
@@ -15,7 +14,7 @@ from specialmeasures.cli.import_register import (
     describe_successors,
 )
 from specialmeasures.cli.ingest import default_actor
-from specialmeasures.cli.serve import run_server
+from specialmeasures.cli.serve import accounts_then_serve
 from specialmeasures.ingest.real_england import RealBuildReport, build_real
 
 
@@ -88,17 +87,7 @@ def real(data_dir: Path, no_serve: bool, host: str, port: int, actor: str | None
         )
         for line in _summary(report):
             click.echo(line)
-        click.echo(
-            "\nLocal accounts, one per role (new passwords on every run; sign in at /login):"
-        )
-        for username, password, role, scope in create_demo_accounts(platform.repository):
-            shown = f"  scope: {', '.join(scope)}" if scope else ""
-            click.echo(f"  {role.value:<26} {username:<30} {password}{shown}")
-        if no_serve:
-            click.echo("\nDatabase ready. Serve it with: specialmeasures serve")
-            return
-        click.echo("")
-        run_server(platform, host, port)
+        accounts_then_serve(platform, "Local accounts", no_serve=no_serve, host=host, port=port)
     finally:
         platform.close()
 

@@ -66,4 +66,22 @@ def serve(host: str, port: int, workers: int) -> None:
         platform.close()
 
 
+def accounts_then_serve(
+    platform: Platform, heading: str, *, no_serve: bool, host: str, port: int
+) -> None:
+    """Make one account per role with a fresh password, print them, then serve the database
+    (or say how to): the last step of ``demo`` and ``real``."""
+    from specialmeasures.access import create_demo_accounts
+
+    click.echo(f"\n{heading}, one per role (new passwords on every run; sign in at /login):")
+    for username, password, role, scope in create_demo_accounts(platform.repository):
+        shown = f"  scope: {', '.join(scope)}" if scope else ""
+        click.echo(f"  {role.value:<26} {username:<30} {password}{shown}")
+    if no_serve:
+        click.echo("\nDatabase ready. Serve it with: specialmeasures serve")
+        return
+    click.echo("")
+    run_server(platform, host, port)
+
+
 COMMANDS = [serve]
