@@ -27,6 +27,17 @@ def test_accounts_store_argon2_hashes_and_authenticate(platform: Platform) -> No
     assert book.authenticate("nobody", PASSWORD) is None
 
 
+def test_passwords_sign_in_whatever_their_unicode_form(platform: Platform) -> None:
+    """NFKC: a composed and a decomposed accent, full-width digits, are the same password."""
+    load_small_register(platform)
+    book = Accounts(platform.repository, hasher=FAST_HASHER)
+    composed = "caf\u00e9 au lait \uff11\uff12\uff13"
+    made = book.add("nora", Role.REGULATOR_ANALYST, password=composed, actor="test")
+    assert book.authenticate("nora", "cafe\u0301 au lait 123") == made
+    assert book.authenticate("nora", composed) == made
+    assert book.authenticate("nora", "cafe au lait 123") is None
+
+
 def test_scopes_are_checked(platform: Platform) -> None:
     load_small_register(platform)
     book = Accounts(platform.repository, hasher=FAST_HASHER)

@@ -22,6 +22,7 @@ from specialmeasures.access.demo_work import pick_work_trust
 from specialmeasures.access.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
+    normalise,
     password_problem,
 )
 from specialmeasures.access.policy import Principal, Role
@@ -148,6 +149,7 @@ class Accounts:
         if len(password) > MAX_PASSWORD_LENGTH:
             # Never set (the policy refuses it), so never right; not hashed, so not a cost.
             return None
+        password = normalise(password)
         with self.repo.engine.connect() as conn:
             row = conn.execute(
                 select(accounts.c.id, accounts.c.password_hash, accounts.c.active).where(
@@ -274,7 +276,7 @@ class Accounts:
         problem = password_problem(password, username=username)
         if problem:
             raise InputError(problem, column="password")
-        return self.hasher.hash(password)
+        return self.hasher.hash(normalise(password))
 
     def _stamp(self) -> datetime:
         return self.now().astimezone(UTC).replace(tzinfo=None, microsecond=0)

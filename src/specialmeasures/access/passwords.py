@@ -13,11 +13,15 @@ sign in:
   (``access/data/common-passwords.txt``, from the NCSC's list of the passwords most seen in
   breaches; its header says which part), compared without regard to case;
 - otherwise any characters, spaces included, with no rules about character classes and no
-  expiry (NIST: composition rules and periodic changes make passwords worse, not better).
+  expiry (NIST: composition rules and periodic changes make passwords worse, not better);
+- normalised to Unicode NFKC (:func:`normalise`) before it is checked, hashed or verified
+  (NIST 5.1.1.2), so the same password typed on two keyboards (a composed "é" or "e" with a
+  combining accent, a full-width digit) signs in alike. ASCII passwords are unchanged by it.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 from importlib.resources import files
 
@@ -25,6 +29,7 @@ __all__ = [
     "MAX_PASSWORD_LENGTH",
     "MIN_PASSWORD_LENGTH",
     "common_passwords",
+    "normalise",
     "password_problem",
 ]
 
@@ -45,6 +50,17 @@ def common_passwords() -> frozenset[str]:
     )
 
 
+def normalise(password: str) -> str:
+    """``password`` in Unicode normal form NFKC, the form that is checked, hashed and verified.
+
+    >>> normalise("cafe\u0301") == normalise("caf\u00e9")
+    True
+    >>> normalise("\uff11\uff12\uff13")
+    '123'
+    """
+    return unicodedata.normalize("NFKC", password)
+
+
 def password_problem(password: str, *, username: str = "") -> str | None:
     """What is wrong with ``password`` as a new password, or None if it may be used.
 
@@ -53,6 +69,7 @@ def password_problem(password: str, *, username: str = "") -> str | None:
     >>> password_problem("correct horse battery staple") is None
     True
     """
+    password = normalise(password)
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"password must be at least {MIN_PASSWORD_LENGTH} characters"
     if len(password) > MAX_PASSWORD_LENGTH:
