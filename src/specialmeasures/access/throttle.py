@@ -1,4 +1,4 @@
-"""Login rate limiting with growing delays, per client address and per account, in memory.
+"""Login rate limiting with growing delays, per client address and per account.
 
 Every attempt is counted **before** the password is checked: :meth:`LoginThrottle.admit` decides
 and records the attempt under one lock, so parallel attempts cannot all slip through between a
@@ -13,19 +13,23 @@ have signed in before (the account-wide delay does not apply there; the per-addr
 does). This follows NIST SP 800-63B section 5.2.2: limit failed attempts on an account, with
 increasing wait times and trusted addresses rather than lock-outs that an attacker can trigger.
 
-In-process on purpose: one Uvicorn worker is the default deployment. With several workers each
-keeps its own counts (limits per worker); put a shared limiter in the reverse proxy, or replace
-this class, when scaling out. A restart forgets the counts.
+Where the counts live is a *book*: :class:`MemoryBook` (one process; a restart forgets) or the
+database's ``login_failures`` and ``login_known`` tables (:mod:`access.throttle_shared`), which
+every worker of ``serve --workers N`` shares, so N workers do not give N times the free attempts.
+The web app uses the database's book; the rules are the same in both, here.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict, defaultdict, deque
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
-__all__ = ["Admission", "LoginThrottle"]
+__all__ = ["Admission", "FailureBook", "LoginThrottle", "MemoryBook"]
 
 #: How many (account, address) pairs of past successful sign-ins are remembered.
 KNOWN_ADDRESSES_KEPT = 10_000
@@ -53,12 +57,73 @@ def _address(address: str) -> str:
     return f"addr:{address}"
 
 
+class FailureBook(Protocol):
+    """Where a throttle keeps recent failures and trusted addresses; used under its lock."""
+
+    def recent(self, key: str, since: datetime) -> list[datetime]:
+        """Times of the failures counted on ``key`` after ``since``, oldest first."""
+        ...
+
+    def known(self, username: str, address: str) -> bool:
+        """Whether ``username`` has signed in from ``address`` before."""
+        ...
+
+    def add(self, at: datetime, username: str, address: str) -> None:
+        """Count a failure on the account's key and on the address's key."""
+        ...
+
+    def forget(self, username: str, address: str, at: datetime) -> None:
+        """Take back this username's failures from this address and trust the address."""
+        ...
+
+
+class MemoryBook:
+    """Failures and trusted addresses in this process's memory."""
+
+    def __init__(self) -> None:
+        # key -> (when, username, address) of each recent failure, oldest first
+        self._failures: dict[str, deque[tuple[datetime, str, str]]] = defaultdict(deque)
+        self._known: OrderedDict[tuple[str, str], None] = OrderedDict()
+
+    def recent(self, key: str, since: datetime) -> list[datetime]:
+        times = self._failures.get(key)
+        if times is None:
+            return []
+        while times and times[0][0] <= since:
+            times.popleft()
+        if not times:
+            del self._failures[key]
+            return []
+        return [t[0] for t in times]
+
+    def known(self, username: str, address: str) -> bool:
+        return (username, address) in self._known
+
+    def add(self, at: datetime, username: str, address: str) -> None:
+        self._failures[_account(username)].append((at, username, address))
+        self._failures[_address(address)].append((at, username, address))
+
+    def forget(self, username: str, address: str, at: datetime) -> None:
+        mine = (username, address)
+        for key in (_account(username), _address(address)):
+            kept = deque(f for f in self._failures.get(key, ()) if f[1:] != mine)
+            if kept:
+                self._failures[key] = kept
+            else:
+                self._failures.pop(key, None)
+        self._known[mine] = None
+        self._known.move_to_end(mine)
+        while len(self._known) > KNOWN_ADDRESSES_KEPT:
+            self._known.popitem(last=False)
+
+
 class LoginThrottle:
     """Free failures per key within ``window``, then delays doubling up to ``max_delay``.
 
     ``per_account`` failures on one username (from any address) and ``per_address`` failures from
     one client address are free; the next attempt waits ``first_delay``, the one after twice
-    that, and so on, never more than ``max_delay`` after the latest failure.
+    that, and so on, never more than ``max_delay`` after the latest failure. ``book`` opens the
+    failure book under a lock held for one decision (default: this process's memory).
     """
 
     def __init__(
@@ -69,6 +134,7 @@ class LoginThrottle:
         window: timedelta = timedelta(hours=1),
         first_delay: timedelta = timedelta(seconds=2),
         max_delay: timedelta = timedelta(minutes=5),
+        book: Callable[[], AbstractContextManager[FailureBook]] | None = None,
     ) -> None:
         if per_account < 1 or per_address < 1:
             raise ValueError("per_account and per_address must be at least 1")
@@ -79,10 +145,7 @@ class LoginThrottle:
         self.window = window
         self.first_delay = first_delay
         self.max_delay = max_delay
-        # key -> (when, username, address) of each recent failure, oldest first
-        self._failures: dict[str, deque[tuple[datetime, str, str]]] = defaultdict(deque)
-        self._known: OrderedDict[tuple[str, str], None] = OrderedDict()
-        self._lock = threading.Lock()
+        self._book = book or _memory_book()
 
     def delay_after(self, failures: int, free: int) -> timedelta:
         """The wait imposed after ``failures`` recent failures on a key allowing ``free``."""
@@ -92,21 +155,17 @@ class LoginThrottle:
         delay: timedelta = self.first_delay * (1 << doublings)
         return min(delay, self.max_delay)
 
-    def _recent(self, key: str, now: datetime) -> deque[tuple[datetime, str, str]]:
-        times = self._failures[key]
-        while times and times[0][0] <= now - self.window:
-            times.popleft()
-        if not times:
-            del self._failures[key]
-            return deque()
-        return times
-
-    def _wait(self, key: str, free: int, now: datetime) -> float:
-        times = self._recent(key, now)
-        if not times:
-            return 0.0
-        until = times[-1][0] + self.delay_after(len(times), free)
-        return max(0.0, (until - now).total_seconds())
+    def _wait(self, book: FailureBook, name: str, address: str, now: datetime) -> int | None:
+        keys = [(_address(address), self.per_address)]
+        if not book.known(name, address):
+            keys.append((_account(name), self.per_account))
+        wait = 0.0
+        for key, free in keys:
+            times = book.recent(key, now - self.window)
+            if times:
+                until = times[-1] + self.delay_after(len(times), free)
+                wait = max(wait, (until - now).total_seconds())
+        return max(1, int(wait + 0.999)) if wait > 0 else None
 
     def admit(self, username: str, address: str, now: datetime) -> Admission:
         """Decide whether this attempt may check a password, and count it if so (atomically).
@@ -114,39 +173,32 @@ class LoginThrottle:
         An admitted attempt counts as a failure until :meth:`succeeded` takes it back.
         """
         name = username.strip().lower()
-        with self._lock:
-            waits = [self._wait(_address(address), self.per_address, now)]
-            if (name, address) not in self._known:
-                waits.append(self._wait(_account(name), self.per_account, now))
-            wait = max(waits)
-            if wait > 0:
-                return Admission(name, address, now, max(1, int(wait + 0.999)))
-            self._failures[_account(name)].append((now, name, address))
-            self._failures[_address(address)].append((now, name, address))
-            return Admission(name, address, now, None)
+        with self._book() as book:
+            wait = self._wait(book, name, address, now)
+            if wait is None:
+                book.add(now, name, address)
+            return Admission(name, address, now, wait)
 
     def retry_after(self, username: str, address: str, now: datetime) -> int | None:
         """Seconds until another attempt is allowed, or None if one is allowed now (no count)."""
         name = username.strip().lower()
-        with self._lock:
-            waits = [self._wait(_address(address), self.per_address, now)]
-            if (name, address) not in self._known:
-                waits.append(self._wait(_account(name), self.per_account, now))
-            wait = max(waits)
-            return max(1, int(wait + 0.999)) if wait > 0 else None
+        with self._book() as book:
+            return self._wait(book, name, address, now)
 
     def succeeded(self, admission: Admission) -> None:
         """The admitted attempt signed in: forget this username's failures from this address
         (the attempt itself included) and trust the address for this account."""
-        mine = (admission.username, admission.address)
-        with self._lock:
-            for key in (_account(admission.username), _address(admission.address)):
-                kept = deque(f for f in self._failures.get(key, ()) if f[1:] != mine)
-                if kept:
-                    self._failures[key] = kept
-                else:
-                    self._failures.pop(key, None)
-            self._known[(admission.username, admission.address)] = None
-            self._known.move_to_end((admission.username, admission.address))
-            while len(self._known) > KNOWN_ADDRESSES_KEPT:
-                self._known.popitem(last=False)
+        with self._book() as book:
+            book.forget(admission.username, admission.address, admission.at)
+
+
+def _memory_book() -> Callable[[], AbstractContextManager[FailureBook]]:
+    book = MemoryBook()
+    lock = threading.Lock()
+
+    @contextmanager
+    def opened() -> Iterator[FailureBook]:
+        with lock:
+            yield book
+
+    return opened

@@ -46,6 +46,8 @@ __all__ = [
     "inspections",
     "judgements",
     "location_ratings",
+    "login_failures",
+    "login_known",
     "metadata",
     "nof_inputs",
     "nof_segments",
@@ -937,4 +939,28 @@ pseudonym_keys = Table(
     Column("purpose", String(32), primary_key=True),
     Column("secret", String(64), nullable=False),
     Column("created_at", DateTime(timezone=False), nullable=False),
+)
+
+
+# Failed sign-in attempts counted by the login throttle (access/throttle_shared.py), one row per
+# key (``user:NAME`` or ``addr:ADDRESS``) and attempt, shared by every worker; rows older than the
+# throttle's window are deleted as it reads. ``login_known`` keeps the addresses an account has
+# signed in from, where the account-wide delay does not apply.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(300), nullable=False),
+    Column("username", String(254), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("at", DateTime(timezone=False), nullable=False),
+    Index("ix_login_failures_key_at", "key", "at"),
+)
+
+login_known = Table(
+    "login_known",
+    metadata,
+    Column("username", String(254), primary_key=True),
+    Column("address", String(64), primary_key=True),
+    Column("at", DateTime(timezone=False), nullable=False),
 )

@@ -39,6 +39,7 @@ from specialmeasures.access import (
     Sessions,
     can,
 )
+from specialmeasures.access.throttle_shared import database_throttle
 from specialmeasures.bootstrap import Platform
 from specialmeasures.store import audit
 from specialmeasures.web.denials import DenialKind, DenialLog
@@ -122,7 +123,8 @@ class Gate:
         self.now = now
         self.accounts = accounts or Accounts(platform.repository, now=now)
         self.sessions = Sessions(platform.repository, self.accounts, now=now)
-        self.throttle = throttle or LoginThrottle()
+        # The database's book: every worker of `serve --workers N` shares one count.
+        self.throttle = throttle or database_throttle(platform.repository)
         # SQLite has no SELECT ... FOR UPDATE: serialise this process's audit writers instead.
         self._audit_lock = threading.Lock()
         # Refusals are aggregated per actor, client, kind and minute (web/denials.py).
