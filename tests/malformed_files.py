@@ -2,7 +2,9 @@
 
 Every case is built from a small valid file of one importer (CQC providers and locations CSV,
 CQC workbooks, the real SMQ record, evidence and codebook CSVs, a monthly return's JSON, a
-statistics command's CSV input) with one fault put in. Files and names are synthetic test data.
+statistics command's CSV input, NHS England's monthly A&E file and the ODS register's etr file)
+with one fault put in. Files and names are synthetic test data, except the A&E and ODS bases:
+the first rows of the published files in ``data/real`` (real organisations, real counts).
 ``tests/integration/test_malformed_imports.py`` runs every case on SQLite and PostgreSQL.
 """
 
@@ -12,14 +14,17 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
+from ae_samples import APRIL_2025 as AE_APRIL_2025
+from ae_samples import REAL as REAL_DATA
 from cqc_samples import LOCATIONS, SNAPSHOT_2019, read_rows
 
 Rows = list[list[str]]
+ODS_ETR_2025 = REAL_DATA / "ods" / "etr_2025.csv"
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,8 @@ BASES = {
         "label",
         "label",
     ),
+    # NHS England's monthly A&E file as published (its first three organisations, no TOTAL row).
+    "ae": Base("ae", read_rows(AE_APRIL_2025)[:4], ".csv", "Org name", "Org Code"),
     "table": Base(
         "table",
         [["month", "value"], ["2020-01", "3"], ["2020-02", "4"], ["2020-03", "5"]],
@@ -453,10 +460,50 @@ def policy_cases() -> list[Case]:
     ]
 
 
+def ods_cases() -> list[Case]:
+    """The ODS register's etr file: no header, 24 or 27 fields; faults in its name column."""
+    rows = read_rows(ODS_ETR_2025)[:3]
+    name = "etr.csv"
+    cases: list[Case] = []
+
+    def with_name(value: str) -> bytes:
+        changed = copy(rows)
+        changed[1][1] = value
+        return to_csv(changed).encode()
+
+    for label, char in (("nul", "\x00"), ("escape", "\x1b"), ("rlo", "\u202e"),
+                        ("lrm", "\u200e"), ("line-break", "\n"), ("inner-bom", "\ufeff")):  # fmt: skip
+        code = f"U+{ord(char):04X}"
+        cases.append(Case(f"ods-{label}", "ods", name, with_name(f"Name{char}tail"), code, 2,
+                          "column 2 (name)"))  # fmt: skip
+    text = to_csv(rows)
+    cases += [
+        Case("ods-latin-1", "ods", name, text.replace(rows[1][1], "CAF\u00c9").encode("latin-1"),
+             "is not UTF-8 text", 2),
+        Case("ods-empty", "ods", name, b"", "no rows"),
+        Case("ods-huge-field", "ods", name, with_name("x" * 140_000), "131,072", 2),
+        Case("ods-unterminated-quote", "ods", name, (text + '"never closed,1\n').encode(),
+             "never closed", 4),
+        Case("ods-short-row", "ods", name, to_csv([rows[0], rows[1][:-1], rows[2]]).encode(),
+             "fields where the file's other rows have", 2),
+        Case("ods-header", "ods", name, to_csv([[f"h{k}" for k in range(27)], *rows]).encode(),
+             "is not an ODS organisation code", 1),
+        Case("ods-duplicate-code", "ods", name, to_csv([*rows, rows[0]]).encode(),
+             "appears twice", 4),
+    ]  # fmt: skip
+    return cases
+
+
 def all_cases() -> list[Case]:
     cases = [c for base in BASES.values() for c in generic_cases(base)]
+    # The A&E files as published may have columns without a name (September 2024 has five, all
+    # empty): the importer refuses such a column only where a row puts a value in it.
+    cases = [
+        replace(c, row=2, message="has no name in the header") if c.id == "ae-unnamed-column" else c
+        for c in cases
+    ]
     cases += cqc_cases() + workbook_cases() + real_cases() + evidence_cases() + returns_cases()
-    cases += policy_cases()
+    cases += policy_cases() + ods_cases()
     ids = [c.id for c in cases]
     assert len(ids) == len(set(ids)), "case ids must be unique"
     return cases

@@ -23,15 +23,17 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from cqc_samples import dump
+from cqc_samples import dump, read_rows
 from factories import add_cli_accounts, provider
-from malformed_files import BASES, Case, all_cases, encode, write
+from malformed_files import BASES, ODS_ETR_2025, Case, all_cases, encode, to_csv, write
 from specialmeasures.bootstrap import Platform, bootstrap
 from specialmeasures.cli._tables import read_table
 from specialmeasures.cli.main import cli
 from specialmeasures.domain import InputError
 from specialmeasures.evaluation.evidence_store import import_evidence
 from specialmeasures.ingest import import_cqc_ratings, load_record, read_record
+from specialmeasures.ingest.ae_import import import_ae
+from specialmeasures.ingest.ods import import_ods
 from specialmeasures.ingest.validation import printable
 from specialmeasures.interventions import Actor
 from specialmeasures.interventions import returns as returns_service
@@ -66,6 +68,10 @@ def run_importer(platform: Platform, case: Case, path: Path) -> Any:
         return returns_service.submit_return(
             repo, returns_service.read_return(path, "ZB1", period), WHO
         )
+    if case.kind == "ae":
+        return import_ae(repo, path, actor="tester", at=AT)
+    if case.kind == "ods":
+        return import_ods(repo, path, actor="tester", at=AT)
     if case.kind == "table":
         return read_table(path)
     if case.kind == "policy":
@@ -104,7 +110,7 @@ def seeded(
 
 def test_the_suite_holds_at_least_100_malformed_files() -> None:
     assert len(CASES) >= 100
-    assert {c.kind for c in CASES} == {*BASES, "returns", "policy"}
+    assert {c.kind for c in CASES} == {*BASES, "returns", "policy", "ods"}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -140,7 +146,8 @@ CLI_CASES = [
         "real-latin-1", "real-date-year-1", "real-rlo", "evidence-text-after-quote",
         "evidence-date-year-2099", "codebook-label-250", "table-utf-16",
         "returns-latin-1", "returns-null", "returns-object", "returns-nan",
-        "returns-period-2099", "returns-value-nul", "policy-latin-1",
+        "returns-period-2099", "returns-value-nul", "policy-latin-1", "ae-rlo",
+        "ae-header-only", "ods-line-break", "ods-latin-1",
     }
 ]  # fmt: skip
 
@@ -157,13 +164,17 @@ def cli_args(case: Case, path: Path) -> list[str]:
                 str(path), "--as", "tara", "--role", "chair", "--rationale", "test"]  # fmt: skip
     if case.kind == "policy":
         return ["policy", "validate", str(path)]
+    if case.kind == "ae":
+        return ["import", "ae", str(path), "--as", "alan"]
+    if case.kind == "ods":
+        return ["import", "ods", str(path), "--as", "alan"]
     return ["spc", str(path), "--value", "value", "--date", "month", "-o",
             str(path.with_name("out.csv"))]  # fmt: skip
 
 
 def test_the_cli_subset_covers_every_importer() -> None:
-    assert len(CLI_CASES) == 26
-    assert {c.kind for c in CLI_CASES} == {*BASES, "returns", "policy"}
+    assert len(CLI_CASES) == 30
+    assert {c.kind for c in CLI_CASES} == {*BASES, "returns", "policy", "ods"}
 
 
 @pytest.mark.parametrize("case", CLI_CASES, ids=[c.id for c in CLI_CASES])
@@ -185,10 +196,14 @@ def test_the_command_line_exits_2_with_one_line_and_changes_nothing(
     assert dump(platform.engine) == before
 
 
-@pytest.mark.parametrize("kind", sorted(BASES))
+@pytest.mark.parametrize("kind", [*sorted(BASES), "ods"])
 def test_each_valid_base_file_is_accepted(platform: Platform, kind: str, tmp_path: Path) -> None:
     """The control: without its fault each file imports, so the refusals above are the faults'."""
     seed(platform)
+    if kind == "ods":  # no header: its first rows, unchanged
+        case = Case("ods-valid", "ods", "etr.csv", to_csv(read_rows(ODS_ETR_2025)[:3]).encode(), "")
+        assert run_importer(platform, case, write(case, tmp_path)) is not None
+        return
     base = BASES[kind]
     if kind == "locations":  # locations are kept for trusts already in the register
         first = Case("p", "cqc", "p.csv", encode(BASES["cqc"], BASES["cqc"].rows), "")

@@ -144,7 +144,7 @@ def test_a_published_file_without_name_columns_uses_the_code() -> None:
 
 
 def test_a_file_that_is_not_text_is_refused() -> None:
-    with pytest.raises(InputError, match="UTF-8 or Windows-1252"):
+    with pytest.raises(InputError, match="is not UTF-8 text"):
         parse_ae("x.csv", b"Period,Org Code\x81\x8d\n")
 
 

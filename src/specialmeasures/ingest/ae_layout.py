@@ -16,18 +16,24 @@ The ``TOTAL`` row is never an organisation: every count column of the organisati
 it, or the file is refused naming the column. Any cell that is not a whole non-negative number,
 a period that cannot be read, an organisation listed twice for a month, or more attendances over
 four hours than attendances raises ``InputError`` naming the file, row, column and value.
+
+Before the layout is read, the file passes the checks every importer makes
+(``ingest/validation.py``): UTF-8 only (the published files are plain ASCII; no other encoding is
+guessed), no structural CSV fault, a header without blank or repeated names (trailing empty
+columns are allowed), no row wider than the header with something in the extra cells, no
+control, direction or line-break characters in any cell, and at least one data row.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from specialmeasures.domain import InputError
+from specialmeasures.ingest.csv_checks import check_header, check_width, column_letter, parse_csv
+from specialmeasures.ingest.text_checks import check_characters, decode
 
 __all__ = [
     "BOOKED",
@@ -195,16 +201,6 @@ def _published_field(name: str) -> str | None:
     return None
 
 
-def _decode(file: str, data: bytes) -> str:
-    """UTF-8 (with or without a byte-order mark), else Windows-1252, as spreadsheets save."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError("is not a text (CSV) file in UTF-8 or Windows-1252", file=file)
-
-
 def _count(file: str, row: int, column: str, raw: str) -> int:
     text = raw.strip()
     try:
@@ -224,23 +220,59 @@ def _count(file: str, row: int, column: str, raw: str) -> int:
 
 def parse_ae(file: str, data: bytes) -> AeFile:
     """Read one A&E file (either layout); see the module docstring for what is refused."""
-    grid = list(csv.reader(io.StringIO(_decode(file, data), newline="")))
+    grid = parse_csv(file, decode(file, data))
     while grid and not any(cell.strip() for cell in grid[-1]):
         grid.pop()
     if not grid:
         raise InputError("is empty: no header row", file=file)
+    _check_cells(file, grid)
     header = [_normal(h) for h in grid[0]]
     if "org code" in header and "period" in header:
         return _published(file, grid)
     if {"period", "org_code", "type", "attendances", "breaches"} <= set(header):
         return _tidy(file, grid)
     raise InputError(
-        "has neither A&E layout: the published one needs Period and Org Code columns, the tidy "
+        "the header has neither A&E layout: the published one needs Period and Org Code columns, the tidy "
         "one period, org_code, type, attendances and breaches",
         file=file,
         row=1,
         value=",".join(grid[0])[:200],
     )
+
+
+def _check_cells(file: str, grid: list[list[str]]) -> None:
+    """The checks every importer makes (ingest/validation.py): the header's names, each row's
+    width, no control, direction or line-break characters in any cell, at least one data row.
+
+    One difference, for a quirk of the published files: columns with no name are allowed (the
+    September 2024 file has five, then one named "a"), as long as they hold nothing.
+    """
+    header = [h.replace("\ufeff", "").strip() for h in grid[0]]
+    blank = {k for k, h in enumerate(header) if not h}
+    check_header(file, 1, [h or f"(column {k + 1})" for k, h in enumerate(header)], ())
+    rows = 0
+    for offset, cells in enumerate(grid[1:]):
+        if not any(c.strip() for c in cells):
+            continue
+        rows += 1
+        row = offset + FIRST_DATA_ROW
+        check_width(file, row, cells, header)
+        for k, cell in enumerate(cells):
+            column = (header[k] if k < len(header) else "") or column_letter(k)
+            check_characters(file, row, column, cell)
+            if k in blank and cell.strip():
+                raise InputError(
+                    "holds a value in a column that has no name in the header (what it counts "
+                    "cannot be known)",
+                    file=file,
+                    row=row,
+                    column=column,
+                    value=cell,
+                )
+    if not rows:
+        raise InputError(
+            "has a header but no data rows (nothing to read; nothing is recorded)", file=file, row=1
+        )
 
 
 def _cell(cells: Sequence[str], index: int) -> str:

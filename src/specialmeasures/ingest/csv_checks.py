@@ -27,6 +27,7 @@ __all__ = [
     "CsvTable",
     "check_header",
     "check_width",
+    "column_letter",
     "csv_table",
     "parse_csv",
     "read_csv",
@@ -72,13 +73,13 @@ def parse_csv(file: str, text: str, limits: Limits = DEFAULT_LIMITS) -> list[lis
                     f"{limits.max_field:,} allowed",
                     file=file,
                     row=number,
-                    column=_nth(position),
+                    column=column_letter(position),
                     value=shown(cell),
                 )
     return records
 
 
-def _nth(position: int) -> str:
+def column_letter(position: int) -> str:
     """A column by position as a spreadsheet names it (A, B, ..., Z, AA, ...)."""
     name = ""
     n = position + 1
@@ -101,7 +102,7 @@ def _locate_fault(file: str, text: str, limits: Limits) -> None:
                     "be read as one cell",
                     file=file,
                     row=row,
-                    column=_nth(col),
+                    column=column_letter(col),
                     value=shown(text[pos:].split("\n", 1)[0], 40),
                 )
             pos = match.end()
@@ -111,7 +112,7 @@ def _locate_fault(file: str, text: str, limits: Limits) -> None:
                     'quoted cell as "")',
                     file=file,
                     row=row,
-                    column=_nth(col),
+                    column=column_letter(col),
                     value=shown(text[start : pos + 10], 40),
                 )
         else:
@@ -124,7 +125,7 @@ def _locate_fault(file: str, text: str, limits: Limits) -> None:
                 f"{limits.max_field:,} allowed",
                 file=file,
                 row=row,
-                column=_nth(col),
+                column=column_letter(col),
                 value=shown(text[start:pos]),
             )
         if pos >= end:
@@ -228,18 +229,21 @@ def check_header(file: str, row: int, header: Sequence[str], required: Sequence[
     seen: dict[str, int] = {}
     last_named = max((i for i, h in enumerate(header) if h), default=-1)
     for position, name in enumerate(header):
-        check_characters(file, row, _nth(position), name)
+        check_characters(file, row, column_letter(position), name)
         if not name:
             if position < last_named:
                 raise InputError(
-                    "a column has no name in the header", file=file, row=row, column=_nth(position)
+                    "a column has no name in the header",
+                    file=file,
+                    row=row,
+                    column=column_letter(position),
                 )
             continue
         key = name.casefold()
         if key in seen:
             raise InputError(
-                f"the column name appears twice in the header (columns {_nth(seen[key])} and "
-                f"{_nth(position)}): which one holds the data cannot be known",
+                f"the column name appears twice in the header (columns {column_letter(seen[key])} and "
+                f"{column_letter(position)}): which one holds the data cannot be known",
                 file=file,
                 row=row,
                 column=name,
@@ -259,7 +263,7 @@ def check_header(file: str, row: int, header: Sequence[str], required: Sequence[
 def check_width(file: str, row: int, record: Sequence[str], header: Sequence[str]) -> None:
     """Refuse a row shorter than the header, or longer with something in the extra cells."""
     if len(record) < len(header):
-        missing = header[len(record)] or _nth(len(record))
+        missing = header[len(record)] or column_letter(len(record))
         raise InputError(
             f"the row has {len(record)} cells but the header has {len(header)} (a short row: a "
             f"missing comma or a line break inside an unquoted cell?)",
@@ -275,6 +279,6 @@ def check_width(file: str, row: int, record: Sequence[str], header: Sequence[str
             f"comma?)",
             file=file,
             row=row,
-            column=_nth(extra[0]),
+            column=column_letter(extra[0]),
             value=shown(record[extra[0]], 40),
         )

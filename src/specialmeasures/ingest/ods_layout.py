@@ -21,13 +21,14 @@ no header); columns by position with their meaning, e.g. ``column 11 (open date)
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from specialmeasures.domain import InputError
+from specialmeasures.ingest.csv_checks import parse_csv
 from specialmeasures.ingest.import_log import sha256_of
+from specialmeasures.ingest.text_checks import check_characters
 
 __all__ = ["COLUMNS", "LAYOUTS", "OdsFile", "OdsTrust", "parse_etr"]
 
@@ -164,43 +165,44 @@ def parse_etr(file: str, data: bytes) -> OdsFile:
     first_row: dict[str, int] = {}
     blank = 0
     rows_read = 0
-    try:
-        for row, raw in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-            if not raw or all(not cell.strip() for cell in raw):
-                blank += 1
-                continue
-            rows_read += 1
-            cells = [cell.strip() for cell in raw]
-            if width is None:
-                if len(cells) not in LAYOUTS:
-                    raise InputError(
-                        f"has {len(cells)} fields; an ODS etr file has 24 (older layout) or 27 "
-                        "(newer layout) and no header",
-                        file=file,
-                        row=row,
-                        value=raw[0],
-                    )
-                width = len(cells)
-            elif len(cells) != width:
+    # The structural checks of every importer (ingest/validation.py): quotes, cell sizes.
+    grid = parse_csv(file, text) if text.strip() else []
+    for row, raw in enumerate(grid, start=1):
+        if not raw or all(not cell.strip() for cell in raw):
+            blank += 1
+            continue
+        rows_read += 1
+        for k, cell in enumerate(raw):
+            check_characters(file, row, column_label(k), cell)
+        cells = [cell.strip() for cell in raw]
+        if width is None:
+            if len(cells) not in LAYOUTS:
                 raise InputError(
-                    f"has {len(cells)} fields where the file's other rows have {width}",
+                    f"has {len(cells)} fields; an ODS etr file has 24 (older layout) or 27 "
+                    "(newer layout) and no header",
                     file=file,
                     row=row,
                     value=raw[0],
                 )
-            trust = _trust(file, row, cells)
-            if trust.code in first_row:
-                raise InputError(
-                    f"appears twice (first on row {first_row[trust.code]})",
-                    file=file,
-                    row=row,
-                    column=column_label(0),
-                    value=trust.code,
-                )
-            first_row[trust.code] = row
-            trusts.append(trust)
-    except csv.Error as error:
-        raise InputError(f"is not valid CSV ({error})", file=file) from None
+            width = len(cells)
+        elif len(cells) != width:
+            raise InputError(
+                f"has {len(cells)} fields where the file's other rows have {width}",
+                file=file,
+                row=row,
+                value=raw[0],
+            )
+        trust = _trust(file, row, cells)
+        if trust.code in first_row:
+            raise InputError(
+                f"appears twice (first on row {first_row[trust.code]})",
+                file=file,
+                row=row,
+                column=column_label(0),
+                value=trust.code,
+            )
+        first_row[trust.code] = row
+        trusts.append(trust)
     if width is None:
         raise InputError("holds no rows", file=file)
     return OdsFile(file, sha256_of(data), LAYOUTS[width], rows_read, blank, tuple(trusts))
