@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from specialmeasures.domain import InputError
-from specialmeasures.ingest.csv_checks import check_header, check_width, column_letter, parse_csv
-from specialmeasures.ingest.text_checks import check_characters, decode
+from specialmeasures.ingest.csv_checks import check_grid, parse_csv
+from specialmeasures.ingest.text_checks import decode
 
 __all__ = [
     "BOOKED",
@@ -225,7 +225,9 @@ def parse_ae(file: str, data: bytes) -> AeFile:
         grid.pop()
     if not grid:
         raise InputError("is empty: no header row", file=file)
-    _check_cells(file, grid)
+    # A quirk of the published files: columns with no name (September 2024 has five, then one
+    # named "a"), allowed while they hold nothing.
+    check_grid(file, grid, empty_unnamed=True)
     header = [_normal(h) for h in grid[0]]
     if "org code" in header and "period" in header:
         return _published(file, grid)
@@ -238,41 +240,6 @@ def parse_ae(file: str, data: bytes) -> AeFile:
         row=1,
         value=",".join(grid[0])[:200],
     )
-
-
-def _check_cells(file: str, grid: list[list[str]]) -> None:
-    """The checks every importer makes (ingest/validation.py): the header's names, each row's
-    width, no control, direction or line-break characters in any cell, at least one data row.
-
-    One difference, for a quirk of the published files: columns with no name are allowed (the
-    September 2024 file has five, then one named "a"), as long as they hold nothing.
-    """
-    header = [h.replace("\ufeff", "").strip() for h in grid[0]]
-    blank = {k for k, h in enumerate(header) if not h}
-    check_header(file, 1, [h or f"(column {k + 1})" for k, h in enumerate(header)], ())
-    rows = 0
-    for offset, cells in enumerate(grid[1:]):
-        if not any(c.strip() for c in cells):
-            continue
-        rows += 1
-        row = offset + FIRST_DATA_ROW
-        check_width(file, row, cells, header)
-        for k, cell in enumerate(cells):
-            column = (header[k] if k < len(header) else "") or column_letter(k)
-            check_characters(file, row, column, cell)
-            if k in blank and cell.strip():
-                raise InputError(
-                    "holds a value in a column that has no name in the header (what it counts "
-                    "cannot be known)",
-                    file=file,
-                    row=row,
-                    column=column,
-                    value=cell,
-                )
-    if not rows:
-        raise InputError(
-            "has a header but no data rows (nothing to read; nothing is recorded)", file=file, row=1
-        )
 
 
 def _cell(cells: Sequence[str], index: int) -> str:

@@ -25,6 +25,7 @@ from specialmeasures.ingest.text_checks import (
 __all__ = [
     "CsvRow",
     "CsvTable",
+    "check_grid",
     "check_header",
     "check_width",
     "column_letter",
@@ -222,6 +223,44 @@ def read_csv(
         required=required,
         allow_no_rows=allow_no_rows,
     )
+
+
+def check_grid(file: str, grid: Sequence[Sequence[str]], *, empty_unnamed: bool = False) -> None:
+    """Check a parsed file whose header is row 1, for importers that read it by position: the
+    header's names, each row's width, no control, direction or line-break characters in any
+    cell, and at least one data row. Blank rows are allowed (and keep their numbers).
+
+    ``empty_unnamed`` allows columns without a name among named ones, as long as no row puts a
+    value in them (a quirk of some published files).
+    """
+    header = [h.replace("\ufeff", "").strip() for h in grid[0]]
+    blank = {k for k, h in enumerate(header) if not h}
+    named = [h or f"(column {k + 1})" for k, h in enumerate(header)] if empty_unnamed else header
+    check_header(file, 1, named, ())
+    rows = 0
+    for index in range(1, len(grid)):
+        cells = grid[index]
+        if not any(c.strip() for c in cells):
+            continue
+        rows += 1
+        row = index + 1
+        check_width(file, row, cells, header)
+        for k, cell in enumerate(cells):
+            column = (header[k] if k < len(header) else "") or column_letter(k)
+            check_characters(file, row, column, cell)
+            if k in blank and cell.strip():
+                raise InputError(
+                    "holds a value in a column that has no name in the header (what it counts "
+                    "cannot be known)",
+                    file=file,
+                    row=row,
+                    column=column,
+                    value=cell,
+                )
+    if not rows:
+        raise InputError(
+            "has a header but no data rows (nothing to read; nothing is recorded)", file=file, row=1
+        )
 
 
 def check_header(file: str, row: int, header: Sequence[str], required: Sequence[str]) -> None:

@@ -37,7 +37,7 @@ def import_nof_inputs(repo: Repository, path: str | Path, *, actor: str, at: dat
     data, reader = table_reader(file, COLUMNS)
     metrics = {m.id for m in load_catalogue()} | {DEFICIT_SUPPORT}
     rows: dict[tuple[str, str, str], tuple[float, str, int]] = {}
-    for row_number, raw in enumerate(reader, start=2):
+    for row_number, raw in reader:
         cell = {c: (raw.get(c) or "").strip() for c in COLUMNS}
 
         def bad(column: str, message: str, rn: int = row_number, r: dict[str, str] = raw) -> None:

@@ -55,7 +55,7 @@ def import_rsp_list(repo: Repository, path: str | Path, *, who: Who) -> RspListR
     data, reader = table_reader(file, COLUMNS)
     cases: dict[str, _Case] = {}
     row_of: dict[tuple[str, str], int] = {}
-    for row_number, raw in enumerate(reader, start=2):
+    for row_number, raw in reader:
         cell = {c: (raw.get(c) or "").strip() for c in COLUMNS}
 
         def bad(column: str, message: str, rn: int = row_number, r: dict[str, str] = raw) -> None:

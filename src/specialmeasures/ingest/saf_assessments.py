@@ -14,8 +14,6 @@ nothing is written; the same file (by content) is imported once.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -34,6 +32,7 @@ from specialmeasures.domain.saf import (
     overall_result,
 )
 from specialmeasures.ingest.import_log import find_import, record_import, sha256_of
+from specialmeasures.ingest.reviewed_csv import checked_rows
 from specialmeasures.store import Repository, audit
 from specialmeasures.store.tables import (
     inspections,
@@ -89,20 +88,11 @@ def _date(text: str, where: dict[str, Any]) -> date:
 
 def parse_saf(data: bytes, name: str) -> list[SafAssessment]:
     """Read and check every row; compute each assessment's key question results."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", file=name) from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    for column in COLUMNS:
-        if column not in header:
-            raise InputError(f"no column {column!r}; the columns are {', '.join(header)}",
-                             file=name, column=column)  # fmt: skip
+    reader = checked_rows(name, data, COLUMNS)
     found: dict[str, SafAssessment] = {}
     seen: set[tuple[str, str, str]] = set()
     statements_of = {qs: kq for kq, all_qs in QUALITY_STATEMENTS.items() for qs in all_qs}
-    for row_number, row in enumerate(reader, start=2):
+    for row_number, row in reader:
 
         def where(column: str, rn: int = row_number) -> dict[str, Any]:
             return {"file": name, "row": rn, "column": column}

@@ -14,8 +14,6 @@ any bad cell raises ``InputError`` naming the file, row, column and value, chang
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -36,7 +34,9 @@ from specialmeasures.domain import (
     Polarity,
 )
 from specialmeasures.ingest.ae_layout import parse_period
+from specialmeasures.ingest.csv_checks import check_grid, parse_csv
 from specialmeasures.ingest.import_log import find_import, record_import, sha256_of
+from specialmeasures.ingest.text_checks import decode
 from specialmeasures.store import Repository, audit, mapping
 from specialmeasures.store.tables import dataset_meta, indicators, observations, providers
 
@@ -226,13 +226,9 @@ def import_observations(
 def _read(
     conn: Connection, file: str, data: bytes, definition: IndicatorDefinition
 ) -> tuple[list[Observation], int, Counter[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    grid = [r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r)]
-    if not grid:
-        raise InputError("is empty: no header row", file=file)
+    # The checks every importer makes (ingest/validation.py); blank rows keep their numbers.
+    grid = parse_csv(file, decode(file, data))
+    check_grid(file, grid)
     shown = [h.strip() for h in grid[0]]
     at = {name: k for k, name in reversed(list(enumerate(_normal(h) for h in grid[0])))}
     code_column = next((c for c in ("provider_code", "org_code") if c in at), None)
@@ -258,8 +254,12 @@ def _read(
     out: list[Observation] = []
     skipped: Counter[str] = Counter()
     seen: dict[tuple[str, date], int] = {}
+    rows_read = 0
     for offset, cells in enumerate(grid[1:]):
         row = offset + FIRST_DATA_ROW
+        if not any(c.strip() for c in cells):
+            continue
+        rows_read += 1
 
         def cell(name: str, cells: list[str] = cells) -> str:
             k = at[name]
@@ -283,7 +283,7 @@ def _read(
             skipped[SKIP_NOT_REGISTERED] += 1
             continue
         out.append(_observation(file, row, shown, at, code, period, numbers, definition))
-    return out, len(grid) - 1, skipped
+    return out, rows_read, skipped
 
 
 def _observation(
