@@ -163,6 +163,10 @@ def test_a_decision_maker_records_a_decision(demo_web: DemoWeb) -> None:
     data = client.get(f"/providers/{code}/decisions.json").json()
     assert data["decisions"][0]["transition"] == "reinspect"
     assert data["decisions"][0]["role"] == "Regulator decision-maker"
+    # one naming of actors: the account's username, as the command line records it
+    assert (
+        data["decisions"][0]["actor"] == demo_web.accounts[Role.REGULATOR_DECISION_MAKER].username
+    )
 
 
 # -- indicators ----------------------------------------------------------------------------

@@ -110,7 +110,7 @@ def build_decisions_router(renderer: Renderer, gate: Gate, today: Callable[[], d
                     provider_code=code,
                     regime=Regime(regime),
                     transition=transition,
-                    actor=user.display_name or user.username,
+                    actor=user.username,
                     role=user.role.label,
                     rationale=form["rationale"],
                     on=date.fromisoformat(form["on"]),

@@ -175,7 +175,7 @@ def build_interventions_router(
         try:
             day = _month(period or "-", EARLIEST, "period")
             who = Actor(
-                user.display_name or user.username,
+                user.username,
                 user.role.value,
                 "monthly return submitted in the web app",
                 gate.now(),

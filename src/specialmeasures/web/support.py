@@ -52,7 +52,7 @@ def build_support_router(renderer: Renderer, gate: Gate) -> APIRouter:
 
     def who(request: Request, rationale: str) -> Who:
         user = gate.user(request)
-        return Who(user.display_name or user.username, user.role.label, rationale, gate.now())
+        return Who(user.username, user.role.label, rationale, gate.now())
 
     def can_record(request: Request) -> bool:
         return gate.decide(request, Action.DECISION_RECORD).allowed
