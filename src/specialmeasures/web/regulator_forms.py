@@ -35,6 +35,7 @@ from specialmeasures.domain.directors import Background, ImprovementDirector
 from specialmeasures.interventions import Actor
 from specialmeasures.interventions import buddies as buddy_service
 from specialmeasures.interventions import directors as director_service
+from specialmeasures.interventions.views import regime_status
 from specialmeasures.regime.judgements import enter_judgement, list_judgements
 from specialmeasures.register.inspections import record_inspection
 from specialmeasures.rules import load_policies
@@ -191,6 +192,15 @@ def build_regulator_forms_router(
 
     renderer.env.globals["regulator_links"] = regulator_links
 
+    def status(request: Request, code: str, day: date) -> dict[str, Any]:
+        """The trust's regime status, as every provider page shows it: the CP list only for
+        a reader who may see this trust's (asked field by field, audited as a read)."""
+        confidential = gate.decide(request, Action.CONFIDENTIAL_READ, code).allowed
+        return {
+            "regime_status": regime_status(repo, code, day, include_confidential=confidential),
+            "confidential": confidential,
+        }
+
     def render(
         request: Request, template: str, data: dict[str, Any], *, status: int = 200,
         errors: list[tuple[str, str]] | None = None, prefix: str = "",
@@ -209,6 +219,11 @@ def build_regulator_forms_router(
         return {k: _text(sent.get(k)) for k in write.fields}
 
     async def from_json(request: Request, write: Write) -> dict[str, str]:
+        ctype = request.headers.get("content-type", "").split(";")[0].strip()
+        if ctype != "application/json":
+            raise RefusedError(
+                [(write.default_field, "Send the fields as a JSON object (application/json)")]
+            )
         try:
             body = await request.json()
         except ValueError:
@@ -303,7 +318,7 @@ def build_regulator_forms_router(
     ) -> HTMLResponse:  # fmt: skip
         provider = repo.provider(code)
         data = {
-            "code": code, "name": provider.name,
+            "code": code, "name": provider.name, **status(request, code, today()),
             "questions": [{"name": kq.value, "label": kq.label} for kq in QUESTIONS],
             "ratings": RATING_CHOICES,
             "may_read_decisions": may(gate.user(request), Action.RECOMMENDATION_READ, code),
@@ -367,10 +382,11 @@ def build_regulator_forms_router(
 
     judgement_write = Write(("fact", "value", "on", "rationale"), "", "value", run_judgement)
 
-    def judgement_data(code: str) -> dict[str, Any]:
+    def judgement_data(request: Request, code: str) -> dict[str, Any]:
         provider = repo.provider(code)
         return {
             "code": code, "name": provider.name, "facts": facts,
+            **status(request, code, today()),
             "judgements": [
                 {"id": j.id, "fact": f"judgement.{j.name}", "value": j.value,
                  "on": j.entered_on.isoformat(), "by": j.entered_by, "rationale": j.rationale}
@@ -382,7 +398,7 @@ def build_regulator_forms_router(
         request: Request, code: str, *, errors: list[tuple[str, str]] | None = None,
         form: Mapping[str, str] | None = None, recorded: str | None = None,
     ) -> HTMLResponse:  # fmt: skip
-        data = judgement_data(code)
+        data = judgement_data(request, code)
         data["can_record"] = gate.decide(request, Action.JUDGEMENT_RECORD, code).allowed
         data["fact_options"] = [(x["name"], f"{x['name']}: {x['label']}") for x in facts]
         shown = dict(form or {"on": today().isoformat(),
@@ -395,8 +411,8 @@ def build_regulator_forms_router(
         summary="A provider's judgements, oldest first (JSON twin)",
     )  # fmt: skip
     @permission(Action.RECOMMENDATION_READ, provider="code")
-    def judgements_json(code: Code) -> dict[str, Any]:
-        return judgement_data(code.upper())
+    def judgements_json(request: Request, code: Code) -> dict[str, Any]:
+        return judgement_data(request, code.upper())
 
     @router.get("/providers/{code}/judgements", response_class=HTMLResponse,
                 include_in_schema=False)  # fmt: skip
@@ -507,6 +523,7 @@ def build_regulator_forms_router(
         roster = {d.id: d for d in director_service.directors(repo)}
         return {
             "code": code, "name": provider.name, "as_of": day.isoformat(),
+            **status(request, code, day),
             "proposals": [
                 {"director_id": p.director.id, "director": p.director.name,
                  "background": p.director.background.label, "score": p.score,
@@ -624,6 +641,7 @@ def build_regulator_forms_router(
         )
         return {
             "code": code, "name": provider.name, "as_of": day.isoformat(), "scope": scope,
+            **status(request, code, day),
             "scopes": [s.value for s in BuddyScope],
             "arranged_by": [a.value for a in ArrangedBy],
             "suggestions": [
