@@ -9,7 +9,7 @@ import click
 from specialmeasures.access import Action
 from specialmeasures.cli._actor import account_role, actor_options
 from specialmeasures.cli._context import DateParam, open_platform
-from specialmeasures.domain import KeyQuestion, Rating
+from specialmeasures.domain import DomainError, InputError, KeyQuestion, Rating
 from specialmeasures.register.inspections import record_inspection
 
 _HELP = "O, G, RI or I (or the full name)"
@@ -43,11 +43,15 @@ def add(
         KeyQuestion.CARING: caring, KeyQuestion.RESPONSIVE: responsive,
         KeyQuestion.WELL_LED: well_led,
     }  # fmt: skip
-    ratings = {
-        kq: Rating.parse(text, field=f"--{kq.value.replace('_', '-')}")
-        for kq, text in given.items()
-        if text is not None and text.strip()
-    }
+    ratings: dict[KeyQuestion, Rating] = {}
+    for kq, text in given.items():
+        if text is None or not text.strip():
+            continue
+        option = f"--{kq.value.replace('_', '-')}"
+        try:
+            ratings[kq] = Rating.parse(text, field=option)
+        except DomainError as error:  # bad input: exit 2, naming the option and value
+            raise InputError(error.rule, column=option, value=text) from None
     platform = open_platform()
     try:
         done = record_inspection(
