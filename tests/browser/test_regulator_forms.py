@@ -141,6 +141,7 @@ def test_director_forms(page: Page, browser: Browser, own_server: LiveServer) ->
     page.locator("#assign-rationale").fill("Nursing background fits the safe rating")
     page.get_by_role("button", name="Assign the Director").click()
     page.wait_for_selector("#recorded")
+    assert page.inner_text("#recorded").startswith("Assignment ")
     assert "Synthetic Director Browser" in page.inner_text("#assignments-table")
     page.locator("#end-assignment").select_option(index=1)
     page.locator("#end-end").fill("2016-04-01")

@@ -550,7 +550,7 @@ def build_regulator_forms_router(
         shown.setdefault("assign-start", today().isoformat())
         shown.setdefault("end-end", today().isoformat())
         return render(request, "directors.html", director_data(request, code, None),
-                      errors=errors, prefix=prefix, form=shown, recorded=recorded,
+                      errors=errors, prefix=prefix, form=shown, recorded=_change(recorded),
                       status=400 if errors else 200)  # fmt: skip
 
     @router.get(
@@ -730,6 +730,13 @@ def _director_form(
         )  # fmt: skip
 
     return endpoint
+
+
+def _change(recorded: str | None) -> str | None:
+    """``assign-4`` (what the Director page's forms redirect with) as words."""
+    kind, _, number = (recorded or "").partition("-")
+    names = {"assign": "Assignment", "end": "The end of assignment", "roster": "Director"}
+    return f"{names[kind]} {number}" if kind in names and number.isdigit() else None
 
 
 def _required(write: Write) -> tuple[str, ...]:
