@@ -49,7 +49,10 @@ Code = Annotated[str, Path(max_length=20)]
 AsOf = Annotated[
     date | None, Query(description="Answer as of this date (YYYY-MM-DD); default today.")
 ]
-Recorded = Annotated[str | None, Query(max_length=40, description="What was just recorded.")]
+Recorded = Annotated[
+    str | None,
+    Query(pattern=r"^(?:[a-z]{1,8}-)?\d{1,12}$", description="What was just recorded."),
+]
 ScopeQuery = Annotated[str | None, Query(max_length=40, description="The buddying scope.")]
 NO_STORE = {"Cache-Control": "no-store"}
 RATING_CHOICES = [(r.label, r.label) for r in sorted(Rating, reverse=True)]
