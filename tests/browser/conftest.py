@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,22 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.db'}"
+    with serve_small_register(tmp_path_factory.mktemp("browser") / "browser.db") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A live server with a database of its own, for a module whose tests write."""
+    with serve_small_register(tmp_path_factory.mktemp("browser-own") / "own.db") as server:
+        yield server
+
+
+@contextmanager
+def serve_small_register(database: Path) -> Iterator[LiveServer]:
+    """The small register with an account per role, served on a free loopback port (a module
+    whose tests write can have its own database and leave the shared server's unchanged)."""
+    url = f"sqlite:///{database}"
     platform = bootstrap(Settings(database_url=url), upgrade=True)
     load_small_register(platform)
     app, book = make_app(platform)

@@ -99,6 +99,8 @@ class Action(StrEnum):
     INTERVENTION_RECORD = "intervention.record"
     DATA_IMPORT = "data.import"
     SITE_IDENTIFY = "site.identify"
+    INSPECTION_RECORD = "inspection.record"
+    BUDDY_SUGGEST = "buddy.suggest"
 
     @property
     def description(self) -> str:
@@ -133,6 +135,9 @@ _ACTION_DESCRIPTIONS = {
     Action.DATA_IMPORT: "import public data files (CQC ratings, the sourced SMQ record)",
     Action.SITE_IDENTIFY: "the real code and name of a trust in evaluation results and evidence "
     "(otherwise a keyed pseudonym)",
+    Action.INSPECTION_RECORD: "record a CQC inspection and its ratings by hand, from a report "
+    "published before CQC's download file carries it",
+    Action.BUDDY_SUGGEST: "the ranked buddy suggestions for a trust, each score explained",
 }
 
 #: Actions whose every allowed use is a sensitive read, written to the audit log.
@@ -209,6 +214,15 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     Action.INTERVENTION_RECORD: {Role.REGULATOR_DECISION_MAKER: Scope.ANY},
     Action.DATA_IMPORT: {Role.REGULATOR_ANALYST: Scope.ANY, Role.ADMINISTRATOR: Scope.ANY},
     Action.SITE_IDENTIFY: {r: Scope.ANY for r in Role if r not in (Role.PUBLIC, Role.RESEARCHER)},
+    # Both regulator roles: entering a published rating is data entry like DATA_IMPORT (the
+    # analyst), and the decision-maker who acts on a report before the download carries it
+    # must be able to enter it, as they enter JUDGEMENT_RECORD. Not the administrator: the
+    # ratings feed recommendations, which are regulator work, not account administration.
+    Action.INSPECTION_RECORD: dict(_REGULATORS),
+    # An Improvement Director may see suggestions for their own trust (they are computed
+    # without the confidential CP list for them, web/regulator_forms.py); recording an
+    # arrangement stays INTERVENTION_RECORD, the decision-maker's.
+    Action.BUDDY_SUGGEST: {**_REGULATORS, Role.IMPROVEMENT_DIRECTOR: Scope.OWN},
 }
 
 

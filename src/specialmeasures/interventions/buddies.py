@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import Connection, insert, select
 
-from specialmeasures.domain import InputError, Inspection, KeyQuestion, Rating
+from specialmeasures.domain import InputError, Inspection, KeyQuestion, Rating, Regime
 from specialmeasures.domain.buddying import (
     BuddyArrangement,
     BuddyCandidate,
@@ -52,11 +52,14 @@ def suggest_buddies(
     scope: BuddyScope | str = BuddyScope.TRUST_WIDE,
     as_of: date,
     max_buddying: int = 2,
+    public_only: bool = False,
 ) -> list[BuddyCandidate]:
     """Every other provider ranked as a buddy for ``provider_code`` on ``as_of``, explained.
 
     "In a regime" means an SMQ, CP or RSP spell active on the day: the CP list stands in for a
-    watch list until the monitoring service provides one.
+    watch list until the monitoring service provides one. ``public_only`` leaves the
+    confidential CP list out (for a reader who may not see other trusts' CP status: a CP-listed
+    candidate is then ranked as if it were not listed, so nothing about the list is inferable).
     """
     scope = BuddyScope(scope) if isinstance(scope, str) else scope
     target = repository.provider(provider_code)
@@ -72,8 +75,8 @@ def suggest_buddies(
     }
     in_regime = {
         code: ", ".join(e.regime.value.upper() for e in spells)
-        for code, spells in repository.active_episodes(as_of).items()
-        if spells
+        for code, all_spells in repository.active_episodes(as_of).items()
+        if (spells := [e for e in all_spells if not (public_only and e.regime is Regime.CP)])
     }
     histories: dict[str, list[Inspection]] = defaultdict(list)
     for p in everyone:

@@ -50,6 +50,7 @@ from specialmeasures.web.overview import build_overview_router
 from specialmeasures.web.pages import build_router
 from specialmeasures.web.precompute import precompute_read_models
 from specialmeasures.web.private_caching import PrivateCachingMiddleware
+from specialmeasures.web.regulator_forms import build_regulator_forms_router
 from specialmeasures.web.rendering import Renderer
 from specialmeasures.web.signin import build_signin_router
 from specialmeasures.web.support import build_support_router
@@ -151,6 +152,7 @@ def create_app(
     app.include_router(build_backtest_router(renderer))
     app.include_router(build_nof_router(renderer, gate))
     app.include_router(build_support_router(renderer, gate))
+    app.include_router(build_regulator_forms_router(renderer, gate, today))
 
     def wants_json(request: Request) -> bool:
         return (
