@@ -99,6 +99,10 @@ class Action(StrEnum):
     INTERVENTION_RECORD = "intervention.record"
     DATA_IMPORT = "data.import"
     SITE_IDENTIFY = "site.identify"
+    FUNDING_APPLY = "funding.apply"
+    FUNDING_APPROVE = "funding.approve"
+    FUNDING_SPEND = "funding.spend"
+    PLAN_RECORD = "plan.record"
 
     @property
     def description(self) -> str:
@@ -133,6 +137,10 @@ _ACTION_DESCRIPTIONS = {
     Action.DATA_IMPORT: "import public data files (CQC ratings, the sourced SMQ record)",
     Action.SITE_IDENTIFY: "the real code and name of a trust in evaluation results and evidence "
     "(otherwise a keyed pseudonym)",
+    Action.FUNDING_APPLY: "apply for improvement funding for a trust, within the policy's caps",
+    Action.FUNDING_APPROVE: "approve a funding application (in the office of the approver)",
+    Action.FUNDING_SPEND: "record spend against approved funding",
+    Action.PLAN_RECORD: "record improvement-plan actions, their progress and deep dives",
 }
 
 #: Actions whose every allowed use is a sensitive read, written to the audit log.
@@ -209,6 +217,24 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     Action.INTERVENTION_RECORD: {Role.REGULATOR_DECISION_MAKER: Scope.ANY},
     Action.DATA_IMPORT: {Role.REGULATOR_ANALYST: Scope.ANY, Role.ADMINISTRATOR: Scope.ANY},
     Action.SITE_IDENTIFY: {r: Scope.ANY for r in Role if r not in (Role.PUBLIC, Role.RESEARCHER)},
+    # The Improvement Director applies for their own trusts; only the decision-maker approves.
+    Action.FUNDING_APPLY: {
+        Role.IMPROVEMENT_DIRECTOR: Scope.OWN,
+        Role.REGULATOR_DECISION_MAKER: Scope.ANY,
+    },
+    Action.FUNDING_APPROVE: {Role.REGULATOR_DECISION_MAKER: Scope.ANY},
+    Action.FUNDING_SPEND: {
+        Role.IMPROVEMENT_DIRECTOR: Scope.OWN,
+        Role.REGULATOR_DECISION_MAKER: Scope.ANY,
+    },
+    # Plan actions are recorded by the Improvement Director and the decision-maker. The trust's
+    # board writes the plan, and its OAG members review it, but neither is granted here: the
+    # Director records what the trust agreed. To let a trust record its own plan, grant
+    # Role.TRUST_USER Scope.OWN on this line (and nowhere else).
+    Action.PLAN_RECORD: {
+        Role.IMPROVEMENT_DIRECTOR: Scope.OWN,
+        Role.REGULATOR_DECISION_MAKER: Scope.ANY,
+    },
 }
 
 

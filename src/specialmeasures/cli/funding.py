@@ -47,7 +47,7 @@ def _aims(texts: tuple[str, ...], amount: int) -> list[tuple[str, int]]:
 @click.option("--amount", type=int, required=True, help="Pounds.")
 @click.option("--aim", "aims", multiple=True, required=True, help="Improvement aim (repeatable).")
 @click.option("--on", "on", type=DateParam(), default=None, help="Date of application (today).")
-@actor_options(Action.INTERVENTION_RECORD)
+@actor_options(Action.FUNDING_APPLY)
 def apply(code: str, stage: str, amount: int, aims: tuple[str, ...], on: date | None,
           **who: str) -> None:  # fmt: skip
     """Apply for funding for trust CODE at a regime stage."""
@@ -66,7 +66,7 @@ def apply(code: str, stage: str, amount: int, aims: tuple[str, ...], on: date | 
 @click.argument("application_id", type=int)
 @click.option("--amount", type=int, default=None, help="Approve part (default: all).")
 @click.option("--on", "on", type=DateParam(), default=None)
-@actor_options(Action.INTERVENTION_RECORD)
+@actor_options(Action.FUNDING_APPROVE, provider=None)
 def approve(application_id: int, amount: int | None, on: date | None, **who: str) -> None:
     """Approve an application (role: Executive Medical Director)."""
     platform = open_platform()
@@ -86,7 +86,7 @@ def approve(application_id: int, amount: int | None, on: date | None, **who: str
 @click.option("--amount", type=int, required=True)
 @click.option("--on", "on", type=DateParam(), required=True)
 @click.option("--description", default="", help="What was bought.")
-@actor_options(Action.INTERVENTION_RECORD)
+@actor_options(Action.FUNDING_SPEND, provider=None)
 def spend(application_id: int, category: str, amount: int, on: date, description: str,
           **who: str) -> None:  # fmt: skip
     """Record a spend line against approved funding."""

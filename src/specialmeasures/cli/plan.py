@@ -35,7 +35,7 @@ def plan() -> None:
 @click.option("--due", type=DateParam(), required=True)
 @click.option("--inspection-id", type=int, default=None)
 @click.option("--on", "on", type=DateParam(), default=None, help="When the action was set.")
-@actor_options(Action.INTERVENTION_RECORD)
+@actor_options(Action.PLAN_RECORD)
 def add(
     code: str, finding_kind: str, finding: str, action_text: str, domains: tuple[str, ...],
     owner: str, due: date, inspection_id: int | None, on: date | None, **who: str,
@@ -61,7 +61,7 @@ def add(
 @click.option("--on", "on", type=DateParam(), required=True)
 @click.option("--note", default="")
 @click.option("--evidence", default=None)
-@actor_options(Action.INTERVENTION_RECORD)
+@actor_options(Action.PLAN_RECORD)
 def update(action_id: int, status: str, on: date, note: str, evidence: str | None,
            **who: str) -> None:  # fmt: skip
     """Record progress on an action (complete needs evidence)."""
@@ -127,7 +127,7 @@ def progress(code: str, first: date, last: date, fmt: str) -> None:
 @click.option("--start", type=DateParam(), required=True)
 @click.option("--end", type=DateParam(), default=None)
 @click.option("--findings", default="")
-@actor_options(Action.INTERVENTION_RECORD)
+@actor_options(Action.PLAN_RECORD)
 def deep_dive(code: str, topic: str, start: date, end: date | None, findings: str,
               **who: str) -> None:  # fmt: skip
     """Attach a deep dive (topic, dates, findings) to trust CODE's plan."""
