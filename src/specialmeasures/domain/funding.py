@@ -105,9 +105,7 @@ class FundingRules:
     #: Each rule's text from its policy (title and explanation), quoted in refusals.
     rule_texts: dict[str, str] = field(default_factory=dict)
 
-    def refusal(
-        self, rule_id: str, message: str, column: str | None = None
-    ) -> PolicyRefusalError:
+    def refusal(self, rule_id: str, message: str, column: str | None = None) -> PolicyRefusalError:
         return PolicyRefusalError(rule_id, message, self.rule_texts.get(rule_id, ""), column)
 
 

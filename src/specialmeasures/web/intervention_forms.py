@@ -339,10 +339,12 @@ def build_intervention_forms_router(
         async def post_json(request: Request, code: Code) -> Response:
             code = code.upper()
             repo.provider(code)
-            try:
-                sent = await request.json()
-            except ValueError:
-                sent = None
+            sent: Any = None
+            if request.headers.get("content-type", "").split(";")[0].strip() == "application/json":
+                try:
+                    sent = await request.json()
+                except ValueError:
+                    sent = None
             if not isinstance(sent, dict):
                 return _invalid([("body", "Send a JSON object")], None)
             new_id, problems, refusal = run(kind, request, code, sent)
