@@ -139,7 +139,10 @@ def update_in(
         raise NotFoundError("plan action", action_id)
     action = found[0]
     if action.created_on is not None and on < action.created_on:
-        raise InputError(f"update dated {on} is before the action was set ({action.created_on})")
+        raise InputError(
+            f"update dated {on} is before the action was set ({action.created_on})",
+            column="--on",
+        )
     if status is ActionStatus.COMPLETE and not (evidence or action.evidence):
         raise InputError("a complete action needs evidence (--evidence)", column="--evidence")
     conn.execute(

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from specialmeasures.domain import InputError, SpecialMeasuresError
+from specialmeasures.domain import DomainError, InputError, SpecialMeasuresError
 from specialmeasures.domain.funding import FundingStage, SpendCategory
 from specialmeasures.domain.leadership import Post
 from specialmeasures.domain.oversight import ActionStatus, DriverDomain, FindingKind
@@ -265,8 +265,16 @@ def check_leader_end(sent: Mapping[str, Any]) -> Checked:
 _OPTION_FIELDS = {"--amount": "amount", "--on": "on", "--end": "end", "--evidence": "evidence"}
 
 
+#: The domain model's field names (``action.created_on``) that the forms call otherwise.
+_DOMAIN_FIELDS = {"created_on": "on", "previous_smq_experience": "previous_smq"}
+
+
 def field_of(error: SpecialMeasuresError, default: str) -> str:
-    """The field a service's refusal is about (the option it names), else ``default``."""
+    """The field a service's refusal is about (the option or model field it names), else
+    ``default``."""
+    if isinstance(error, DomainError):
+        name = error.field.rsplit(".", 1)[-1]
+        return _DOMAIN_FIELDS.get(name, name)
     column = error.column if isinstance(error, InputError) else None
     return _OPTION_FIELDS.get(column or "", default)
 
