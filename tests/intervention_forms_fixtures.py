@@ -1,6 +1,6 @@
 """A world for the intervention forms (tests/e2e and tests/browser): the small register with
 accounts for every role (scoped roles own ZA3), ZA3 also in the Recovery Support Programme from
-April 2025, and the app's "today" in December 2025, so funding is applied for in today's regime.
+April 2025 (and ZA2, nobody's own), and the app's "today" in December 2025, so funding is applied for in today's regime.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from specialmeasures.web.app import create_app
 #: The app's today: within ZA3's RSP spell.
 FORMS_TODAY = date(2025, 12, 1)
 RSP_START = date(2025, 4, 1)
+#: A second trust in the RSP, nobody's own: the decision-maker's forms are tried there.
+SECOND = "ZA2"
 
 
 def forms_world(platform: Platform) -> tuple[FastAPI, dict[Role, Account]]:
@@ -28,6 +30,7 @@ def forms_world(platform: Platform) -> tuple[FastAPI, dict[Role, Account]]:
     repo = platform.repository
     with repo.transaction() as conn:
         repo.add_episode(conn, RegimeEpisode(OWN, Regime.RSP, RSP_START))
+        repo.add_episode(conn, RegimeEpisode(SECOND, Regime.RSP, RSP_START))
     book = Accounts(repo, hasher=FAST_HASHER)
     app = create_app(platform, today=lambda: FORMS_TODAY, accounts=book)
     return app, add_role_accounts(book)
