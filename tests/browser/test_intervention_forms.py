@@ -259,7 +259,7 @@ def test_other_roles_and_other_trusts_are_refused(
             "amount": "1",
             "on": "2025-11-01",
             "rationale": "x",
-        },  # fmt: skip
+        },
         max_redirects=0,
     )
     assert forged.status == 403
