@@ -101,7 +101,8 @@ def test_acceptance_the_director_applies_for_funding_and_records_plan_actions(
     assert page.locator("#apply-aim").input_value() == "Board development programme"
     page.locator("#apply-amount").fill("200000")
     page.get_by_role("button", name="Apply for funding").click()
-    page.wait_for_selector("#funding-table")
+    page.wait_for_selector("#recorded")
+    assert "Funding application" in page.inner_text("#recorded")
     assert page.locator(".nhsuk-error-summary").count() == 0
     row = page.locator("#funding-table tr", has_text="Recovery Support Programme")
     assert "£200,000" in row.inner_text()

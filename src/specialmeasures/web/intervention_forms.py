@@ -185,6 +185,25 @@ def _label(application: dict[str, Any]) -> str:
     return f"{application['id']}: {stage}, £{application['amount']:,} applied {application['applied_on']}"
 
 
+#: What the confirmation after a write calls it (the redirect's ``recorded`` parameter).
+_RECORDED = {
+    "apply": "Funding application",
+    "approve": "Approval",
+    "spend": "Spend",
+    "plan": "Plan action",
+    "update": "Status of the action",
+    "dive": "Deep dive",
+    "leader": "Leadership change",
+    "end": "Departure",
+}
+
+
+def recorded_write(value: str | None) -> str:
+    """The confirmation's subject for ``recorded=KIND-ID`` (empty for anything else)."""
+    kind, _, number = (value or "").partition("-")
+    return f"{_RECORDED[kind]} {number}" if kind in _RECORDED and number.isdigit() else ""
+
+
 def stages_for(sees_cp: bool) -> dict[str, FundingStage]:
     """The stages a person may apply for: the CP stage only if they may see CP status."""
     return {s.value: s for s in FundingStage if sees_cp or s is not FundingStage.CP}
@@ -196,6 +215,7 @@ def build_intervention_forms_router(
     router = APIRouter()
     repo = renderer.platform.repository
     renderer.env.globals["intervention_forms"] = lambda user, code: _Forms(repo, user, code)
+    renderer.env.globals["recorded_write"] = recorded_write
 
     def who(request: Request, rationale: str, office: str | None = None) -> Actor:
         user = gate.user(request)
