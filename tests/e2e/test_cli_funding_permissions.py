@@ -14,6 +14,7 @@ from specialmeasures.access import Accounts, Role
 from specialmeasures.bootstrap import bootstrap
 from specialmeasures.cli.main import cli
 from specialmeasures.domain import Regime, RegimeEpisode
+from specialmeasures.interventions import funding
 from specialmeasures.settings import Settings
 
 
@@ -56,6 +57,15 @@ def test_director_applies_and_records_plan_actions_the_decision_maker_approves(
     code, out = run("funding", "approve", application, "--on", "2025-11-10", "--as", maker,
                     "--role", "Executive Medical Director", "--rationale", "fits")  # fmt: skip
     assert code == 0, out
+    # Spend names an application, not a trust: the application's trust is the one checked.
+    spend = ("funding", "spend", application, "--category", "posts", "--amount", "5000",
+             "--on", "2025-11-20", "--as", director, *who)  # fmt: skip
+    code, out = run(*spend)
+    assert code == 0, out
+    foreign = _foreign_application(sqlite_url)
+    code, out = run("funding", "spend", str(foreign), *spend[3:])
+    assert code == 4
+    assert "outside the scope" in out
     plan = ("plan", "add", OWN, "--finding-kind", "must_do", "--finding", "Incidents",
             "--action", "Weekly panel", "--domain", "governance", "--owner", "Medical director",
             "--due", "2026-03-01", "--as", director, *who)  # fmt: skip
@@ -64,3 +74,22 @@ def test_director_applies_and_records_plan_actions_the_decision_maker_approves(
     assert "before ZA3's first regime episode began" in out
     code, out = run(*plan, "--on", "2025-06-02")
     assert code == 0, out
+    action = out.split()[1]
+    code, out = run("plan", "update", action, "--status", "in_progress", "--on", "2025-07-01",
+                    "--as", director, *who)  # fmt: skip
+    assert code == 0, out
+    code, out = run("plan", "update", action, "--status", "in_progress", "--on", "2099-07-01",
+                    "--as", director, *who)  # fmt: skip
+    assert code == 2
+    assert "in the future" in out
+
+
+def _foreign_application(url: str) -> int:
+    """An application of ZA4 (the fixture's other CP trust), which the Director is not assigned."""
+    platform = bootstrap(Settings(database_url=url))
+    try:
+        views = funding.applications(platform.repository, "ZA4")
+    finally:
+        platform.close()
+    assert views[0].application.id is not None
+    return views[0].application.id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import click
 
@@ -39,6 +40,20 @@ def _aims(texts: tuple[str, ...], amount: int) -> list[tuple[str, int]]:
             column="--aim",
         )
     return aims
+
+
+def _application_trust(arguments: dict[str, Any]) -> str | None:
+    """The trust of the application a command names (None if there is no such application)."""
+    platform = open_platform()
+    try:
+        found = [
+            v.application.provider_code
+            for v in service.applications(platform.repository)
+            if v.application.id == arguments.get("application_id")
+        ]
+    finally:
+        platform.close()
+    return found[0] if found else None
 
 
 @funding.command("apply")
@@ -86,7 +101,7 @@ def approve(application_id: int, amount: int | None, on: date | None, **who: str
 @click.option("--amount", type=int, required=True)
 @click.option("--on", "on", type=DateParam(), required=True)
 @click.option("--description", default="", help="What was bought.")
-@actor_options(Action.FUNDING_SPEND, provider=None)
+@actor_options(Action.FUNDING_SPEND, provider=None, provider_of=_application_trust)
 def spend(application_id: int, category: str, amount: int, on: date, description: str,
           **who: str) -> None:  # fmt: skip
     """Record a spend line against approved funding."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import click
 
@@ -55,13 +56,25 @@ def add(
     click.echo(f"action {new_id} added to {code}'s plan")
 
 
+def _action_trust(arguments: dict[str, Any]) -> str | None:
+    """The trust whose plan holds the action a command names (None if there is none)."""
+    platform = open_platform()
+    try:
+        with platform.engine.connect() as conn:
+            found = [a.provider_code for a in service.actions_in(conn)
+                     if a.id == arguments.get("action_id")]  # fmt: skip
+    finally:
+        platform.close()
+    return found[0] if found else None
+
+
 @plan.command("update")
 @click.argument("action_id", type=int)
 @click.option("--status", type=click.Choice([s.value for s in ActionStatus]), required=True)
 @click.option("--on", "on", type=DateParam(), required=True)
 @click.option("--note", default="")
 @click.option("--evidence", default=None)
-@actor_options(Action.PLAN_RECORD)
+@actor_options(Action.PLAN_RECORD, provider=None, provider_of=_action_trust)
 def update(action_id: int, status: str, on: date, note: str, evidence: str | None,
            **who: str) -> None:  # fmt: skip
     """Record progress on an action (complete needs evidence)."""
