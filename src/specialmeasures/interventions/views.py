@@ -102,7 +102,7 @@ def provider_interventions(repo: Repository, code: str, as_of: date) -> dict[str
             {
                 "id": app.id,
                 "stage": app.stage.value,
-                "stage_label": app.stage.label,
+                "regime_stage": app.stage.label,
                 "applied_on": _day(app.applied_on),
                 "amount": app.amount,
                 "status": app.status if approved or app.status != "approved" else "applied",

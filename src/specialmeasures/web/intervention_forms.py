@@ -181,7 +181,7 @@ class _Forms:
 
 
 def _label(application: dict[str, Any]) -> str:
-    stage = application.get("stage_label") or "funding"
+    stage = application.get("regime_stage") or "funding"
     return f"{application['id']}: {stage}, £{application['amount']:,} applied {application['applied_on']}"
 
 
