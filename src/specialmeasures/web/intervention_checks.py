@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from specialmeasures.domain import DomainError, InputError, SpecialMeasuresError
-from specialmeasures.domain.funding import FundingStage, SpendCategory
+from specialmeasures.domain.funding import FundingStage, PolicyRefusalError, SpendCategory
 from specialmeasures.domain.leadership import Post
 from specialmeasures.domain.oversight import ActionStatus, DriverDomain, FindingKind
 from specialmeasures.web.dates import EARLIEST, LATEST, in_window
@@ -281,6 +281,12 @@ def field_of(error: SpecialMeasuresError, default: str) -> str:
 
 def message_of(error: SpecialMeasuresError) -> str:
     """A service's refusal for a person at a form: without the command line's option name."""
+    if isinstance(error, PolicyRefusalError):
+        # The reason first, then the rule: what to fix, then why, as the policy words it.
+        said = f": {error.rule_text}" if error.rule_text else ""
+        return (
+            f"{error.reason[:1].upper()}{error.reason[1:]}. Refused by rule {error.rule_id}{said}"
+        )
     text = str(error)
     if isinstance(error, InputError) and error.column and not error.file and error.row is None:
         text = text.removeprefix(f"column {error.column!r}: ")
