@@ -292,4 +292,4 @@ def message_of(error: SpecialMeasuresError) -> str:
         text = text.removeprefix(f"column {error.column!r}: ")
         if error.value is not None:
             text = text.removesuffix(f" (value {error.value!r})")
-    return text
+    return text[:1].upper() + text[1:]
