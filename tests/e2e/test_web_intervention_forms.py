@@ -97,6 +97,10 @@ def test_funding_input_is_checked_field_by_field(platform: Platform) -> None:
         "stage": "smq-entry-ish", "aim": "", "amount": -5, "on": "2025-13-01"})  # fmt: skip
     assert bad.status_code == 400
     assert set(fields(bad)) == {"stage", "aim", "amount", "on", "rationale"}
+    lines = director.post(f"/providers/{OWN}/funding.json", {
+        "stage": "rsp", "aim": "Board", "amount": 1_000, "more_aims": "Wards = 2,000\nno amount",
+        "on": "2025-11-03", "rationale": "x"})  # fmt: skip
+    assert "further aim 2" in fields(lines)["more_aims"]
     assert director.post(f"/providers/{OWN}/funding.json", ["not", "an", "object"]).json()[
         "error"]["fields"][0]["field"] == "body"  # fmt: skip
     # The application must belong to the trust the permission was decided for.

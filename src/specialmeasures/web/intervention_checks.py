@@ -120,7 +120,8 @@ def _aims(sent: Mapping[str, Any], reader: _Reader) -> list[tuple[str, int]]:
     if listed is None:
         aim = reader.text("aim", "the improvement aim the money is for")
         amount = reader.pounds("amount", "the amount")
-        return [(aim, amount)] if aim and amount is not None else []
+        first = [(aim, amount)] if aim and amount is not None else []
+        return first + _more_aims(reader)
     if not isinstance(listed, list) or not listed:
         reader.problems.append(("aims", "Enter one or more aims, each with its amount"))
         return []
@@ -132,6 +133,23 @@ def _aims(sent: Mapping[str, Any], reader: _Reader) -> list[tuple[str, int]]:
         reader.problems += [(f"aims[{index}].{f}", m) for f, m in one.problems]
         if aim and amount is not None:
             aims.append((aim, amount))
+    return aims
+
+
+def _more_aims(reader: _Reader) -> list[tuple[str, int]]:
+    """Further aims of a form, one a line as ``AIM = AMOUNT`` (the CLI's ``--aim TEXT=N``)."""
+    aims: list[tuple[str, int]] = []
+    for number, line in enumerate(reader.raw("more_aims").splitlines(), start=1):
+        if not line.strip():
+            continue
+        aim, sep, value = line.rpartition("=")
+        amount = value.strip().replace(",", "").removeprefix("£")
+        if not sep or not aim.strip() or not amount.isdigit() or int(amount) <= 0:
+            reader.problems.append(
+                ("more_aims", f"Write further aim {number} as the aim, then = and whole pounds")
+            )
+            continue
+        aims.append((aim.strip(), int(amount)))
     return aims
 
 

@@ -93,6 +93,8 @@ WRITES = {
                    _object(["stage", "on", "rationale"],
                            stage={"type": "string", "enum": [s.value for s in FundingStage]},
                            aim=_TEXT, amount=_POUNDS,
+                           more_aims={"type": "string",
+                                      "description": "Further aims, one a line: AIM = AMOUNT"},
                            aims={"type": "array", "items": _object(["aim", "amount"], aim=_TEXT,
                                                                     amount=_POUNDS)},
                            on=_DAY, rationale=_RATIONALE)),
