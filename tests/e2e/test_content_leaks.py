@@ -235,3 +235,41 @@ def test_exports_leave_cp_facts_out_unless_asked(
         for kind, text in full.items():
             assert "Challenged provider" in text, (code, kind)
             assert any(m in text for m in ("\ncp,", ",cp,", ">cp<")), (code, kind)
+
+
+def post_paths(app: FastAPI) -> list[tuple[str, str]]:
+    """Every POST route of one provider (the forms and their JSON twins) as (path, code)."""
+    out: list[tuple[str, str]] = []
+    contexts = iter_route_contexts(app.routes) if iter_route_contexts else app.routes
+    for ctx in contexts:
+        if "POST" not in (getattr(ctx, "methods", None) or set()):
+            continue
+        if not ctx.path.startswith("/providers/{code}"):
+            continue
+        out += [(ctx.path.replace("{code}", code), code) for code in CODES if "{" not in
+                ctx.path.replace("{code}", code)]  # fmt: skip
+    return out
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+def test_refused_writes_tell_nothing_confidential(
+    world: tuple[FastAPI, dict[Role, Account]], role: Role
+) -> None:
+    """A write with nothing filled in (a form, or a JSON twin's empty object) is refused and
+    writes nothing; its answer (the page again with the error summary, or the fields' problems)
+    carries no CP fact the role may not see."""
+    app, accounts = world
+    account = accounts.get(role)
+    client, token = client_as(app, account)
+    paths = post_paths(app)
+    assert any(p.endswith("/funding.json") for p, _ in paths)
+    failures = []
+    for path, code in paths:
+        if path.endswith(".json"):
+            response = client.post(path, json={}, headers={"x-csrf-token": token})
+        else:
+            response = client.post(path, data={"csrf_token": token}, follow_redirects=False)
+        assert response.status_code in (400, 401, 403, 404), f"{role.value} POST {path}"
+        for leak in leaks(response.text, role, account, code, path):
+            failures.append(f"{role.value} POST {path}: {leak}")
+    assert failures == []

@@ -109,3 +109,21 @@ def test_no_page_shows_a_raw_value(world: World, role: Role) -> None:
         if found:
             failures.append(f"{path}: {found[:8]}")
     assert not failures, "\n".join(failures)
+
+
+def test_intervention_forms_and_their_errors_read_as_words(world: World) -> None:
+    """The forms on the interventions page (their options) and the page drawn again with the
+    error summary, for the role offered every form."""
+    client = client_for(world, Role.REGULATOR_DECISION_MAKER)
+    session = world.app.state.gate.sessions.start(world.accounts[Role.REGULATOR_DECISION_MAKER])
+    client.cookies.set("sm_session", session.token)
+    page = client.get(f"/providers/{world.own}/interventions").text
+    assert 'id="plan-add"' in page
+    assert problems(visible_text(page)) == []
+    for write in ("funding", "funding/approve", "funding/spend", "plan", "plan/update",
+                  "deep-dives", "leaders", "leaders/end"):  # fmt: skip
+        response = client.post(f"/providers/{world.own}/{write}",
+                               data={"csrf_token": session.csrf_token})  # fmt: skip
+        assert response.status_code == 400, write
+        assert "nhsuk-error-summary" in response.text
+        assert problems(visible_text(response.text)) == [], write

@@ -8,6 +8,7 @@ import pytest
 
 from factories import cp, smq
 from specialmeasures.domain import InputError
+from specialmeasures.domain.episode import Regime, RegimeEpisode
 from specialmeasures.domain.funding import (
     FundingAim,
     FundingApplication,
@@ -34,9 +35,30 @@ def with_id(e: object, i: int) -> object:
 
 def test_caps_come_from_the_policy_files() -> None:
     assert RULES.caps == {
-        FundingStage.SMQ_ENTRY: 500_000, FundingStage.CP: 200_000, FundingStage.SMQ_EXIT: 100_000
+        FundingStage.SMQ_ENTRY: 500_000, FundingStage.CP: 200_000, FundingStage.SMQ_EXIT: 100_000,
+        FundingStage.RSP: 250_000, FundingStage.PIP: 100_000,
     }  # fmt: skip
     assert RULES.component_start == date(2016, 4, 1)
+
+
+def test_rsp_funding_is_checked_against_its_illustrative_cap_and_names_the_rule() -> None:
+    spell = with_id(RegimeEpisode("RAA", Regime.RSP, date(2025, 4, 1)), 1)
+    with pytest.raises(PolicyRefusalError) as info:
+        check_application(app("RAA", FundingStage.RSP, date(2025, 6, 1), 250_001), [spell], [],
+                          RULES)  # type: ignore[list-item]  # fmt: skip
+    assert info.value.rule_id == "rsp.funding.available"
+    assert "illustrative" in info.value.rule_text
+    assert "£250,000" in info.value.rule_text
+    assert "over the Recovery Support Programme cap of £250,000" in str(info.value)
+    accepted = check_application(
+        app("RAA", FundingStage.RSP, date(2025, 6, 1), 250_000),
+        [spell],
+        [],
+        RULES,  # type: ignore[list-item]
+    )
+    assert accepted.id == 1
+    with pytest.raises(PolicyRefusalError, match="not in PIP"):
+        check_application(app("RAA", FundingStage.PIP, date(2025, 6, 1), 1), [spell], [], RULES)  # type: ignore[list-item]
 
 
 @pytest.mark.parametrize(

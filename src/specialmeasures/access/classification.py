@@ -170,7 +170,7 @@ def redact_interventions(
     ends = {d.isoformat() for d in cp_ends}
     funding = document.get("funding", {})
     applications = [
-        {**a, "stage": WITHHELD} if a.get("stage") == "cp" else a
+        {**a, "stage": WITHHELD, "regime_stage": WITHHELD} if a.get("stage") == "cp" else a
         for a in funding.get("applications", [])
     ]
     assignments = []

@@ -101,6 +101,10 @@ class Action(StrEnum):
     SITE_IDENTIFY = "site.identify"
     INSPECTION_RECORD = "inspection.record"
     BUDDY_SUGGEST = "buddy.suggest"
+    FUNDING_APPLY = "funding.apply"
+    FUNDING_APPROVE = "funding.approve"
+    FUNDING_SPEND = "funding.spend"
+    PLAN_RECORD = "plan.record"
 
     @property
     def description(self) -> str:
@@ -138,6 +142,10 @@ _ACTION_DESCRIPTIONS = {
     Action.INSPECTION_RECORD: "record a CQC inspection and its ratings by hand, from a report "
     "published before CQC's download file carries it",
     Action.BUDDY_SUGGEST: "the ranked buddy suggestions for a trust, each score explained",
+    Action.FUNDING_APPLY: "apply for improvement funding for a trust, within the policy's caps",
+    Action.FUNDING_APPROVE: "approve a funding application (in the office of the approver)",
+    Action.FUNDING_SPEND: "record spend against approved funding",
+    Action.PLAN_RECORD: "record improvement-plan actions, their progress and deep dives",
 }
 
 #: Actions whose every allowed use is a sensitive read, written to the audit log.
@@ -223,6 +231,24 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     # without the confidential CP list for them, web/regulator_forms.py); recording an
     # arrangement stays INTERVENTION_RECORD, the decision-maker's.
     Action.BUDDY_SUGGEST: {**_REGULATORS, Role.IMPROVEMENT_DIRECTOR: Scope.OWN},
+    # The Improvement Director applies for their own trusts; only the decision-maker approves.
+    Action.FUNDING_APPLY: {
+        Role.IMPROVEMENT_DIRECTOR: Scope.OWN,
+        Role.REGULATOR_DECISION_MAKER: Scope.ANY,
+    },
+    Action.FUNDING_APPROVE: {Role.REGULATOR_DECISION_MAKER: Scope.ANY},
+    Action.FUNDING_SPEND: {
+        Role.IMPROVEMENT_DIRECTOR: Scope.OWN,
+        Role.REGULATOR_DECISION_MAKER: Scope.ANY,
+    },
+    # Plan actions are recorded by the Improvement Director and the decision-maker. The trust's
+    # board writes the plan, and its OAG members review it, but neither is granted here: the
+    # Director records what the trust agreed. To let a trust record its own plan, grant
+    # Role.TRUST_USER Scope.OWN on this line (and nowhere else).
+    Action.PLAN_RECORD: {
+        Role.IMPROVEMENT_DIRECTOR: Scope.OWN,
+        Role.REGULATOR_DECISION_MAKER: Scope.ANY,
+    },
 }
 
 

@@ -48,11 +48,18 @@ class PermissionRefusedError(SpecialMeasuresError):
     exit_code = 4
 
 
-def actor_options(action: Action, *, provider: str | None = "code") -> Callable[[F], F]:
+def actor_options(
+    action: Action,
+    *,
+    provider: str | None = "code",
+    provider_of: Callable[[dict[str, Any]], str | None] | None = None,
+) -> Callable[[F], F]:
     """Add --as, --role and --rationale to a command, and check the account before it runs.
 
     ``provider`` names the command's parameter that holds the provider code the write is about
-    (None: the command names no provider, so only a permission for any provider will do).
+    (None: the command names no provider, so only a permission for any provider will do);
+    ``provider_of`` finds it from the command's arguments instead (the trust of an application
+    or plan action named by id), so that a permission for one's own trusts can be checked.
     The command receives ``actor`` (the account's username), ``role`` and ``rationale``.
     """
 
@@ -60,6 +67,8 @@ def actor_options(action: Action, *, provider: str | None = "code") -> Callable[
         @functools.wraps(func)
         def checked(*args: Any, **kwargs: Any) -> Any:
             code = kwargs.get(provider) if provider is not None else None
+            if code is None and provider_of is not None:
+                code = provider_of(kwargs)
             account = _authorise(str(kwargs["actor"]), action, None if code is None else str(code))
             click.get_current_context().meta[_ROLE_KEY] = account.role.value
             kwargs["actor"] = account.username

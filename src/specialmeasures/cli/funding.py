@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import click
 
@@ -41,13 +42,27 @@ def _aims(texts: tuple[str, ...], amount: int) -> list[tuple[str, int]]:
     return aims
 
 
+def _application_trust(arguments: dict[str, Any]) -> str | None:
+    """The trust of the application a command names (None if there is no such application)."""
+    platform = open_platform()
+    try:
+        found = [
+            v.application.provider_code
+            for v in service.applications(platform.repository)
+            if v.application.id == arguments.get("application_id")
+        ]
+    finally:
+        platform.close()
+    return found[0] if found else None
+
+
 @funding.command("apply")
 @click.argument("code")
 @click.option("--stage", type=click.Choice([s.value for s in FundingStage]), required=True)
 @click.option("--amount", type=int, required=True, help="Pounds.")
 @click.option("--aim", "aims", multiple=True, required=True, help="Improvement aim (repeatable).")
 @click.option("--on", "on", type=DateParam(), default=None, help="Date of application (today).")
-@actor_options(Action.INTERVENTION_RECORD)
+@actor_options(Action.FUNDING_APPLY)
 def apply(code: str, stage: str, amount: int, aims: tuple[str, ...], on: date | None,
           **who: str) -> None:  # fmt: skip
     """Apply for funding for trust CODE at a regime stage."""
@@ -66,7 +81,7 @@ def apply(code: str, stage: str, amount: int, aims: tuple[str, ...], on: date | 
 @click.argument("application_id", type=int)
 @click.option("--amount", type=int, default=None, help="Approve part (default: all).")
 @click.option("--on", "on", type=DateParam(), default=None)
-@actor_options(Action.INTERVENTION_RECORD)
+@actor_options(Action.FUNDING_APPROVE, provider=None)
 def approve(application_id: int, amount: int | None, on: date | None, **who: str) -> None:
     """Approve an application (role: Executive Medical Director)."""
     platform = open_platform()
@@ -86,7 +101,7 @@ def approve(application_id: int, amount: int | None, on: date | None, **who: str
 @click.option("--amount", type=int, required=True)
 @click.option("--on", "on", type=DateParam(), required=True)
 @click.option("--description", default="", help="What was bought.")
-@actor_options(Action.INTERVENTION_RECORD)
+@actor_options(Action.FUNDING_SPEND, provider=None, provider_of=_application_trust)
 def spend(application_id: int, category: str, amount: int, on: date, description: str,
           **who: str) -> None:  # fmt: skip
     """Record a spend line against approved funding."""

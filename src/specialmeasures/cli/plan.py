@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import click
 
@@ -35,7 +36,7 @@ def plan() -> None:
 @click.option("--due", type=DateParam(), required=True)
 @click.option("--inspection-id", type=int, default=None)
 @click.option("--on", "on", type=DateParam(), default=None, help="When the action was set.")
-@actor_options(Action.INTERVENTION_RECORD)
+@actor_options(Action.PLAN_RECORD)
 def add(
     code: str, finding_kind: str, finding: str, action_text: str, domains: tuple[str, ...],
     owner: str, due: date, inspection_id: int | None, on: date | None, **who: str,
@@ -55,13 +56,25 @@ def add(
     click.echo(f"action {new_id} added to {code}'s plan")
 
 
+def _action_trust(arguments: dict[str, Any]) -> str | None:
+    """The trust whose plan holds the action a command names (None if there is none)."""
+    platform = open_platform()
+    try:
+        with platform.engine.connect() as conn:
+            found = [a.provider_code for a in service.actions_in(conn)
+                     if a.id == arguments.get("action_id")]  # fmt: skip
+    finally:
+        platform.close()
+    return found[0] if found else None
+
+
 @plan.command("update")
 @click.argument("action_id", type=int)
 @click.option("--status", type=click.Choice([s.value for s in ActionStatus]), required=True)
 @click.option("--on", "on", type=DateParam(), required=True)
 @click.option("--note", default="")
 @click.option("--evidence", default=None)
-@actor_options(Action.INTERVENTION_RECORD)
+@actor_options(Action.PLAN_RECORD, provider=None, provider_of=_action_trust)
 def update(action_id: int, status: str, on: date, note: str, evidence: str | None,
            **who: str) -> None:  # fmt: skip
     """Record progress on an action (complete needs evidence)."""
@@ -127,7 +140,7 @@ def progress(code: str, first: date, last: date, fmt: str) -> None:
 @click.option("--start", type=DateParam(), required=True)
 @click.option("--end", type=DateParam(), default=None)
 @click.option("--findings", default="")
-@actor_options(Action.INTERVENTION_RECORD)
+@actor_options(Action.PLAN_RECORD)
 def deep_dive(code: str, topic: str, start: date, end: date | None, findings: str,
               **who: str) -> None:  # fmt: skip
     """Attach a deep dive (topic, dates, findings) to trust CODE's plan."""

@@ -2,7 +2,8 @@
 
 Caps (seed paper): up to £500,000 on SMQ entry, £200,000 for CP, £100,000 on SMQ exit; the
 funding component began part-way through the regime, so trusts whose SMQ spell pre-dated it had
-none. The caps, the start date and the exit window come in as ``FundingRules`` (read from the
+none. Today's regimes (the Recovery Support Programme, the Provider Improvement Programme) have
+no published cap: their policies carry illustrative ones, labelled so. The caps, the start date and the exit window come in as ``FundingRules`` (read from the
 policy files by the service); every refusal names the policy rule it applies.
 """
 
@@ -38,19 +39,47 @@ APPROVER_ROLE = "Executive Medical Director"
 class PolicyRefusalError(InputError):
     """Input refused by a named policy rule; nothing is written."""
 
-    def __init__(self, rule_id: str, message: str) -> None:
+    def __init__(
+        self, rule_id: str, message: str, rule_text: str = "", column: str | None = None
+    ) -> None:
         self.rule_id = rule_id
-        super().__init__(f"refused by rule {rule_id}: {message}")
+        self.rule_text = rule_text
+        self.reason = message
+        said = f" ({rule_text})" if rule_text else ""
+        super().__init__(f"refused by rule {rule_id}{said}: {message}")
+        self.column = column
 
 
 class FundingStage(Enum):
     SMQ_ENTRY = "smq-entry"
     CP = "cp"
     SMQ_EXIT = "smq-exit"
+    RSP = "rsp"
+    PIP = "pip"
 
     @property
     def regime(self) -> Regime:
-        return Regime.CP if self is FundingStage.CP else Regime.SMQ
+        return _STAGE_REGIME[self]
+
+    @property
+    def label(self) -> str:
+        return _STAGE_LABELS[self]
+
+
+_STAGE_REGIME = {
+    FundingStage.SMQ_ENTRY: Regime.SMQ,
+    FundingStage.CP: Regime.CP,
+    FundingStage.SMQ_EXIT: Regime.SMQ,
+    FundingStage.RSP: Regime.RSP,
+    FundingStage.PIP: Regime.PIP,
+}
+_STAGE_LABELS = {
+    FundingStage.SMQ_ENTRY: "Special measures entry",
+    FundingStage.CP: "Challenged provider",
+    FundingStage.SMQ_EXIT: "Special measures exit",
+    FundingStage.RSP: "Recovery Support Programme",
+    FundingStage.PIP: "Provider Improvement Programme",
+}
 
 
 class SpendCategory(Enum):
@@ -58,6 +87,10 @@ class SpendCategory(Enum):
     EXTERNAL_CONSULTANTS = "external_consultants"
     ORGANISATIONAL_DEVELOPMENT = "organisational_development"
     OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +102,11 @@ class FundingRules:
     rule_ids: dict[FundingStage, str]
     predates_rule: str = "smq.funding.predates_component"
     exit_window_months: int = 12
+    #: Each rule's text from its policy (title and explanation), quoted in refusals.
+    rule_texts: dict[str, str] = field(default_factory=dict)
+
+    def refusal(self, rule_id: str, message: str, column: str | None = None) -> PolicyRefusalError:
+        return PolicyRefusalError(rule_id, message, self.rule_texts.get(rule_id, ""), column)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +209,7 @@ def check_application(
             if e.end is not None and e.end <= day < add_months(e.end, rules.exit_window_months)
         ]
         if not ended:
-            raise PolicyRefusalError(
+            raise rules.refusal(
                 rule,
                 f"{application.provider_code} did not leave SMQ in the {rules.exit_window_months}"
                 f" months before {day}: exit funding is applied for after exit",
@@ -179,7 +217,7 @@ def check_application(
         spell = ended[-1]
         assert spell.end is not None
         if spell.end < rules.component_start:
-            raise PolicyRefusalError(
+            raise rules.refusal(
                 rules.predates_rule,
                 f"the exit on {spell.end} pre-dates the funding component"
                 f" ({rules.component_start})",
@@ -187,14 +225,14 @@ def check_application(
     else:
         active = [e for e in spells if e.active_on(day)]
         if not active:
-            raise PolicyRefusalError(
+            raise rules.refusal(
                 rule,
                 f"{application.provider_code} is not in {stage.regime.value.upper()} on {day}:"
-                f" {stage.value} funding is applied for during the spell",
+                f" {stage.label} funding is applied for during the spell",
             )
         spell = active[-1]
         if spell.start < rules.component_start or day < rules.component_start:
-            raise PolicyRefusalError(
+            raise rules.refusal(
                 rules.predates_rule,
                 f"the {stage.regime.value.upper()} spell starting {spell.start} pre-dates the"
                 f" funding component ({rules.component_start}): no central funding applies",
@@ -205,16 +243,17 @@ def check_application(
             and other.stage is stage
             and other.episode_id == spell.id
         ):
-            raise PolicyRefusalError(
+            raise rules.refusal(
                 rule,
                 f"duplicate: application {other.id} ({_gbp(other.amount)}, {other.applied_on})"
-                f" already covers {stage.value} funding for the spell starting {spell.start}",
+                f" already covers {stage.label} funding for the spell starting {spell.start}",
             )
     cap = rules.caps[stage]
     if application.amount > cap:
-        raise PolicyRefusalError(
+        raise rules.refusal(
             rule,
-            f"{_gbp(application.amount)} is over the {stage.value} cap of {_gbp(cap)}",
+            f"{_gbp(application.amount)} is over the {stage.label} cap of {_gbp(cap)}",
+            column="--amount",
         )
     return spell
 

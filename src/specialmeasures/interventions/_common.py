@@ -13,11 +13,19 @@ from specialmeasures.domain import NotFoundError
 from specialmeasures.domain._checks import require_text
 from specialmeasures.domain.directors import DirectorCycle
 from specialmeasures.domain.funding import FundingRules, FundingStage
-from specialmeasures.rules import load_policy
+from specialmeasures.rules import Policy, load_policy
+from specialmeasures.rules.policy import PLACEHOLDER
 from specialmeasures.store import audit
 from specialmeasures.store.tables import providers
 
-__all__ = ["Actor", "check_provider", "director_cycle", "funding_rules", "record"]
+__all__ = [
+    "Actor",
+    "check_provider",
+    "director_cycle",
+    "funding_rules",
+    "record",
+    "rule_text",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,21 +100,36 @@ def director_cycle() -> DirectorCycle:
 
 
 def funding_rules() -> FundingRules:
-    """Caps, the component's start and the exit window from the smq-2013 and cp policies."""
+    """Caps, the component's start, the exit window and each rule's text from the policies:
+    smq-2013 and cp (the seed's era), rsp-2025 and pip-2025 (today's regime, whose caps are
+    illustrative: none is published)."""
     smq, cp = load_policy("smq-2013"), load_policy("cp")
+    rsp, pip = load_policy("rsp-2025"), load_policy("pip-2025")
     start = smq.parameter("funding_component_start")
+    rules = {
+        FundingStage.SMQ_ENTRY: (smq, "smq.funding.entry_available", "funding_cap_smq_entry"),
+        FundingStage.CP: (cp, "cp.funding.available", "funding_cap_cp"),
+        FundingStage.SMQ_EXIT: (smq, "smq.funding.exit_available", "funding_cap_smq_exit"),
+        FundingStage.RSP: (rsp, "rsp.funding.available", "funding_cap_rsp"),
+        FundingStage.PIP: (pip, "pip.funding.available", "funding_cap_pip"),
+    }
+    texts = {
+        rule_id: rule_text(policy, rule_id)
+        for policy, rule_id in [(p, r) for p, r, _ in rules.values()]
+        + [(smq, "smq.funding.predates_component")]
+    }
     return FundingRules(
         component_start=start if isinstance(start, date) else date.fromisoformat(str(start)),
-        caps={
-            FundingStage.SMQ_ENTRY: int(smq.parameter("funding_cap_smq_entry")),
-            FundingStage.CP: int(cp.parameter("funding_cap_cp")),
-            FundingStage.SMQ_EXIT: int(smq.parameter("funding_cap_smq_exit")),
-        },
-        rule_ids={
-            FundingStage.SMQ_ENTRY: smq.rule("smq.funding.entry_available").id,
-            FundingStage.CP: cp.rule("cp.funding.available").id,
-            FundingStage.SMQ_EXIT: smq.rule("smq.funding.exit_available").id,
-        },
+        caps={stage: int(p.parameter(cap)) for stage, (p, _, cap) in rules.items()},
+        rule_ids={stage: p.rule(rule_id).id for stage, (p, rule_id, _) in rules.items()},
         predates_rule=smq.rule("smq.funding.predates_component").id,
         exit_window_months=int(smq.parameter("exit_funding_window_months")),
+        rule_texts=texts,
     )
+
+
+def rule_text(policy: Policy, rule_id: str) -> str:
+    """A rule's title and explanation, its parameters filled in, as the policy words them."""
+    rule = policy.rule(rule_id)
+    explain = PLACEHOLDER.sub(lambda m: policy.parameters[m.group(1)].display(), rule.explain)
+    return f"{rule.title}. {' '.join(explain.split())}"

@@ -7,10 +7,10 @@ in a current episode may have none of them. :func:`prepare_demo_work` picks the 
 gives it, through the ordinary audited services and as the actor ``demo``, what it lacks: a
 synthetic Improvement Director assigned two months before the as-of date, an Oversight and
 Assurance Group with the items its bodies request every month (so returns are due), a plan action
-and, when its current regime is SMQ or the CP list, a funding application (the funding rules know
-only those stages: a trust in the Recovery Support Programme cannot apply, and has no funding
-unless it had some before); then the synthetic evidence (``evaluation.demo_evidence``). Every name
-says it is synthetic.
+and, when it is in a regime the funding rules know (SMQ, the CP list, the Recovery Support
+Programme, the Provider Improvement Programme; the last two with illustrative caps), a funding
+application, approved, with one spend line; then the synthetic evidence
+(``evaluation.demo_evidence``). Every name says it is synthetic.
 """
 
 from __future__ import annotations
@@ -21,12 +21,16 @@ from sqlalchemy import select
 
 from specialmeasures.access.demo_work import WorkTrust, pick_work_trust, work_at
 from specialmeasures.domain.directors import Background, ImprovementDirector
-from specialmeasures.domain.funding import FundingStage
+from specialmeasures.domain.funding import APPROVER_ROLE, FundingStage, SpendCategory
 from specialmeasures.domain.oversight import Body, DriverDomain, FindingKind, PlanAction
 from specialmeasures.evaluation.demo_evidence import load_demo_evidence
 from specialmeasures.interventions._common import Actor
 from specialmeasures.interventions.directors import add_director, assign_director, directors
-from specialmeasures.interventions.funding import apply_for_funding
+from specialmeasures.interventions.funding import (
+    add_spend,
+    apply_for_funding,
+    approve_application,
+)
 from specialmeasures.interventions.plans import add_action
 from specialmeasures.interventions.returns import add_member, request_items
 from specialmeasures.store import Repository
@@ -41,7 +45,13 @@ __all__ = [
 ]
 
 #: The regimes whose spells the funding rules accept applications in.
-FUNDED_REGIMES = ("smq", "cp")
+FUNDED_REGIMES = ("smq", "cp", "rsp", "pip")
+_STAGE_OF = {
+    "smq": FundingStage.SMQ_ENTRY,
+    "cp": FundingStage.CP,
+    "rsp": FundingStage.RSP,
+    "pip": FundingStage.PIP,
+}
 
 DEMO_DIRECTOR = "Synthetic Improvement Director (demo)"
 _RATIONALE = "synthetic demo: current work for the trust of the demo accounts"
@@ -62,6 +72,15 @@ def regime_now(repo: Repository, code: str, as_of: date) -> str | None:
             )
         ).scalars()
         return next((str(r) for r in rows), None)
+
+
+def _first_start(repo: Repository, code: str, as_of: date) -> date:
+    """When the trust's first regime spell began (a plan action may not pre-date it)."""
+    with repo.engine.connect() as conn:
+        starts = conn.execute(
+            select(regime_episodes.c.start_date).where(regime_episodes.c.provider_code == code)
+        ).scalars()
+        return min(starts, default=as_of)
 
 
 def give_current_work(
@@ -104,19 +123,30 @@ def give_current_work(
                 frozenset({DriverDomain.GOVERNANCE}),
                 "Synthetic owner: medical director",
                 as_of + timedelta(days=90),
-                created_on=as_of - timedelta(days=45),
+                created_on=max(as_of - timedelta(days=45), _first_start(repo, code, as_of)),
             ),
             who,
         )
         added.append("plan")
     regime = regime_now(repo, code, as_of)
     if code not in found["funding"] and regime in FUNDED_REGIMES:
-        apply_for_funding(
+        application = apply_for_funding(
             repo,
             provider_code=code,
-            stage=FundingStage.CP if regime == "cp" else FundingStage.SMQ_ENTRY,
-            aims=[("Synthetic aim: board development programme", 120_000)],
+            stage=_STAGE_OF[regime],
+            aims=[("Synthetic aim: board development programme", 80_000)],
             applied_on=as_of - timedelta(days=30),
+            who=who,
+        )
+        approver = Actor("demo", APPROVER_ROLE, _RATIONALE, who.at)
+        approve_application(repo, application, on=as_of - timedelta(days=20), who=approver)
+        add_spend(
+            repo,
+            application,
+            category=SpendCategory.ORGANISATIONAL_DEVELOPMENT,
+            amount=25_000,
+            on=as_of - timedelta(days=10),
+            description="Synthetic spend: board development sessions",
             who=who,
         )
         added.append("funding")

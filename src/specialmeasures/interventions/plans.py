@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from specialmeasures.domain import InputError, NotFoundError
 from specialmeasures.domain.directors import month_starts
@@ -18,9 +18,17 @@ from specialmeasures.domain.oversight import (
 )
 from specialmeasures.interventions._common import Actor, check_provider, record
 from specialmeasures.store import Repository
-from specialmeasures.store.tables import deep_dives, plan_actions, plan_updates
+from specialmeasures.store.tables import deep_dives, plan_actions, plan_updates, regime_episodes
 
-__all__ = ["add_action", "add_deep_dive", "deep_dives_of", "plan_of", "progress", "update_action"]
+__all__ = [
+    "add_action",
+    "add_deep_dive",
+    "check_plan_date",
+    "deep_dives_of",
+    "plan_of",
+    "progress",
+    "update_action",
+]
 
 
 def actions_in(conn: Connection, code: str | None = None) -> list[PlanAction]:
@@ -81,9 +89,39 @@ def add_action_in(conn: Connection, action: PlanAction, who: Actor) -> int:
     return int(key[0])
 
 
+def check_plan_date(conn: Connection, code: str, day: date, who: Actor, field: str) -> None:
+    """Refuse a plan date after the day it is recorded, or before the trust's first regime
+    spell began (a plan belongs to an episode; past spells may be recorded, unborn ones not)."""
+    if day > who.at.date():
+        raise InputError(
+            f"the date ({day}) is in the future: record what has happened, on or before"
+            f" {who.at.date()}",
+            column=field,
+            value=day.isoformat(),
+        )
+    first = conn.execute(
+        select(func.min(regime_episodes.c.start_date)).where(
+            regime_episodes.c.provider_code == code
+        )
+    ).scalar()
+    if first is None:
+        raise InputError(
+            f"{code} has never been in a regime: a plan belongs to a regime episode", column=field
+        )
+    if day < first:
+        raise InputError(
+            f"the date ({day}) is before {code}'s first regime episode began ({first})",
+            column=field,
+            value=day.isoformat(),
+        )
+
+
 def add_action(repository: Repository, action: PlanAction, who: Actor) -> int:
-    """Add an improvement-plan action (audited)."""
+    """Add an improvement-plan action (audited). The day it was set (``created_on``, default
+    today) may be in the past, not in the future nor before the trust's first episode."""
     with repository.transaction() as conn:
+        check_provider(conn, action.provider_code)
+        check_plan_date(conn, action.provider_code, action.created_on or who.at.date(), who, "--on")
         return add_action_in(conn, action, who)
 
 
@@ -101,7 +139,10 @@ def update_in(
         raise NotFoundError("plan action", action_id)
     action = found[0]
     if action.created_on is not None and on < action.created_on:
-        raise InputError(f"update dated {on} is before the action was set ({action.created_on})")
+        raise InputError(
+            f"update dated {on} is before the action was set ({action.created_on})",
+            column="--on",
+        )
     if status is ActionStatus.COMPLETE and not (evidence or action.evidence):
         raise InputError("a complete action needs evidence (--evidence)", column="--evidence")
     conn.execute(
@@ -126,8 +167,16 @@ def update_action(
     who: Actor,
     evidence: str | None = None,
 ) -> None:
-    """Record progress on an action (audited); completion needs evidence."""
+    """Record progress on an action (audited); completion needs evidence. The day may be in
+    the past (not before the action was set) but not in the future."""
     with repository.transaction() as conn:
+        if on > who.at.date():
+            raise InputError(
+                f"the date ({on}) is in the future: record what has happened, on or before"
+                f" {who.at.date()}",
+                column="--on",
+                value=on.isoformat(),
+            )
         update_in(conn, action_id, ActionStatus(status), on, note, who, evidence)
 
 

@@ -100,7 +100,9 @@ def provider_interventions(repo: Repository, code: str, as_of: date) -> dict[str
         approved = app.approved_on is not None and app.approved_on <= as_of
         applications.append(
             {
+                "id": app.id,
                 "stage": app.stage.value,
+                "regime_stage": app.stage.label,
                 "applied_on": _day(app.applied_on),
                 "amount": app.amount,
                 "status": app.status if approved or app.status != "approved" else "applied",

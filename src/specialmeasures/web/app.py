@@ -43,6 +43,7 @@ from specialmeasures.web.decisions import build_decisions_router
 from specialmeasures.web.evaluation import build_evaluation_router
 from specialmeasures.web.gate import AccessDeniedError, Gate
 from specialmeasures.web.indicators import build_indicators_router
+from specialmeasures.web.intervention_forms import build_intervention_forms_router
 from specialmeasures.web.interventions import build_interventions_router
 from specialmeasures.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from specialmeasures.web.nof import build_nof_router
@@ -153,6 +154,7 @@ def create_app(
     app.include_router(build_nof_router(renderer, gate))
     app.include_router(build_support_router(renderer, gate))
     app.include_router(build_regulator_forms_router(renderer, gate, today))
+    app.include_router(build_intervention_forms_router(renderer, gate, today))
 
     def wants_json(request: Request) -> bool:
         return (
