@@ -938,3 +938,18 @@ pseudonym_keys = Table(
     Column("secret", String(64), nullable=False),
     Column("created_at", DateTime(timezone=False), nullable=False),
 )
+
+
+# Improvement Director notes: confidential, read only by the roles allowed id_notes.read for the
+# trust (regulators, the trust's own Director); the audit row of a note names it, never its text.
+id_notes = Table(
+    "id_notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("provider_code", String(5), nullable=False),
+    Column("noted_on", Date, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("author", String(300), nullable=False),
+    Column("recorded_at", DateTime(timezone=False), nullable=False),
+    Index("ix_id_notes_provider", "provider_code"),
+)

@@ -46,6 +46,7 @@ from specialmeasures.web.indicators import build_indicators_router
 from specialmeasures.web.interventions import build_interventions_router
 from specialmeasures.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from specialmeasures.web.nof import build_nof_router
+from specialmeasures.web.oversight_forms import build_oversight_forms_router
 from specialmeasures.web.overview import build_overview_router
 from specialmeasures.web.pages import build_router
 from specialmeasures.web.precompute import precompute_read_models
@@ -151,6 +152,7 @@ def create_app(
     app.include_router(build_backtest_router(renderer))
     app.include_router(build_nof_router(renderer, gate))
     app.include_router(build_support_router(renderer, gate))
+    app.include_router(build_oversight_forms_router(renderer, gate))
 
     def wants_json(request: Request) -> bool:
         return (
