@@ -42,6 +42,7 @@ from specialmeasures.web.dates import check_query_dates
 from specialmeasures.web.decisions import build_decisions_router
 from specialmeasures.web.evaluation import build_evaluation_router
 from specialmeasures.web.gate import AccessDeniedError, Gate
+from specialmeasures.web.id_notes import build_id_notes_router
 from specialmeasures.web.indicators import build_indicators_router
 from specialmeasures.web.interventions import build_interventions_router
 from specialmeasures.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -153,6 +154,7 @@ def create_app(
     app.include_router(build_nof_router(renderer, gate))
     app.include_router(build_support_router(renderer, gate))
     app.include_router(build_oversight_forms_router(renderer, gate))
+    app.include_router(build_id_notes_router(renderer, gate, today))
 
     def wants_json(request: Request) -> bool:
         return (
