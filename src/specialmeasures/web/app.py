@@ -56,6 +56,7 @@ from specialmeasures.web.rendering import Renderer
 from specialmeasures.web.signin import build_signin_router
 from specialmeasures.web.support import build_support_router
 from specialmeasures.web.systems import build_systems_router
+from specialmeasures.web.user_admin import build_user_admin_router
 from specialmeasures.web.watchlist import build_watchlist_router
 
 __all__ = ["create_app"]
@@ -155,6 +156,7 @@ def create_app(
     app.include_router(build_support_router(renderer, gate))
     app.include_router(build_oversight_forms_router(renderer, gate))
     app.include_router(build_id_notes_router(renderer, gate, today))
+    app.include_router(build_user_admin_router(renderer, gate))
 
     def wants_json(request: Request) -> bool:
         return (

@@ -78,12 +78,14 @@ def json_problems(errors: FieldErrors, status: int = 400) -> JSONResponse:
 
 def service_problem(error: SpecialMeasuresError, default_field: str) -> FieldErrors:
     """A service's refusal as a field error: the field it names, or ``default_field``."""
-    field = default_field
+    field, text = default_field, str(error)
     if isinstance(error, DomainError):
         field = error.field
     elif isinstance(error, InputError) and error.column:
         field = str(error.column).lstrip("-")
-    return [(field, str(error))]
+        if error.file is None:  # a form's field, not a file's column: the field says where
+            text = text.removeprefix(f"column {error.column!r}: ")
+    return [(field, text)]
 
 
 async def json_fields(
@@ -108,7 +110,9 @@ async def json_fields(
     errors: FieldErrors = []
     for name in names:
         value = sent.get(name, "")
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
+        if isinstance(value, bool):  # a flag: "yes" or ""
+            value = "yes" if value else ""
+        if not isinstance(value, str | int | float):
             errors.append((name, f"{name} must be text"))
             value = ""
         out[name] = str(value).strip()
