@@ -155,10 +155,10 @@ def create_app(
     app.include_router(build_backtest_router(renderer))
     app.include_router(build_nof_router(renderer, gate))
     app.include_router(build_support_router(renderer, gate))
-    app.include_router(build_oversight_forms_router(renderer, gate))
+    app.include_router(build_oversight_forms_router(renderer, gate, today))
     app.include_router(build_id_notes_router(renderer, gate, today))
     app.include_router(build_user_admin_router(renderer, gate))
-    app.include_router(build_evidence_forms_router(renderer, gate))
+    app.include_router(build_evidence_forms_router(renderer, gate, today))
 
     def wants_json(request: Request) -> bool:
         return (

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC
+from collections.abc import Callable
+from datetime import UTC, date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -34,6 +35,7 @@ from specialmeasures.evaluation.evidence_store import (
     load_records,
 )
 from specialmeasures.ingest.validation import DateWindow
+from specialmeasures.interventions.views import regime_status
 from specialmeasures.web.gate import AccessDeniedError, Gate, permission
 from specialmeasures.web.rendering import Renderer
 from specialmeasures.web.submissions import (
@@ -85,7 +87,9 @@ def _where(error: InputError) -> str:
     return ", ".join(parts) + ": " if parts else ""
 
 
-def build_evidence_forms_router(renderer: Renderer, gate: Gate) -> APIRouter:
+def build_evidence_forms_router(
+    renderer: Renderer, gate: Gate, today: Callable[[], date]
+) -> APIRouter:
     router = APIRouter()
     repo = renderer.platform.repository
 
@@ -98,14 +102,20 @@ def build_evidence_forms_router(renderer: Renderer, gate: Gate) -> APIRouter:
 
     def identify(request: Request) -> None:
         if not can(gate.user(request), Action.SITE_IDENTIFY).allowed:
-            raise AccessDeniedError(403, "forbidden", "evidence is shown to you under site "
-                                    "pseudonyms: see /evaluation/evidence")  # fmt: skip
+            # Not 403: the page would tie the trust's records to its name, which a reader of
+            # pseudonyms may not learn; for them there is no such page.
+            raise AccessDeniedError(404, "not_found", "there is no such page for you: you read "
+                                    "evidence under site pseudonyms on /evaluation/evidence")  # fmt: skip
 
     def data(request: Request, code: str) -> dict[str, Any]:
         provider = repo.provider(code)
         records = load_records(repo, [code])
         return {
             "code": code, "name": provider.name, "confidential": True,
+        "regime_status": regime_status(
+            repo, code, today(),
+            include_confidential=gate.decide(request, Action.CONFIDENTIAL_READ, code).allowed,
+        ),
             "records": [{"ref": r.ref, "date": r.collected_on.isoformat(),
                          "source_type": r.source_type, "tier": r.tier, "title": r.title,
                          "codes": ";".join(r.codes)} for r in records],

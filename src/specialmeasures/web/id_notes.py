@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from specialmeasures.access import Action, Principal, Resource, can
 from specialmeasures.domain import SpecialMeasuresError
 from specialmeasures.interventions.id_notes import NOTE_MAX_LENGTH, add_note, notes
+from specialmeasures.interventions.views import regime_status
 from specialmeasures.web.dates import EARLIEST, date_problem
 from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.rendering import Renderer
@@ -65,6 +66,12 @@ def build_id_notes_router(renderer: Renderer, gate: Gate, today: Callable[[], da
         return {
             "code": code,
             "name": provider.name,
+            "regime_status": regime_status(
+                repo,
+                code,
+                today(),
+                include_confidential=gate.decide(request, Action.CONFIDENTIAL_READ, code).allowed,
+            ),
             "notes": [n.as_dict() for n in notes(repo, code)],
             "may_write": can(user, Action.ID_NOTES_WRITE, Resource.provider(code)).allowed,
         }

@@ -13,6 +13,7 @@ and the rationale, as at the command line).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -23,6 +24,7 @@ from specialmeasures.access import Action
 from specialmeasures.domain import SpecialMeasuresError
 from specialmeasures.domain.oversight import Body
 from specialmeasures.interventions import returns as service
+from specialmeasures.interventions.views import regime_status
 from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.rendering import Renderer
 from specialmeasures.web.submissions import (
@@ -78,7 +80,9 @@ def _rationale(sent: dict[str, Any]) -> FieldErrors:
     return [] if sent["rationale"] else [("rationale", "Enter the rationale")]
 
 
-def build_oversight_forms_router(renderer: Renderer, gate: Gate) -> APIRouter:
+def build_oversight_forms_router(
+    renderer: Renderer, gate: Gate, today: Callable[[], date]
+) -> APIRouter:
     router = APIRouter()
     repo = renderer.platform.repository
 
@@ -88,6 +92,10 @@ def build_oversight_forms_router(renderer: Renderer, gate: Gate) -> APIRouter:
         return {
             "code": code,
             "name": provider.name,
+        "regime_status": regime_status(
+            repo, code, today(),
+            include_confidential=gate.decide(request, Action.CONFIDENTIAL_READ, code).allowed,
+        ),
             "members": [{"body": b.value, "body_label": b.label, "name": n}
                         for b, n in service.members(repo, code)],
             "requests": [{"body": b.value, "body_label": b.label, "items": found[b]}

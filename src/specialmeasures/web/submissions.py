@@ -93,6 +93,9 @@ async def json_fields(
 ) -> dict[str, Any]:
     """The JSON object of a write: each of ``names`` as stripped text ('' when absent) and each
     of ``lists`` as a list of stripped texts; anything else is refused with field errors."""
+    if hasattr(request.state, "sm_form"):  # already read as a form (its CSRF token in the body)
+        raise FieldProblemsError([("body", "send a JSON object (Content-Type: application/json)"
+                                           " with the X-CSRF-Token header")])  # fmt: skip
     raw = await request.body()
     if len(raw) > MAX_JSON_BYTES:
         raise FieldProblemsError(
