@@ -37,7 +37,7 @@ from specialmeasures.evaluation.evidence_store import (
 from specialmeasures.ingest.validation import DateWindow
 from specialmeasures.interventions.views import regime_status
 from specialmeasures.web.gate import AccessDeniedError, Gate, permission
-from specialmeasures.web.rendering import Renderer
+from specialmeasures.web.rendering import Renderer, words
 from specialmeasures.web.submissions import (
     FieldErrors,
     FieldProblemsError,
@@ -125,10 +125,16 @@ def build_evidence_forms_router(
     def page(request: Request, code: str, errors: list[dict[str, str]] | None = None,
              form: dict[str, str] | None = None, status: int = 200,
              done: str | None = None) -> HTMLResponse:  # fmt: skip
+        view = data(request, code)
+        codes = load_codes(repo)
+        labels = {c.code: c.label for c in codes}
+        shown = [{**r, "source_type": words(r["source_type"]), "tier": words(r["tier"]),
+                  "codes": ", ".join(labels.get(c, c) for c in r["codes"].split(";") if c)}
+                 for r in view["records"]]  # fmt: skip
         html = renderer.render(
-            "evidence_forms.html", request=request, data=data(request, code),
+            "evidence_forms.html", request=request, data=view, shown_records=shown,
             errors=errors or [], form=form or {}, done=done, source_types=SOURCE_TYPES,
-            tiers=TIERS, rap_headings=RAP_HEADINGS, codes=load_codes(repo),
+            tiers=TIERS, rap_headings=RAP_HEADINGS, codes=codes,
             query=str(request.url.query),
         )  # fmt: skip
         return HTMLResponse(html, status_code=status, headers=NO_STORE)
