@@ -114,6 +114,9 @@ def _endpoint(run: Callable[[Request, str], Awaitable[Response]], collection: bo
 def build_user_admin_router(renderer: Renderer, gate: Gate) -> APIRouter:
     router = APIRouter()
     book = gate.accounts
+    # The listing page (web/admin.py) carries the form to add an account: its choices.
+    renderer.env.globals["account_roles"] = ROLES
+    renderer.env.globals["min_password_length"] = MIN_PASSWORD_LENGTH
 
     def acting(request: Request) -> str:
         return gate.user(request).username
