@@ -4,7 +4,8 @@ transaction with an audit entry; re-importing a record's ``ref`` replaces it) an
 Two CSV layouts, told apart by their header:
 
 * evidence: ``ref, site, date, source_type, tier, title, rap_<heading>... , quote, codes``
-  (``codes`` separated by ``;``; ``quote`` may hold several quotes separated by ``||``);
+  (``codes`` separated by ``;``; ``quote`` may hold several quotes separated by ``||``; ``site``
+  a provider code, or ``national`` for evidence about the regime as a whole);
 * codebook: ``code, family, label, description`` (adds or updates framework codes).
 
 Errors are ``InputError`` naming the file, row (header = row 1), column and value; on any error
@@ -45,8 +46,10 @@ from specialmeasures.ingest.validation import (
 from specialmeasures.store import Repository, audit
 from specialmeasures.store.tables import evidence_codes, evidence_codings, evidence_sources
 
-__all__ = ["EVIDENCE_COLUMNS", "import_evidence", "load_codes", "load_records"]
+__all__ = ["EVIDENCE_COLUMNS", "NATIONAL", "import_evidence", "load_codes", "load_records"]
 
+#: The ``site`` of a national-level record (interviews and documents not about one trust).
+NATIONAL = "national"
 EVIDENCE_COLUMNS = ("ref", "site", "date", "source_type", "tier", "title",
                     *(f"rap_{h}" for h in RAP_HEADINGS), "quote", "codes")  # fmt: skip
 CODEBOOK_COLUMNS = ("code", "family", "label", "description")
@@ -123,8 +126,11 @@ def _parse_evidence(
             raise row.fail("ref", "appears twice in the file")
         seen.add(ref)
         site = row.cell("site").upper()
-        if site not in sites:
-            raise row.fail("site", "is not a provider code in the register", site)
+        if site == NATIONAL.upper():  # national-level evidence: about the regime, not one trust
+            site = ""
+        elif site not in sites:
+            raise row.fail("site", "is not a provider code in the register (or 'national')",
+                           site)  # fmt: skip
         raw_date = row.cell("date")
         try:
             collected = date.fromisoformat(raw_date)
@@ -222,6 +228,7 @@ def import_evidence(
                         summary=json.dumps(r.summary, sort_keys=True),
                         quotes=json.dumps(list(r.quotes)), confidential=True,
                         import_file=file.name[:300], imported_at=now,
+                        level="national" if r.site == "" else "trust",
                     )
                 )  # fmt: skip
                 key = result.inserted_primary_key
@@ -257,8 +264,10 @@ def load_codes(repo: Repository) -> list[Code]:
 
 def load_records(repo: Repository, sites: Sequence[str] | None = None) -> list[EvidenceRecord]:
     with repo.engine.connect() as conn:
-        query = select(evidence_sources).order_by(evidence_sources.c.provider_code,
-                                                  evidence_sources.c.ref)  # fmt: skip
+        # The framework matrix is by site: national-level evidence is counted apart
+        # (evaluation.evidence_sources, the seed's Table 2).
+        query = select(evidence_sources).where(evidence_sources.c.level == "trust").order_by(
+            evidence_sources.c.provider_code, evidence_sources.c.ref)  # fmt: skip
         if sites:
             query = query.where(evidence_sources.c.provider_code.in_(list(sites)))
         sources = list(conn.execute(query).mappings())

@@ -668,6 +668,9 @@ evidence_sources = Table(
     Column("confidential", Boolean, nullable=False),
     Column("import_file", String(300), nullable=False),
     Column("imported_at", DateTime(timezone=False), nullable=False),
+    # "trust" (provider_code names it) or "national" (interviews and documents about the regime
+    # as a whole, not one trust: provider_code is "").
+    Column("level", String(8), nullable=False, server_default="trust"),
     UniqueConstraint("ref", name="uq_evidence_sources_ref"),
     Index("ix_evidence_sources_provider", "provider_code"),
 )

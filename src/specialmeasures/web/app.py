@@ -42,6 +42,7 @@ from specialmeasures.web.dates import check_query_dates
 from specialmeasures.web.decisions import build_decisions_router
 from specialmeasures.web.evaluation import build_evaluation_router
 from specialmeasures.web.evidence_forms import build_evidence_forms_router
+from specialmeasures.web.evidence_sources import build_evidence_sources_router
 from specialmeasures.web.gate import AccessDeniedError, Gate
 from specialmeasures.web.id_notes import build_id_notes_router
 from specialmeasures.web.indicators import build_indicators_router
@@ -159,6 +160,7 @@ def create_app(
     app.include_router(build_id_notes_router(renderer, gate, today))
     app.include_router(build_user_admin_router(renderer, gate))
     app.include_router(build_evidence_forms_router(renderer, gate, today))
+    app.include_router(build_evidence_sources_router(renderer, gate))
 
     def wants_json(request: Request) -> bool:
         return (
