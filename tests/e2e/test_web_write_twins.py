@@ -243,3 +243,40 @@ def test_malformed_json_is_a_field_error(platform: Platform, world: Any) -> None
     assert fields(answer) == ["body"]
     listed = client.post(f"/providers/{OWN}/oag/members.json", json=["a"], headers=headers)
     assert listed.status_code == 400
+
+
+def test_an_upload_over_the_request_limit_is_refused_and_saves_nothing(sqlite_url: str) -> None:
+    from specialmeasures.bootstrap import bootstrap
+    from specialmeasures.settings import Settings
+
+    limit = 200_000
+    platform = bootstrap(Settings(database_url=sqlite_url, max_request_bytes=limit), upgrade=True)
+    try:
+        load_small_register(platform)
+        app, book = make_app(platform)
+        trust, token = client_as(app, add_role_accounts(book)[Role.TRUST_USER])
+        before = rows(platform, evidence_sources)
+        line = f"BIG-{{}},{OWN},2016-04-03,document,senior,Board paper,,,,,,,,\n"
+        big = EVIDENCE_HEADER + "".join(line.format(n) for n in range(4000))
+        assert len(big) > limit
+        answer = trust.post(f"/providers/{OWN}/evidence/import", data={"csrf_token": token},
+                            files={"file": ("e.csv", big.encode(), "text/csv")})  # fmt: skip
+        assert answer.status_code == 413
+        over = trust.post(f"/providers/{OWN}/evidence/import.json",
+                          headers={"x-csrf-token": token}, json={"file_name": "b.csv", "csv": big})  # fmt: skip
+        assert over.status_code == 413
+        assert rows(platform, evidence_sources) == before
+        # Under the request limit but over the forms' 64 KiB: the upload and its twin take it.
+        medium = EVIDENCE_HEADER + "".join(line.format(n) for n in range(1500))
+        assert 64 * 1024 < len(medium) < limit
+        answer = trust.post(f"/providers/{OWN}/evidence/import", data={"csrf_token": token},
+                            files={"file": ("m.csv", medium.encode(), "text/csv")},
+                            follow_redirects=False)  # fmt: skip
+        assert answer.status_code == 303
+        again = trust.post(f"/providers/{OWN}/evidence/import.json",
+                           headers={"x-csrf-token": token}, json={"file_name": "m.csv", "csv": medium})  # fmt: skip
+        assert again.status_code == 201
+        assert again.json()["counts"]["replaced"] == 1500
+        assert rows(platform, evidence_sources) == before + 1500
+    finally:
+        platform.close()

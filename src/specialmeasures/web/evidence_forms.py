@@ -245,7 +245,8 @@ def build_evidence_forms_router(
         code = code.upper()
         repo.provider(code)
         try:
-            sent = await json_fields(request, ("file_name", "csv"))
+            sent = await json_fields(request, ("file_name", "csv"),
+                                     limit=renderer.platform.settings.max_request_bytes)  # fmt: skip
             name = sent["file_name"].replace("\\", "/").rsplit("/", 1)[-1][:300]
             counts = upload(request, code, name, sent["csv"].encode("utf-8"))
         except FieldProblemsError as problems:

@@ -89,18 +89,18 @@ def service_problem(error: SpecialMeasuresError, default_field: str) -> FieldErr
 
 
 async def json_fields(
-    request: Request, names: Sequence[str], lists: Sequence[str] = ()
-) -> dict[str, Any]:
+    request: Request, names: Sequence[str], lists: Sequence[str] = (), *,
+    limit: int = MAX_JSON_BYTES,
+) -> dict[str, Any]:  # fmt: skip
     """The JSON object of a write: each of ``names`` as stripped text ('' when absent) and each
-    of ``lists`` as a list of stripped texts; anything else is refused with field errors."""
+    of ``lists`` as a list of stripped texts; anything else is refused with field errors.
+    ``limit`` bounds the body (a file sent as text may be as large as the request limit)."""
     if hasattr(request.state, "sm_form"):  # already read as a form (its CSRF token in the body)
         raise FieldProblemsError([("body", "send a JSON object (Content-Type: application/json)"
                                            " with the X-CSRF-Token header")])  # fmt: skip
     raw = await request.body()
-    if len(raw) > MAX_JSON_BYTES:
-        raise FieldProblemsError(
-            [("body", f"the JSON body must be at most {MAX_JSON_BYTES} bytes")]
-        )
+    if len(raw) > limit:
+        raise FieldProblemsError([("body", f"the JSON body must be at most {limit:,} bytes")])
     try:
         sent = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
