@@ -191,3 +191,62 @@ def test_accounts_refused_to_a_regulator(page: Page, live_server: LiveServer) ->
     posted = page.request.post(f"{live_server.url}/admin/users.json", data={"username": "x"},
                                headers={"content-type": "application/json"})  # fmt: skip
     assert posted.status == 403
+
+
+def test_oag_items_requested(page: Page, browser: Browser, live_server: LiveServer) -> None:
+    sign_in(page, live_server, Role.REGULATOR_DECISION_MAKER)
+    page.goto(f"{live_server.url}/providers/{OWN}/oag")
+    page.locator("#request-body").select_option("nhsi")
+    page.get_by_label("Items", exact=True).fill("Not An Item")
+    page.locator("#request-rationale").fill("monthly figures")
+    page.get_by_role("button", name="Request items").click()
+    assert "Not An Item" in summary_text(page)
+    assert serious_violations(page) == []
+    page.get_by_label("Items", exact=True).fill("agency_spend\nstaff_turnover")
+    page.get_by_role("button", name="Request items").click()
+    page.wait_for_selector("text=Items requested.")
+    assert "Staff turnover" in page.inner_text("#oag-requests")
+    rows = audit_rows(browser, live_server, "oag.items_requested")
+    assert any(r["actor"] == "regulator-decision-maker" for r in rows)
+
+
+def test_account_providers_password_and_enable(
+    page: Page, browser: Browser, live_server: LiveServer
+) -> None:
+    sign_in(page, live_server, Role.ADMINISTRATOR)
+    page.goto(f"{live_server.url}/admin/users")
+    page.get_by_label("Username").fill("browser-director")
+    page.locator("#add-role").select_option("improvement_director")
+    page.get_by_label("Password", exact=True).fill("a long browser passphrase")
+    page.get_by_role("button", name="Add account").click()
+    page.wait_for_selector("text=Account created.")
+    page.goto(f"{live_server.url}/admin/users/browser-director")
+    page.get_by_label("Provider code").fill("NOPE9")
+    page.get_by_role("button", name="Change providers").click()
+    assert "NOPE9 is not a provider code" in summary_text(page)
+    assert serious_violations(page) == []
+    page.get_by_label("Provider code").fill(OWN)
+    page.get_by_role("button", name="Change providers").click()
+    page.wait_for_selector("text=Providers changed.")
+    assert page.inner_text("#providers") == OWN
+    page.locator("#scope-change").select_option("remove")
+    page.get_by_label("Provider code").fill(OWN)
+    page.get_by_role("button", name="Change providers").click()
+    page.wait_for_selector("text=Providers changed.")
+    assert page.inner_text("#providers") == "–"
+    page.get_by_label("New password").fill("browser-director")
+    page.get_by_role("button", name="Set password").click()
+    assert "password" in summary_text(page).lower()
+    page.get_by_label("New password").fill("another long browser passphrase")
+    page.get_by_role("button", name="Set password").click()
+    page.wait_for_selector("text=Password set; the account's sessions have ended.")
+    page.get_by_role("button", name="Disable account").click()
+    page.wait_for_selector("text=Account status changed.")
+    page.get_by_role("button", name="Enable account").click()
+    page.wait_for_selector("text=Account status changed.")
+    assert page.inner_text("#status") == "Active"
+    actions = [r["action"] for r in audit_rows(browser, live_server, "account.")
+               if r["entity_key"] == "browser-director"]  # fmt: skip
+    assert {"account.assign", "account.unassign", "account.set_password", "account.enable"} <= set(
+        actions
+    )
