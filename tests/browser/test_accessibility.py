@@ -42,6 +42,11 @@ def test_public_pages(page: Page, live_server: LiveServer, path: str) -> None:
         (Role.REGULATOR_ANALYST, f"/providers/{OWN}"),
         (Role.TRUST_USER, "/account"),
         (Role.ADMINISTRATOR, "/admin/users"),
+        (Role.REGULATOR_DECISION_MAKER, f"/providers/{OWN}/oag"),
+        (Role.IMPROVEMENT_DIRECTOR, f"/providers/{OWN}/id-notes"),
+        (Role.TRUST_USER, f"/providers/{OWN}/evidence"),
+        (Role.ADMINISTRATOR, "/admin/users/administrator"),
+        (Role.REGULATOR_ANALYST, "/evaluation/evidence/sources"),
     ],
 )
 def test_signed_in_pages(page: Page, live_server: LiveServer, role: Role, path: str) -> None:

@@ -273,3 +273,48 @@ def test_refused_writes_tell_nothing_confidential(
         for leak in leaks(response.text, role, account, code, path):
             failures.append(f"{role.value} POST {path}: {leak}")
     assert failures == []
+
+
+#: Improvement Director notes, by trust: text only the roles allowed ``id_notes.read`` for that
+#: trust may receive (regulators; the trust's own Director), on any route, twin or export.
+ID_NOTE_MARKERS = {OWN: "IDNOTE-ZA3-board-walkround", CP_FOREIGN: "IDNOTE-ZA4-turnaround"}
+
+
+def test_id_notes_reach_only_their_readers(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from specialmeasures.interventions import Actor
+    from specialmeasures.interventions.id_notes import add_note
+
+    platform = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'notes.db'}"), upgrade=True)
+    try:
+        load_small_register(platform)
+        app, book = make_app(platform)
+        accounts = add_role_accounts(book)
+        who = Actor("improvement-director", "Improvement Director", "note", datetime(2016, 5, 2))
+        for code, marker in ID_NOTE_MARKERS.items():
+            add_note(platform.repository, code, date(2016, 5, 1), f"Note {marker}", who)
+        failures = []
+        seen: dict[Role, set[str]] = {}
+        for role in ROLES:
+            account = accounts.get(role)
+            user = account.principal() if account else ANONYMOUS
+            client, _ = client_as(app, account)
+            seen[role] = set()
+            for path, _code in get_paths(app):
+                response = client.get(path, follow_redirects=False)
+                if response.status_code != 200:
+                    continue
+                for trust, marker in ID_NOTE_MARKERS.items():
+                    if marker not in response.text:
+                        continue
+                    seen[role].add(trust)
+                    if not can(user, Action.ID_NOTES_READ, Resource.provider(trust)).allowed:
+                        failures.append(f"{role.value} GET {path}: {trust}'s note")
+        assert failures == []
+        # The check can fail: the readers do receive the notes.
+        assert seen[Role.REGULATOR_ANALYST] == {OWN, CP_FOREIGN}
+        assert seen[Role.IMPROVEMENT_DIRECTOR] == {OWN}
+        assert seen[Role.TRUST_USER] == set()
+    finally:
+        platform.close()

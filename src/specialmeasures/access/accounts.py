@@ -234,8 +234,14 @@ class Accounts:
             self._audit(conn, actor, "account.set_password", account.username, {})
 
     def set_active(self, username: str, active: bool, *, actor: str) -> Account:
-        """Disable (or re-enable) an account; disabling also ends its sessions."""
+        """Disable (or re-enable) an account; disabling also ends its sessions.
+
+        An administrator cannot disable their own account (and so lock themselves out).
+        """
         account = self.get(username)
+        if not active and account.username == actor.strip().lower():
+            raise InputError("you cannot disable your own account", column="username",
+                             value=account.username)  # fmt: skip
         with self.repo.transaction() as conn:
             conn.execute(update(accounts).where(accounts.c.id == account.id).values(active=active))
             if not active:

@@ -4,7 +4,8 @@ transaction with an audit entry; re-importing a record's ``ref`` replaces it) an
 Two CSV layouts, told apart by their header:
 
 * evidence: ``ref, site, date, source_type, tier, title, rap_<heading>... , quote, codes``
-  (``codes`` separated by ``;``; ``quote`` may hold several quotes separated by ``||``);
+  (``codes`` separated by ``;``; ``quote`` may hold several quotes separated by ``||``; ``site``
+  a provider code, or ``national`` for evidence about the regime as a whole);
 * codebook: ``code, family, label, description`` (adds or updates framework codes).
 
 Errors are ``InputError`` naming the file, row (header = row 1), column and value; on any error
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -45,8 +46,10 @@ from specialmeasures.ingest.validation import (
 from specialmeasures.store import Repository, audit
 from specialmeasures.store.tables import evidence_codes, evidence_codings, evidence_sources
 
-__all__ = ["EVIDENCE_COLUMNS", "import_evidence", "load_codes", "load_records"]
+__all__ = ["EVIDENCE_COLUMNS", "NATIONAL", "import_evidence", "load_codes", "load_records"]
 
+#: The ``site`` of a national-level record (interviews and documents not about one trust).
+NATIONAL = "national"
 EVIDENCE_COLUMNS = ("ref", "site", "date", "source_type", "tier", "title",
                     *(f"rap_{h}" for h in RAP_HEADINGS), "quote", "codes")  # fmt: skip
 CODEBOOK_COLUMNS = ("code", "family", "label", "description")
@@ -55,10 +58,11 @@ _CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 PROSE = frozenset({"description", "quote", *(f"rap_{h}" for h in RAP_HEADINGS)})
 
 
-def _read(path: Path) -> CsvTable:
-    """The file through the one validation layer (encoding, structure, header, widths)."""
+def _read(path: Path, content: bytes | None = None) -> CsvTable:
+    """The file through the one validation layer (encoding, structure, header, widths);
+    ``content`` is an uploaded file's bytes (``path`` then only names it in errors)."""
     file = str(path)
-    text = decode(file, read_bytes(path))
+    text = decode(file, read_bytes(path) if content is None else content)
     return csv_table(file, parse_csv(file, text), multiline=PROSE)
 
 
@@ -122,8 +126,11 @@ def _parse_evidence(
             raise row.fail("ref", "appears twice in the file")
         seen.add(ref)
         site = row.cell("site").upper()
-        if site not in sites:
-            raise row.fail("site", "is not a provider code in the register", site)
+        if site == NATIONAL.upper():  # national-level evidence: about the regime, not one trust
+            site = ""
+        elif site not in sites:
+            raise row.fail("site", "is not a provider code in the register (or 'national')",
+                           site)  # fmt: skip
         raw_date = row.cell("date")
         try:
             collected = date.fromisoformat(raw_date)
@@ -153,15 +160,31 @@ def _parse_evidence(
 def import_evidence(
     repo: Repository, path: str | Path, *, actor: str = "specialmeasures evidence import",
     at: datetime | None = None, window: DateWindow | None = None,
+    content: bytes | None = None, scope: Collection[str] | None = None,
+    role: str = "researcher",
 ) -> dict[str, int]:  # fmt: skip
     """Import an evidence or codebook CSV in one transaction; return what was written.
 
     Evidence dates outside ``window`` (default: 5 July 1948 to a year after ``at``) are refused.
+    ``content`` is the file's bytes when it was uploaded rather than read from ``path``.
+    ``scope`` (the sites an account may submit evidence for; None: any) keeps the import to
+    evidence records of those sites: a codebook, another site, or a ``ref`` that already names
+    another site's record is refused. ``role`` is the acting account's role, for the audit row.
     """
     file = Path(path)
-    table = _read(file)
+    table = _read(file, content)
     header = table.header
     sites = {p.code for p in repo.providers()}
+    if scope is not None:
+        allowed = {c.upper() for c in scope}
+        if "family" in header and "ref" not in header:
+            raise InputError("a codebook changes the framework for everyone: import it at the "
+                             "command line", file=str(file), row=1)  # fmt: skip
+        for row in table.rows:
+            if row.cell("site").upper() not in allowed and row.cell("site"):
+                raise row.fail("site", "is not a trust you may submit evidence for",
+                               row.cell("site"))  # fmt: skip
+        sites &= allowed
     now = (at or datetime.now(UTC)).replace(tzinfo=None)
     dates = window or DateWindow.around(now.date())
     with repo.transaction() as conn:
@@ -182,10 +205,16 @@ def import_evidence(
         else:
             records = _parse_evidence(table, sites, set(framework), dates)
             replaced = 0
-            for r in records:
-                old = conn.execute(
-                    select(evidence_sources.c.id).where(evidence_sources.c.ref == r.ref)
-                ).scalar_one_or_none()
+            for n, r in enumerate(records):
+                found = conn.execute(
+                    select(evidence_sources.c.id, evidence_sources.c.provider_code).where(
+                        evidence_sources.c.ref == r.ref
+                    )
+                ).first()
+                old = None if found is None else found.id
+                if found is not None and scope is not None and found.provider_code != r.site:
+                    raise table.rows[n].fail("ref", "is the reference of a record you may not "
+                                             "replace: choose another")  # fmt: skip
                 if old is not None:
                     conn.execute(
                         delete(evidence_codings).where(evidence_codings.c.source_id == old)
@@ -199,6 +228,7 @@ def import_evidence(
                         summary=json.dumps(r.summary, sort_keys=True),
                         quotes=json.dumps(list(r.quotes)), confidential=True,
                         import_file=file.name[:300], imported_at=now,
+                        level="national" if r.site == "" else "trust",
                     )
                 )  # fmt: skip
                 key = result.inserted_primary_key
@@ -208,7 +238,7 @@ def import_evidence(
                                  [{"source_id": int(key[0]), "code": c} for c in r.codes])  # fmt: skip
             counts = {"records": len(records), "replaced": replaced,
                       "codings": sum(len(r.codes) for r in records)}  # fmt: skip
-        audit.append(conn, actor=actor, role="researcher", action="evidence.imported",
+        audit.append(conn, actor=actor, role=role, action="evidence.imported",
                      entity="evidence", entity_key=file.name[:300],
                      payload={"counts": counts, "file": file.name}, at=now)  # fmt: skip
     return counts
@@ -234,8 +264,10 @@ def load_codes(repo: Repository) -> list[Code]:
 
 def load_records(repo: Repository, sites: Sequence[str] | None = None) -> list[EvidenceRecord]:
     with repo.engine.connect() as conn:
-        query = select(evidence_sources).order_by(evidence_sources.c.provider_code,
-                                                  evidence_sources.c.ref)  # fmt: skip
+        # The framework matrix is by site: national-level evidence is counted apart
+        # (evaluation.evidence_sources, the seed's Table 2).
+        query = select(evidence_sources).where(evidence_sources.c.level == "trust").order_by(
+            evidence_sources.c.provider_code, evidence_sources.c.ref)  # fmt: skip
         if sites:
             query = query.where(evidence_sources.c.provider_code.in_(list(sites)))
         sources = list(conn.execute(query).mappings())

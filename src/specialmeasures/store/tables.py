@@ -670,6 +670,9 @@ evidence_sources = Table(
     Column("confidential", Boolean, nullable=False),
     Column("import_file", String(300), nullable=False),
     Column("imported_at", DateTime(timezone=False), nullable=False),
+    # "trust" (provider_code names it) or "national" (interviews and documents about the regime
+    # as a whole, not one trust: provider_code is "").
+    Column("level", String(8), nullable=False, server_default="trust"),
     UniqueConstraint("ref", name="uq_evidence_sources_ref"),
     Index("ix_evidence_sources_provider", "provider_code"),
 )
@@ -963,4 +966,19 @@ login_known = Table(
     Column("username", String(254), primary_key=True),
     Column("address", String(64), primary_key=True),
     Column("at", DateTime(timezone=False), nullable=False),
+)
+
+
+# Improvement Director notes: confidential, read only by the roles allowed id_notes.read for the
+# trust (regulators, the trust's own Director); the audit row of a note names it, never its text.
+id_notes = Table(
+    "id_notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("provider_code", String(5), nullable=False),
+    Column("noted_on", Date, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("author", String(300), nullable=False),
+    Column("recorded_at", DateTime(timezone=False), nullable=False),
+    Index("ix_id_notes_provider", "provider_code"),
 )

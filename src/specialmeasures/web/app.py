@@ -41,12 +41,16 @@ from specialmeasures.web.backtest import build_backtest_router
 from specialmeasures.web.dates import check_query_dates
 from specialmeasures.web.decisions import build_decisions_router
 from specialmeasures.web.evaluation import build_evaluation_router
+from specialmeasures.web.evidence_forms import build_evidence_forms_router
+from specialmeasures.web.evidence_sources import build_evidence_sources_router
 from specialmeasures.web.gate import AccessDeniedError, Gate
+from specialmeasures.web.id_notes import build_id_notes_router
 from specialmeasures.web.indicators import build_indicators_router
 from specialmeasures.web.intervention_forms import build_intervention_forms_router
 from specialmeasures.web.interventions import build_interventions_router
 from specialmeasures.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from specialmeasures.web.nof import build_nof_router
+from specialmeasures.web.oversight_forms import build_oversight_forms_router
 from specialmeasures.web.overview import build_overview_router
 from specialmeasures.web.pages import build_router
 from specialmeasures.web.precompute import precompute_read_models
@@ -56,6 +60,7 @@ from specialmeasures.web.rendering import Renderer
 from specialmeasures.web.signin import build_signin_router
 from specialmeasures.web.support import build_support_router
 from specialmeasures.web.systems import build_systems_router
+from specialmeasures.web.user_admin import build_user_admin_router
 from specialmeasures.web.watchlist import build_watchlist_router
 
 __all__ = ["create_app"]
@@ -155,6 +160,11 @@ def create_app(
     app.include_router(build_support_router(renderer, gate))
     app.include_router(build_regulator_forms_router(renderer, gate, today))
     app.include_router(build_intervention_forms_router(renderer, gate, today))
+    app.include_router(build_oversight_forms_router(renderer, gate, today))
+    app.include_router(build_id_notes_router(renderer, gate, today))
+    app.include_router(build_user_admin_router(renderer, gate))
+    app.include_router(build_evidence_forms_router(renderer, gate, today))
+    app.include_router(build_evidence_sources_router(renderer, gate))
 
     def wants_json(request: Request) -> bool:
         return (

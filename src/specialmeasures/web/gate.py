@@ -43,6 +43,7 @@ from specialmeasures.access.throttle_shared import database_throttle
 from specialmeasures.bootstrap import Platform
 from specialmeasures.store import audit
 from specialmeasures.web.denials import DenialKind, DenialLog
+from specialmeasures.web.multipart import Upload, parse_multipart
 
 __all__ = [
     "COOKIE_CSRF",
@@ -221,29 +222,43 @@ class Gate:
             )
 
     async def form(self, request: Request) -> dict[str, str]:
-        """The URL-encoded form of a POST, parsed once (no multipart: forms here are small)."""
+        """The URL-encoded form of a POST, parsed once; a ``multipart/form-data`` form (one
+        with a file, up to the request size limit) too, its files kept for :meth:`files`."""
         if getattr(request.state, "sm_form", _UNSET) is _UNSET:
+            ctype = request.headers.get("content-type", "").split(";")[0].strip()
+            multipart = ctype == "multipart/form-data"
+            limit = self.platform.settings.max_request_bytes if multipart else MAX_FORM_BYTES
             length = request.headers.get("content-length")
-            if length is not None and (not length.isdigit() or int(length) > MAX_FORM_BYTES):
+            if length is not None and (not length.isdigit() or int(length) > limit):
                 raise AccessDeniedError(413, "too_large", "the form is too large")
             # Read as it arrives and stop at the limit: a chunked body has no length to check.
             chunks: list[bytes] = []
             size = 0
             async for chunk in request.stream():
                 size += len(chunk)
-                if size > MAX_FORM_BYTES:
+                if size > limit:
                     raise AccessDeniedError(413, "too_large", "the form is too large")
                 chunks.append(chunk)
             body = b"".join(chunks)
-            ctype = request.headers.get("content-type", "").split(";")[0].strip()
             pairs = (
                 parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
                 if ctype == "application/x-www-form-urlencoded"
                 else []
             )
+            if multipart:
+                fields, request.state.sm_files = parse_multipart(
+                    body, request.headers.get("content-type", "")
+                )
+                pairs = list(fields.items())
             request.state.sm_form = dict(pairs[:50])
         form: dict[str, str] = request.state.sm_form
         return form
+
+    async def files(self, request: Request) -> dict[str, Upload]:
+        """The files of a ``multipart/form-data`` POST (name -> (file name, bytes))."""
+        await self.form(request)
+        found: dict[str, Upload] = getattr(request.state, "sm_files", {})
+        return found
 
     async def _check_csrf(self, request: Request, user: Principal) -> None:
         sent = request.headers.get(CSRF_HEADER) or (await self.form(request)).get(CSRF_FIELD, "")
