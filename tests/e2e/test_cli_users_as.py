@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from specialmeasures.bootstrap import bootstrap
@@ -75,3 +77,30 @@ def test_imports_act_as_an_account_once_accounts_exist(sqlite_url: str) -> None:
     finally:
         platform.close()
     assert [e.actor for e in imported] == ["alan"]
+
+
+def test_evidence_import_acts_as_an_account_once_accounts_exist(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    env = {"SPECIALMEASURES_DATABASE_URL": sqlite_url}
+
+    def run(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, list(args), env=env)
+        return result.exit_code, result.output
+
+    assert run("db", "upgrade")[0] == 0
+    book = tmp_path / "codes.csv"
+    book.write_text("code,family,label,description\nnew_code,other,A new code,d\n")
+    assert run("users", "add", "root", "--role", "administrator", "--generate")[0] == 0
+    code, out = run("evidence", "import", str(book))
+    assert code == 4
+    assert "accounts exist: act as one allowed data.import with --as USERNAME" in out
+    code, out = run("evidence", "import", str(book), "--as", "root")
+    assert code == 0, out
+    platform = bootstrap(Settings(database_url=sqlite_url))
+    try:
+        with platform.engine.connect() as conn:
+            imported = [e for e in audit.entries(conn) if e.action == "evidence.imported"]
+    finally:
+        platform.close()
+    assert [(e.actor, e.role) for e in imported] == [("root", "data import (command line)")]

@@ -158,7 +158,7 @@ def cli_args(case: Case, path: Path) -> list[str]:
     if case.kind == "real":
         return ["real-record", "load", "--file", str(path), "--as", "alan"]
     if case.kind in ("evidence", "codebook"):
-        return ["evidence", "import", str(path)]
+        return ["evidence", "import", str(path), "--as", "alan"]
     if case.kind == "returns":
         return ["returns", "submit", "ZB1", "--period", case.options["period"], "--file",
                 str(path), "--as", "tara", "--role", "chair", "--rationale", "test"]  # fmt: skip

@@ -136,7 +136,8 @@ _ACTION_DESCRIPTIONS = {
     Action.JUDGEMENT_RECORD: "record a judgement the rules need from a person, with its rationale",
     Action.INTERVENTION_RECORD: "record interventions: Improvement Directors, buddying, funding, "
     "leadership, improvement plan, OAG membership and requests",
-    Action.DATA_IMPORT: "import public data files (CQC ratings, the sourced SMQ record)",
+    Action.DATA_IMPORT: "import data files at the command line (CQC ratings, the sourced SMQ "
+    "record, A&E, the ODS register, evidence and codebooks)",
     Action.SITE_IDENTIFY: "the real code and name of a trust in evaluation results and evidence "
     "(otherwise a keyed pseudonym)",
     Action.INSPECTION_RECORD: "record a CQC inspection and its ratings by hand, from a report "
