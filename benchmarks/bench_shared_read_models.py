@@ -38,7 +38,7 @@ from specialmeasures.store.versioned import VersionedCache
 platform = bootstrap(Settings(database_url=os.environ["URL"]))
 repo = platform.repository
 day = date.fromisoformat(repo.meta()["period_end"])
-cache = VersionedCache() if os.environ["SHARED"] == "1" else VersionedCache(shared=None)
+cache = VersionedCache() if os.environ["SHARED"] == "1" else VersionedCache(shared=False)
 sys.stdout.write("ready\\n"); sys.stdout.flush()
 sys.stdin.readline()  # start together
 before = resource.getrusage(resource.RUSAGE_SELF)

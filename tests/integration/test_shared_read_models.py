@@ -72,9 +72,13 @@ def test_one_worker_computes_and_the_other_reads_it(two: tuple[Platform, Platfor
     assert (worker_a.computed, worker_b.computed) == (1, 0)
     assert worker_b.shared is not None
     assert worker_b.shared.loaded == 1
+    # A cache that does not share computes for itself.
+    alone = VersionedCache(shared=False)
+    alone.get(b.repository, ("watchlist", date(2019, 9, 1)), lambda: compute("alone"))
+    assert calls == ["a", "alone"]
     # Other parameters are another read model.
     worker_b.get(b.repository, ("watchlist", date(2019, 8, 1)), lambda: compute("b"))
-    assert calls == ["a", "b"]
+    assert calls == ["a", "alone", "b"]
 
 
 def test_a_change_to_the_data_makes_every_worker_see_a_fresh_result(

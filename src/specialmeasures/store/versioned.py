@@ -37,15 +37,21 @@ class VersionedCache:
     Concurrent requests for the same missing entry wait for one computation (fifty users
     arriving after a change make one watch list, not fifty); other keys are not held up.
     A miss looks in the database's shared cache (``shared``, ``store.read_models``) before
-    computing, so several workers make one watch list too; ``shared=None`` keeps results in
+    computing, so several workers make one watch list too; ``shared=False`` keeps results in
     process only. Cache only results that are the same for every reader (filter per role after
     the cache): what is stored is read by every worker, for every user.
     ``computed`` counts the results this cache computed itself.
     """
 
-    def __init__(self, size: int = 16, *, shared: SharedReadModels | None = None) -> None:
+    def __init__(self, size: int = 16, *, shared: SharedReadModels | bool = True) -> None:
         self.size = size
-        self.shared = shared if shared is not None else SharedReadModels()
+        self.shared: SharedReadModels | None = (
+            shared
+            if isinstance(shared, SharedReadModels)
+            else SharedReadModels()
+            if shared
+            else None
+        )
         self.computed = 0
         self._values: dict[tuple[Hashable, ...], Any] = {}
         self._lock = Lock()
