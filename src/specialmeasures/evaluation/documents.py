@@ -71,8 +71,8 @@ def sample_document(
 
 class ImpactCache:
     """Event-study documents per parameters, reused until the data changes
-    (``store.versioned``: any import, decision or change makes a fresh estimate); each worker
-    keeps its own."""
+    (``store.versioned``: any import, decision or change makes a fresh estimate); computed by one
+    worker and shared with the others through the database (``store.read_models``)."""
 
     def __init__(self, size: int = 32) -> None:
         self._cache = VersionedCache(size=size)
