@@ -1,8 +1,11 @@
 """Every regulator page and its JSON twin under 50 concurrent users: first request and repeated.
 
-Builds the synthetic demo (or reuses the SQLite file named by ``SM_BENCH_DEMO_DB``), serves it
-with ``specialmeasures serve --workers W`` for W in ``SM_BENCH_WORKERS`` (default "1 2"), signs
-in as the demo regulator decision maker and measures, per page:
+Builds the synthetic demo on each database of ``SM_BENCH_DATABASES`` (default "sqlite
+postgresql"; for SQLite ``SM_BENCH_DEMO_DB`` names an existing demo file to reuse; PostgreSQL is
+a throw-away server started like the tests' one, see ``benchmarks/_postgres.py``, and is skipped
+with the reason printed when there is none), serves it with ``specialmeasures serve --workers
+W`` for W in ``SM_BENCH_WORKERS`` (default "1 2"), signs in as the demo regulator decision maker
+and measures, per page:
 
 - ``first_s``: the first request after the server started (its read models are being
   precomputed in the background: the request waits for that computation, never starts another);
@@ -10,6 +13,10 @@ in as the demo regulator decision maker and measures, per page:
   from another process, as an import or a decision would be);
 - ``p50_ms``/``p95_ms``: 50 users requesting random pages with no pause for
   ``SM_BENCH_PAGES_SECONDS`` (default 30) seconds, every page audited as a confidential read.
+
+Per server, a summary row: the requests per second and the read models the workers shared
+(``store.read_models``): how many were stored at the final data version, and the seconds their
+one computation each took (every other worker read them instead of computing).
 
 Goals (speed issue): p95 under 1 s on repeated requests with 50 users, and the first request
 after a data change under 5 s. Peer, measured in the same run: ``/providers.json`` (a public
@@ -34,11 +41,15 @@ from typing import Any
 
 import httpx2
 import numpy as np
+from sqlalchemy import func, select
 
+from benchmarks._postgres import PostgresUnavailableError, postgres
 from specialmeasures.access import create_demo_accounts
 from specialmeasures.bootstrap import bootstrap
 from specialmeasures.settings import Settings
 from specialmeasures.store import audit
+from specialmeasures.store import data_version as versions
+from specialmeasures.store.tables import read_models
 
 USERS = 50
 USERNAME = "demo-regulator-decision-maker"
@@ -65,11 +76,7 @@ def _twin(page: str) -> str:
     return f"{path}.json" + (f"?{query}" if query else "")
 
 
-def _demo(folder: Path) -> str:
-    given = os.environ.get("SM_BENCH_DEMO_DB")
-    if given:
-        return f"sqlite:///{Path(given).resolve()}"
-    url = f"sqlite:///{folder / 'demo.db'}"
+def _demo(url: str) -> str:
     subprocess.run(
         [sys.executable, "-m", "specialmeasures", "demo", "--no-serve"],
         env={**os.environ, "SPECIALMEASURES_DATABASE_URL": url},
@@ -81,7 +88,7 @@ def _demo(folder: Path) -> str:
 
 
 def _password(url: str) -> str:
-    platform = bootstrap(Settings(database_url=url))
+    platform = bootstrap(Settings(database_url=url), upgrade=True)
     try:
         accounts = create_demo_accounts(platform.repository)
     finally:
@@ -100,6 +107,23 @@ def _change_data(url: str) -> None:
             )  # fmt: skip
     finally:
         platform.close()
+
+
+def _shared(url: str) -> dict[str, Any]:
+    """The read models stored for the current data version, and their computing time."""
+    platform = bootstrap(Settings(database_url=url))
+    try:
+        with platform.repository.engine.connect() as conn:
+            version = versions.current(conn)
+            t = read_models
+            count, seconds = conn.execute(
+                select(func.count(), func.coalesce(func.sum(t.c.compute_seconds), 0.0)).where(
+                    t.c.version == version, t.c.state == "ready"
+                )
+            ).one()
+    finally:
+        platform.close()
+    return {"shared_read_models": int(count), "shared_compute_s": float(seconds)}
 
 
 def _sign_in(base: str, password: str) -> dict[str, str]:
@@ -171,7 +195,9 @@ def _wait_ready(base: str) -> None:
     raise RuntimeError("the server did not start")
 
 
-def _one_server(url: str, password: str, workers: int, seconds: float) -> list[dict[str, Any]]:
+def _one_server(
+    label: str, url: str, password: str, workers: int, seconds: float
+) -> list[dict[str, Any]]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = _serve(url, port, workers)
@@ -187,7 +213,9 @@ def _one_server(url: str, password: str, workers: int, seconds: float) -> list[d
             first = {p: _timed(client, p) for p in paths}
             _change_data(url)
             after = {p: _timed(client, p) for p in paths}
+        started = time.perf_counter()
         timings, errors = asyncio.run(_load(base, cookies, [*paths, PEER], seconds))
+        elapsed = time.perf_counter() - started
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -198,7 +226,7 @@ def _one_server(url: str, password: str, workers: int, seconds: float) -> list[d
         ms = np.asarray(timings[path]) * 1000
         p95 = float(np.percentile(ms, 95)) if ms.size else float("nan")
         row: dict[str, Any] = {
-            "name": f"{workers} worker(s): {path}",
+            "name": f"{label}, {workers} worker(s): {path}",
             "requests": int(ms.size),
             "errors": errors[path],
             "p50_ms": float(np.percentile(ms, 50)) if ms.size else float("nan"),
@@ -213,18 +241,60 @@ def _one_server(url: str, password: str, workers: int, seconds: float) -> list[d
                 ratio_p95=p95 / peer_p95,
             )
         rows.append(row)
+    total = sum(len(v) for v in timings.values())
+    rows.append(
+        {
+            "name": f"{label}, {workers} worker(s): all pages",
+            "requests": total,
+            "per_second": total / elapsed,
+            "errors": sum(errors.values()),
+            "load_average_1min": os.getloadavg()[0],
+            **_shared(url),
+        }
+    )
     return rows
+
+
+def _databases() -> list[str]:
+    return re.split(r"[ ,]+", os.environ.get("SM_BENCH_DATABASES", "sqlite postgresql").strip())
 
 
 def run() -> list[dict[str, Any]]:
     seconds = float(os.environ.get("SM_BENCH_PAGES_SECONDS", "30"))
     workers = [int(w) for w in re.split(r"[ ,]+", os.environ.get("SM_BENCH_WORKERS", "1 2"))]
     rows: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        url = _demo(Path(tmp))
-        password = _password(url)
-        for count in workers:
-            rows += _one_server(url, password, count, seconds)
+    for database in _databases():
+        if database == "sqlite":
+            with tempfile.TemporaryDirectory() as tmp:
+                given = os.environ.get("SM_BENCH_DEMO_DB")
+                url = (
+                    f"sqlite:///{Path(given).resolve()}"
+                    if given
+                    else _demo(f"sqlite:///{Path(tmp) / 'demo.db'}")
+                )
+                password = _password(url)
+                for count in workers:
+                    rows += _one_server("SQLite", url, password, count, seconds)
+        elif database == "postgresql":
+            state = os.environ.get("XDG_STATE_HOME")
+            try:
+                with tempfile.TemporaryDirectory() as keys, postgres() as url:
+                    # The throw-away database's audit key goes with it, not to ~/.local/state.
+                    os.environ["XDG_STATE_HOME"] = keys
+                    _demo(url)
+                    password = _password(url)
+                    for count in workers:
+                        rows += _one_server("PostgreSQL", url, password, count, seconds)
+            except PostgresUnavailableError as error:
+                print(f"   PostgreSQL part skipped: {error}", flush=True)
+                rows.append({"name": "PostgreSQL", "skipped": str(error)})
+            finally:
+                if state is None:
+                    os.environ.pop("XDG_STATE_HOME", None)
+                else:
+                    os.environ["XDG_STATE_HOME"] = state
+        else:
+            raise ValueError(f"SM_BENCH_DATABASES: unknown database {database!r}")
     return rows
 
 

@@ -43,7 +43,7 @@ def run_server(platform: Platform, host: str, port: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
     "--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-    help="Worker processes (each keeps its own cache of read models).",
+    help="Worker processes (they share computed read models through the database).",
 )  # fmt: skip
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the web application (migrates the database to the newest schema first)."""

@@ -35,18 +35,36 @@ def balancing_row(
     d = panel.frame
     never = d[d["g"] < 0].groupby("t")["y"].mean()
     treated = d[d["g"] >= 0]
-    before, after, comp = [], [], []
-    for _, unit in treated.groupby("unit"):
-        g = int(unit["g"].iloc[0])
-        pre = unit[(unit["rel"] >= -months) & (unit["rel"] < 0)]["y"]
-        post = unit[(unit["rel"] >= 0) & (unit["rel"] < months)]["y"]
-        if pre.empty or post.empty:
+    before: list[float] = []
+    after: list[float] = []
+    comp: list[float] = []
+    # The panel's frame is sorted by unit and month, so each treated trust is one run of rows:
+    # walk the runs as arrays (the same values, summed in the same order, as one data frame
+    # per trust would give). The comparator's change depends on the entry month only.
+    units = treated["unit"].to_numpy()
+    y = treated["y"].to_numpy(dtype=np.float64)
+    rel = treated["rel"].to_numpy(dtype=np.float64)
+    entry = treated["g"].to_numpy()
+    starts: list[int] = []
+    if units.size:
+        starts = [int(i) for i in np.flatnonzero(np.r_[True, units[1:] != units[:-1]])]
+    ends = [*starts[1:], int(units.size)] if starts else []
+    comparator_by_entry: dict[int, float] = {}
+    for lo, hi in zip(starts, ends, strict=True):
+        g = int(entry[lo])
+        r, v = rel[lo:hi], y[lo:hi]
+        pre = v[(r >= -months) & (r < 0)]
+        post = v[(r >= 0) & (r < months)]
+        if not pre.size or not post.size:
             continue
         before.append(float(pre.mean()))
         after.append(float(post.mean()))
-        c_pre = never.reindex(range(g - months, g)).mean()
-        c_post = never.reindex(range(g, g + months)).mean()
-        comp.append(float(c_post - c_pre) if pd.notna(c_pre) and pd.notna(c_post) else np.nan)
+        if g not in comparator_by_entry:
+            c_pre = never.reindex(range(g - months, g)).mean()
+            c_post = never.reindex(range(g, g + months)).mean()
+            ok = pd.notna(c_pre) and pd.notna(c_post)
+            comparator_by_entry[g] = float(c_post - c_pre) if ok else np.nan
+        comp.append(comparator_by_entry[g])
     change = float(np.mean(after) - np.mean(before)) if before else None
     comparator = float(np.nanmean(comp)) if comp and not np.all(np.isnan(comp)) else None
     difference = change - comparator if change is not None and comparator is not None else None

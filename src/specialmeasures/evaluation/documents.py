@@ -14,7 +14,7 @@ from collections.abc import Collection
 from datetime import date
 from typing import Any
 
-from specialmeasures.domain import InputError, NotFoundError
+from specialmeasures.domain import InputError
 from specialmeasures.evaluation.cost_views import GROUP_ORDER, regime_costs
 from specialmeasures.evaluation.costs import CostTable
 from specialmeasures.evaluation.evidence import SOURCE_TYPES
@@ -71,8 +71,8 @@ def sample_document(
 
 class ImpactCache:
     """Event-study documents per parameters, reused until the data changes
-    (``store.versioned``: any import, decision or change makes a fresh estimate); each worker
-    keeps its own."""
+    (``store.versioned``: any import, decision or change makes a fresh estimate); computed by one
+    worker and shared with the others through the database (``store.read_models``)."""
 
     def __init__(self, size: int = 32) -> None:
         self._cache = VersionedCache(size=size)
@@ -176,17 +176,17 @@ def evidence_document(repo: Repository, scope: Collection[str] | None = None) ->
 def balancing_rows(repo: Repository, months: int) -> list[dict[str, Any]]:
     """The balancing measures beside the intended ones: one row per indicator with data."""
     from specialmeasures.evaluation.balancing import balancing_row, roles
-    from specialmeasures.evaluation.panel import panel_from_store
+    from specialmeasures.evaluation.panel import panels_from_store
 
     t = load_thresholds()
-    rows = []
-    for definition, role in roles(t.balancing_indicators, repo.indicators()):
-        try:
-            panel = panel_from_store(repo, definition.id)
-        except NotFoundError:  # an indicator with no observations: nothing to compare
-            continue
-        rows.append(balancing_row(panel, definition, months, role))
-    return rows
+    measures = roles(t.balancing_indicators, repo.indicators())
+    # One query for every measure's observations, not one per measure.
+    panels = panels_from_store(repo, [definition.id for definition, _ in measures])
+    return [
+        balancing_row(panels[definition.id], definition, months, role)
+        for definition, role in measures
+        if definition.id in panels  # an indicator with no observations: nothing to compare
+    ]
 
 
 def balancing_document(repo: Repository, months: int | None = None) -> dict[str, Any]:

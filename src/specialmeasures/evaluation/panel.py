@@ -36,6 +36,7 @@ from specialmeasures.domain import (
 from specialmeasures.evaluation.composite import composite_frame, composite_signs
 from specialmeasures.evaluation.events import EVENTS, INTERVENTION_EVENTS
 from specialmeasures.store import Repository
+from specialmeasures.store.raw_rows import raw_rows
 from specialmeasures.store.tables import (
     buddy_arrangements,
     director_assignments,
@@ -53,6 +54,7 @@ __all__ = [
     "intervention_starts",
     "panel_from_columns",
     "panel_from_store",
+    "panels_from_store",
 ]
 
 
@@ -176,28 +178,60 @@ def panel_from_store(
 ) -> Panel:
     """The panel from the database: one query for the indicator's observations (with
     ``composite``, one more for the other monthly indicators' observations)."""
-    columns = (
+    definitions = repo.indicators() if composite else []
+    wanted = [indicator, *composite_signs(definitions, indicator)]
+    columns = _observation_columns(repo, wanted)
+    if columns is None:
+        raise NotFoundError("indicator", indicator)
+    return panel_from_columns(
+        indicator, event, *columns, repo.episodes(), composite_of=definitions,
+        starts=intervention_starts(repo, event) if event in INTERVENTION_EVENTS else None,
+    )  # fmt: skip
+
+
+def panels_from_store(
+    repo: Repository, indicators: Sequence[str], event: str = "entry"
+) -> dict[str, Panel]:
+    """:func:`panel_from_store` (without the composite) for several indicators, from one query
+    and one read of the episodes; indicators with no observations are left out. Each panel is
+    the one ``panel_from_store`` makes: the same rows, in the same order per indicator."""
+    columns = _observation_columns(repo, list(indicators))
+    if columns is None:
+        return {}
+    episodes = repo.episodes()
+    starts = intervention_starts(repo, event) if event in INTERVENTION_EVENTS else None
+    codes, ids, periods, values = columns
+    out = {}
+    for indicator in indicators:
+        if not np.any(ids == indicator):
+            continue
+        out[indicator] = panel_from_columns(
+            indicator, event, codes, ids, periods, values, episodes, starts=starts
+        )
+    return out
+
+
+def _observation_columns(
+    repo: Repository, wanted: Sequence[str]
+) -> (
+    tuple[NDArray[np.object_], NDArray[np.str_], NDArray[np.datetime64], NDArray[np.float64]] | None
+):
+    query = select(
         observations.c.provider_code,
         observations.c.indicator_id,
         observations.c.period,
         observations.c.value,
-    )
-    definitions = repo.indicators() if composite else []
-    wanted = [indicator, *composite_signs(definitions, indicator)]
-    query = select(*columns).where(observations.c.indicator_id.in_(wanted))
-    with repo.engine.connect() as conn:
-        rows = conn.execute(query).all()
+    ).where(observations.c.indicator_id.in_(wanted))
+    # The driver's rows (store.raw_rows): dates as text on SQLite, converted below as a column.
+    rows = raw_rows(repo.engine, query)
     if not rows:
-        raise NotFoundError("indicator", indicator)
+        return None
     code_col, id_col, period_col, value_col = zip(*rows, strict=True)
     codes = np.array(code_col, dtype=object)
     ids = np.array(id_col, dtype=str)
     periods = np.array(period_col, dtype="datetime64[D]")
     values = np.array(value_col, dtype=np.float64)
-    return panel_from_columns(
-        indicator, event, codes, ids, periods, values, repo.episodes(), composite_of=definitions,
-        starts=intervention_starts(repo, event) if event in INTERVENTION_EVENTS else None,
-    )  # fmt: skip
+    return codes, ids, periods, values
 
 
 #: The column whose earliest value per trust starts each intervention event.

@@ -6,9 +6,10 @@ statistics kernels over these arrays; nothing loops over series in Python.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
@@ -17,9 +18,10 @@ from sqlalchemy import select
 
 from specialmeasures.domain import IndicatorDefinition, Provider
 from specialmeasures.store import Repository
+from specialmeasures.store.raw_rows import raw_rows
 from specialmeasures.store.tables import observations
 
-__all__ = ["Panel", "load_panel", "panel_from_frame"]
+__all__ = ["Panel", "load_panel", "panel_from_frame", "panel_from_rows"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -75,9 +77,26 @@ def panel_from_frame(
     prov = frame["provider_code"].map(p_index)
     ind = frame["indicator_id"].map(i_index)
     keep = prov.notna().to_numpy() & ind.notna().to_numpy()
-    prov_a = prov.to_numpy()[keep].astype(np.intp)
-    ind_a = ind.to_numpy()[keep].astype(np.intp)
     month = pd.to_datetime(frame["period"]).to_numpy()[keep].astype("datetime64[M]")
+
+    def column(name: str) -> FloatArray:
+        return np.asarray(pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=np.float64))
+
+    return _panel(
+        providers, indicators, prov.to_numpy()[keep].astype(np.intp),
+        ind.to_numpy()[keep].astype(np.intp), month, keep, column,
+    )  # fmt: skip
+
+
+def _panel(
+    providers: Sequence[Provider],
+    indicators: Sequence[IndicatorDefinition],
+    prov_a: IntArray,
+    ind_a: IntArray,
+    month: NDArray[np.datetime64],
+    keep: NDArray[np.bool_],
+    column: Callable[[str], FloatArray],
+) -> Panel:
     if month.size == 0:
         empty = np.zeros((0, 0))
         return Panel(
@@ -91,10 +110,9 @@ def panel_from_frame(
     series_key, s = np.unique(key, return_inverse=True)
     shape = (series_key.size, months.size)
 
-    def grid(column: str) -> FloatArray:
+    def grid(name: str) -> FloatArray:
         out = np.full(shape, np.nan)
-        raw = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=np.float64)
-        out[s, t] = raw[keep]
+        out[s, t] = column(name)[keep]
         return out
 
     return Panel(
@@ -108,6 +126,40 @@ def panel_from_frame(
         denominator=grid("denominator"),
         expected=grid("expected"),
     )
+
+
+def panel_from_rows(
+    rows: Sequence[tuple[Any, ...]],
+    providers: Sequence[Provider],
+    indicators: Sequence[IndicatorDefinition],
+) -> Panel:
+    """The same panel as :func:`panel_from_frame`, from the driver's rows (``store.raw_rows``:
+    provider_code, indicator_id, period, value, numerator, denominator, expected), converting
+    whole columns at once rather than building a data frame."""
+    if not rows:
+        return panel_from_frame(pd.DataFrame(columns=list(_COLUMNS)), providers, indicators)
+    columns = dict(zip(_COLUMNS, zip(*rows, strict=True), strict=True))
+    p_index = {p.code: i for i, p in enumerate(providers)}
+    i_index = {d.id: i for i, d in enumerate(indicators)}
+    n = len(rows)
+    prov = np.fromiter((p_index.get(c, -1) for c in columns["provider_code"]), np.intp, n)
+    ind = np.fromiter((i_index.get(c, -1) for c in columns["indicator_id"]), np.intp, n)
+    keep = (prov >= 0) & (ind >= 0)
+    try:  # YYYY-MM-DD text (SQLite) or date objects (PostgreSQL)
+        period = np.array(columns["period"], dtype="datetime64[D]")
+    except ValueError:
+        period = pd.to_datetime(pd.Series(columns["period"])).to_numpy()
+    month = period[keep].astype("datetime64[M]")
+
+    def column(name: str) -> FloatArray:
+        return np.array(columns[name], dtype=np.float64)  # None becomes NaN
+
+    return _panel(providers, indicators, prov[keep], ind[keep], month, keep, column)
+
+
+_COLUMNS = (
+    "provider_code", "indicator_id", "period", "value", "numerator", "denominator", "expected",
+)  # fmt: skip
 
 
 def load_panel(repository: Repository, as_of: date | None = None) -> Panel:
@@ -124,12 +176,5 @@ def load_panel(repository: Repository, as_of: date | None = None) -> Panel:
     )
     if as_of is not None:
         query = query.where(observations.c.period <= as_of)
-    with repository.engine.connect() as conn:
-        rows = conn.execute(query).all()
-    columns = [
-        "provider_code", "indicator_id", "period", "value", "numerator", "denominator", "expected",
-    ]  # fmt: skip
-    # Plain tuples: pandas probes every SQLAlchemy Row for named-tuple fields, which costs
-    # seconds on the demo's 600,000 observations.
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=columns)
-    return panel_from_frame(frame, repository.providers(), repository.indicators())
+    rows = raw_rows(repository.engine, query)
+    return panel_from_rows(rows, repository.providers(), repository.indicators())

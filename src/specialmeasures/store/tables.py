@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -57,6 +58,7 @@ __all__ = [
     "pseudonym_keys",
     "public_record_episodes",
     "ratings",
+    "read_models",
     "real_smq_events",
     "regime_episodes",
     "saf_assessments",
@@ -981,4 +983,22 @@ id_notes = Table(
     Column("author", String(300), nullable=False),
     Column("recorded_at", DateTime(timezone=False), nullable=False),
     Index("ix_id_notes_provider", "provider_code"),
+)
+
+
+# Read models computed once per data version and shared by every worker and process over the
+# database (store/read_models.py): the watch list, the backtest, the evaluation documents. A row
+# is claimed ("computing") by the first worker to miss, then filled in ("ready"); derived data
+# only, so emptying the table loses nothing but time.
+read_models = Table(
+    "read_models",
+    metadata,
+    Column("key_hash", String(64), primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(100), nullable=False),
+    Column("key_text", Text, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("claimed_at", DateTime(timezone=False), nullable=False),
+    Column("compute_seconds", Float, nullable=True),
+    Column("payload", LargeBinary, nullable=True),
 )

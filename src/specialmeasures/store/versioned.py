@@ -1,9 +1,10 @@
-"""Results kept in process until the data changes.
+"""Results kept until the data changes: in process, and shared through the database.
 
 Every change to the data bumps the data version in the same transaction
 (``store.data_version``; page views, which are audited too, do not): a cached result computed
 at version N is reused while the version is still N, and recomputed after any import, decision
-or change.
+or change. Behind each process's own cache is the database's (``store.read_models``): a result
+one worker computed at version N is read, not recomputed, by every other worker and process.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from collections.abc import Callable, Hashable
 from threading import Event, Lock, Thread
 from typing import Any, TypeVar, cast
 
+from sqlalchemy.exc import DBAPIError
+
 from specialmeasures.store import data_version as _versions
+from specialmeasures.store.read_models import SharedReadModels
 from specialmeasures.store.repository import Repository
 
 __all__ = ["Refresher", "VersionedCache", "data_version"]
@@ -32,16 +36,30 @@ class VersionedCache:
 
     Concurrent requests for the same missing entry wait for one computation (fifty users
     arriving after a change make one watch list, not fifty); other keys are not held up.
+    A miss looks in the database's shared cache (``shared``, ``store.read_models``) before
+    computing, so several workers make one watch list too; ``shared=False`` keeps results in
+    process only. Cache only results that are the same for every reader (filter per role after
+    the cache): what is stored is read by every worker, for every user.
+    ``computed`` counts the results this cache computed itself.
     """
 
-    def __init__(self, size: int = 16) -> None:
+    def __init__(self, size: int = 16, *, shared: SharedReadModels | bool = True) -> None:
         self.size = size
+        self.shared: SharedReadModels | None = (
+            shared
+            if isinstance(shared, SharedReadModels)
+            else SharedReadModels()
+            if shared
+            else None
+        )
+        self.computed = 0
         self._values: dict[tuple[Hashable, ...], Any] = {}
         self._lock = Lock()
         self._computing: dict[tuple[Hashable, ...], Lock] = {}
 
     def get(self, repository: Repository, key: Hashable, compute: Callable[[], T]) -> T:
-        full = (str(repository.engine.url), data_version(repository), key)
+        version = data_version(repository)
+        full = (str(repository.engine.url), version, key)
         with self._lock:
             if full in self._values:
                 return cast(T, self._values[full])
@@ -51,7 +69,7 @@ class VersionedCache:
                 if full in self._values:  # computed by the request this one waited for
                     return cast(T, self._values[full])
             try:
-                value = compute()
+                value = self._shared_or_computed(repository, version, key, compute)
             except BaseException:
                 with self._lock:
                     self._computing.pop(full, None)
@@ -62,6 +80,28 @@ class VersionedCache:
                 self._values[full] = value
                 self._computing.pop(full, None)
         return value
+
+    def _shared_or_computed(
+        self, repository: Repository, version: int, key: Hashable, compute: Callable[[], T]
+    ) -> T:
+        ran: list[bool] = []
+
+        def counted() -> T:
+            ran.append(True)
+            self.computed += 1
+            return compute()
+
+        if self.shared is None:
+            return counted()
+        try:
+            return self.shared.get(repository.engine, version, key, counted)
+        except DBAPIError:
+            if ran:  # the computation's own database error: report it
+                raise
+            # The shared cache is unusable (a database not migrated yet, a read-only one):
+            # compute in process rather than fail the page.
+            _log.warning("shared read-model cache unavailable for %r", key, exc_info=True)
+            return counted()
 
     def clear(self) -> None:
         with self._lock:

@@ -1,0 +1,285 @@
+"""Read models shared through the database: computed once per data version, read by every worker.
+
+``serve --workers N`` runs N processes, each with its own in-process cache
+(``store.versioned.VersionedCache``). Without a shared level every worker recomputed the watch
+list, the backtest and the evaluation documents after each change to the data. This module is
+that shared level, the ``read_models`` table:
+
+* a row per (key, data version): the first worker to miss *claims* it with an insert that does
+  nothing on conflict (state ``computing``), computes, and stores the encoded result (state
+  ``ready``);
+* a worker that finds the row claimed waits for it to become ready (polling), reads the stored
+  result and does not compute; if the claimer fails, its claim is removed and the next waiter
+  claims; a claim older than ``STALE_SECONDS`` (a worker killed mid-computation) is taken over;
+* storing a result at version N removes the rows of older versions.
+
+What is stored is a result computed for no one in particular: the callers cache only
+role-independent read models (the whole watch list, the backtest, the evaluation documents),
+keyed by their parameters, and filter per role after the cache, as before.
+
+Results are encoded as JSON with tagged values (dates, tuples, enums, and dataclasses of this
+package, rebuilt by name: nothing else is imported or constructed), compressed with zlib. Floats
+round-trip exactly (``repr``), so a page rendered from a stored result is the page rendered from
+the computed one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import importlib
+import json
+import logging
+import math
+import time
+import zlib
+from collections.abc import Callable, Hashable
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from specialmeasures.store.tables import read_models
+
+__all__ = ["STALE_SECONDS", "SharedReadModels", "decode", "encode", "key_text"]
+
+T = TypeVar("T")
+_log = logging.getLogger(__name__)
+
+#: A claim older than this (seconds) belongs to a worker that died: another takes it over.
+STALE_SECONDS = 900.0
+#: How often a waiting worker looks for the result another is computing (seconds).
+POLL_SECONDS = 0.05
+#: Only dataclasses and enums of this package are rebuilt from stored rows.
+_PACKAGE = "specialmeasures."
+
+
+class NotEncodableError(TypeError):
+    """A value the codec does not know: the result is kept in process only."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _qualified(cls: type) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def _to_json(value: Any) -> Any:
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int) and not isinstance(value, enum.Enum):
+        return int(value)
+    if isinstance(value, float) and not isinstance(value, enum.Enum):
+        return float(value) if math.isfinite(value) else {"~f": repr(float(value))}
+    if isinstance(value, enum.Enum):
+        return {"~e": _qualified(type(value)), "v": _to_json(value.value)}
+    if isinstance(value, datetime):
+        return {"~dt": value.isoformat()}
+    if isinstance(value, date):
+        return {"~d": value.isoformat()}
+    if isinstance(value, list):
+        return [_to_json(v) for v in value]
+    if isinstance(value, tuple):
+        return {"~t": [_to_json(v) for v in value]}
+    if isinstance(value, frozenset | set):
+        items = sorted((_to_json(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+        return {"~fs" if isinstance(value, frozenset) else "~s": items}
+    if isinstance(value, dict):
+        return {"~m": [[_to_json(k), _to_json(v)] for k, v in value.items()]}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {"~c": _qualified(type(value)), "f": fields}
+    # numpy scalars (np.float64, np.int64, np.bool_) become their Python values.
+    item = getattr(value, "item", None)
+    if callable(item) and getattr(value, "shape", None) == ():
+        return _to_json(item())
+    raise NotEncodableError(f"cannot store a {type(value).__name__} in the shared cache")
+
+
+def _class(name: str) -> type:
+    module, _, qualname = name.partition(":")
+    if not module.startswith(_PACKAGE):
+        raise ValueError(f"refusing to rebuild {name!r}: not a class of this package")
+    found: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        found = getattr(found, part)
+    if not isinstance(found, type):
+        raise ValueError(f"{name!r} is not a class")
+    return found
+
+
+def _from_json(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_from_json(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "~t" in value:
+        return tuple(_from_json(v) for v in value["~t"])
+    if "~m" in value:
+        return {_from_json(k): _from_json(v) for k, v in value["~m"]}
+    if "~d" in value:
+        return date.fromisoformat(value["~d"])
+    if "~dt" in value:
+        return datetime.fromisoformat(value["~dt"])
+    if "~f" in value:
+        return float(value["~f"])
+    if "~fs" in value:
+        return frozenset(_from_json(v) for v in value["~fs"])
+    if "~s" in value:
+        return {_from_json(v) for v in value["~s"]}
+    if "~e" in value:
+        cls = _class(value["~e"])
+        if not issubclass(cls, enum.Enum):
+            raise ValueError(f"{value['~e']!r} is not an enumeration")
+        return cls(_from_json(value["v"]))
+    if "~c" in value:
+        cls = _class(value["~c"])
+        if not dataclasses.is_dataclass(cls):
+            raise ValueError(f"{value['~c']!r} is not a dataclass")
+        fields = {k: _from_json(v) for k, v in value["f"].items()}
+        init = {f.name for f in dataclasses.fields(cls) if f.init}
+        obj = cls(**{k: v for k, v in fields.items() if k in init})
+        for name, v in fields.items():
+            if name not in init:
+                object.__setattr__(obj, name, v)
+        return obj
+    raise ValueError(f"unknown stored value {sorted(value)}")
+
+
+def encode(value: Any) -> bytes:
+    """The stored form of a read model (``NotEncodableError`` for a value it cannot keep).
+
+    >>> from datetime import date
+    >>> decode(encode({"as_of": date(2019, 9, 1), "bands": (1, 2.5, None)}))
+    {'as_of': datetime.date(2019, 9, 1), 'bands': (1, 2.5, None)}
+    """
+    text = json.dumps(_to_json(value), separators=(",", ":"), allow_nan=False)
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def decode(payload: bytes) -> Any:
+    """The read model back from its stored form."""
+    return _from_json(json.loads(zlib.decompress(payload).decode("utf-8")))
+
+
+def key_text(key: Hashable) -> str:
+    """A canonical text of a cache key (tuples of strings, numbers, dates, None)."""
+    return json.dumps(_to_json(key), separators=(",", ":"), sort_keys=True)
+
+
+def _name(key: Hashable) -> str:
+    first = key[0] if isinstance(key, tuple) and key else key
+    return str(first)[:100]
+
+
+class SharedReadModels:
+    """The ``read_models`` table as a cache shared by every process over one database.
+
+    ``computed`` and ``loaded`` count what this instance did: results it computed and stored,
+    and results it read that another worker (or an earlier run) had stored.
+    """
+
+    def __init__(self, *, stale_seconds: float = STALE_SECONDS, poll: float = POLL_SECONDS):
+        self.stale_seconds = stale_seconds
+        self.poll = poll
+        self.computed = 0
+        self.loaded = 0
+
+    def get(self, engine: Engine, version: int, key: Hashable, compute: Callable[[], T]) -> T:
+        """The result for ``key`` at data ``version``: stored, awaited, or computed here."""
+        try:
+            text = key_text(key)
+        except NotEncodableError:
+            return compute()
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        while True:
+            row = self._row(engine, digest, version)
+            if row is not None and row.state == "ready" and row.payload is not None:
+                value = decode(row.payload)
+                self.loaded += 1
+                return cast(T, value)
+            if row is None:
+                if self._claim(engine, digest, version, key, text):
+                    return self._compute_and_store(engine, digest, version, compute)
+                continue  # claimed by another worker a moment ago: wait for it
+            age = (_now() - row.claimed_at).total_seconds()
+            if age > self.stale_seconds and self._take_over(engine, digest, version, row):
+                return self._compute_and_store(engine, digest, version, compute)
+            time.sleep(self.poll)
+
+    @staticmethod
+    def _row(engine: Engine, digest: str, version: int) -> Any:
+        t = read_models
+        query = select(t.c.state, t.c.claimed_at, t.c.payload).where(
+            t.c.key_hash == digest, t.c.version == version
+        )
+        with engine.connect() as conn:
+            return conn.execute(query).first()
+
+    @staticmethod
+    def _claim(engine: Engine, digest: str, version: int, key: Hashable, text: str) -> bool:
+        values = {
+            "key_hash": digest, "version": version, "name": _name(key), "key_text": text,
+            "state": "computing", "claimed_at": _now(),
+        }  # fmt: skip
+        try:
+            with engine.begin() as conn:
+                conn.execute(insert(read_models).values(**values))
+        except IntegrityError:
+            return False  # the primary key is taken: another worker claimed it first
+        return True
+
+    @staticmethod
+    def _take_over(engine: Engine, digest: str, version: int, row: Any) -> bool:
+        t = read_models
+        with engine.begin() as conn:
+            done = conn.execute(
+                update(t)
+                .where(
+                    t.c.key_hash == digest,
+                    t.c.version == version,
+                    t.c.state == "computing",
+                    t.c.claimed_at == row.claimed_at,
+                )
+                .values(claimed_at=_now())
+            )
+        return done.rowcount == 1
+
+    def _compute_and_store(
+        self, engine: Engine, digest: str, version: int, compute: Callable[[], T]
+    ) -> T:
+        t = read_models
+        mine = (t.c.key_hash == digest) & (t.c.version == version)
+        started = time.perf_counter()
+        try:
+            value = compute()
+        except BaseException:
+            with engine.begin() as conn:  # let the next waiter claim it
+                conn.execute(delete(t).where(mine, t.c.state == "computing"))
+            raise
+        try:
+            payload = encode(value)
+        except NotEncodableError as error:
+            _log.warning("%s: kept in process only", error)
+            with engine.begin() as conn:
+                conn.execute(delete(t).where(mine, t.c.state == "computing"))
+            return value
+        seconds = time.perf_counter() - started
+        self.computed += 1
+        try:
+            with engine.begin() as conn:
+                conn.execute(
+                    update(t)
+                    .where(mine)
+                    .values(state="ready", payload=payload, compute_seconds=seconds)
+                )
+                conn.execute(delete(t).where(t.c.version < version))
+        except DBAPIError:
+            # The result is good; only sharing it failed (a busy database). Waiters take the
+            # claim over once it is stale, or compute after this worker's claim is gone.
+            _log.warning("could not store the read model", exc_info=True)
+        return value
