@@ -68,9 +68,14 @@ def test_rebuild_empties_every_demo_table(platform: Platform) -> None:
     from specialmeasures.store.loader import KEPT_ON_RESET
     from specialmeasures.store.tables import metadata
 
+    from specialmeasures.store import data_version
+
     repo = platform.repository
     load_country(repo, generate(7, end=date(2014, 9, 1)))
+    loaded = data_version.current(platform.engine)
     reset_demo(repo)
+    # the version moves on, never back: a worker's cache of the old demo cannot match again
+    assert data_version.current(platform.engine) > loaded > 0
     with platform.engine.connect() as conn:
         leftovers = {
             t.name: n

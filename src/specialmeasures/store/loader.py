@@ -18,7 +18,7 @@ import numpy as np
 from sqlalchemy import Connection, delete, func, insert, select
 
 from specialmeasures.domain import SpecialMeasuresError
-from specialmeasures.store import audit
+from specialmeasures.store import audit, data_version
 from specialmeasures.store.locks import reset_sequences
 from specialmeasures.store.repository import BATCH, Repository
 from specialmeasures.store.tables import (
@@ -35,7 +35,9 @@ __all__ = ["DEFAULT_SEED", "DemoState", "demo_state", "load_country", "reset_dem
 
 DEFAULT_SEED = 2013
 #: Tables a demo rebuild leaves alone: the sourced record of real SMQ events is not demo data.
-KEPT_ON_RESET = frozenset({"real_smq_events"})
+# The data version is kept (and advanced below) so that a worker's cache of the old demo can
+# never match a version number the rebuilt demo reuses.
+KEPT_ON_RESET = frozenset({"real_smq_events", "data_version"})
 Progress = Callable[[str, int, int], None]
 
 
@@ -82,6 +84,7 @@ def reset_demo(repo: Repository) -> None:
         for table in reversed(metadata.sorted_tables):
             if table.name not in KEPT_ON_RESET:
                 conn.execute(delete(table))
+        data_version.bump(conn)
     # The synthetic log was emptied on purpose: start the checkpoint again, or verify would
     # report the rebuilt log as truncated.
     with repo.engine.connect() as conn:
