@@ -65,10 +65,9 @@ def test_reset_refuses_a_database_with_real_data(platform: Platform) -> None:
 
 
 def test_rebuild_empties_every_demo_table(platform: Platform) -> None:
+    from specialmeasures.store import data_version
     from specialmeasures.store.loader import KEPT_ON_RESET
     from specialmeasures.store.tables import metadata
-
-    from specialmeasures.store import data_version
 
     repo = platform.repository
     load_country(repo, generate(7, end=date(2014, 9, 1)))
