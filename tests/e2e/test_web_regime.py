@@ -39,7 +39,14 @@ def test_overview_is_public_without_the_cp_list(demo_web: DemoWeb) -> None:
     data = client.get("/overview.json").json()
     assert data["confidential"] is False
     assert data["providers"] == 150
-    assert [s["regime"] for s in data["by_status"]] == ["smq", "rsp", "smf", "pip", "none"]
+    # On 1 June 2016 neither the RSP (2021), finance measures (July 2016) nor the PIP (2025)
+    # existed: they are no rows and no lines, not zeros.
+    assert [s["regime"] for s in data["by_status"]] == ["smq", "none"]
+    later = client.get("/overview.json?as_of=2025-06-01").json()
+    assert [s["regime"] for s in later["by_status"]] == ["smq", "rsp", "smf", "pip", "none"]
+    pip = {m["month"]: m["pip"] for m in later["series"]["months"]}
+    assert pip["2025-03"] is None
+    assert pip["2025-04"] is not None
     assert sum(r["count"] for r in data["by_rating"]) == 150
     assert data["series"]["months"][-1]["on"] == AS_OF.isoformat()
     assert data["systems"]
