@@ -82,7 +82,7 @@ def regime_counts_svg(series: dict[str, Any], *, width: int = 860, height: int =
     for j, r in enumerate(regimes):
         key = r["regime"]
         colour = REGIME_COLOURS.get(key, _INK)
-        d = []
+        d: list[str] = []
         for i, m in enumerate(months):
             if m[key] is None:  # the regime did not exist yet: no line, not a zero
                 continue
