@@ -3,6 +3,8 @@ provider's SPC indicator pages, each with its JSON twin, and who sees what."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from access_fixtures import CP_MARKERS, client_as
@@ -205,6 +207,16 @@ def test_one_indicator_chart_and_table(demo_web: DemoWeb) -> None:
     assert {"value", "mean", "upper_process_limit", "point_type"} <= set(data["points"][0])
     assert client.get(f"/providers/{code}/indicators/nope.json").status_code == 404
     assert client.get("/providers/NOPE/indicators.json").status_code == 404
+    # A proportion's axis reads in round percentages (72%, 74%), never 0.7312.
+    proportion = next(
+        i["id"]
+        for i in client.get(f"/providers/{code}/indicators.json").json()["indicators"]
+        if i["unit"] == "proportion"
+    )
+    svg = client.get(f"/providers/{code}/indicators/{proportion}").text
+    ticks = re.findall(r'class="sm-y-tick"[^>]*>([^<]+)<', svg)
+    assert len(ticks) >= 3
+    assert all(re.fullmatch(r"-?\d+(\.\d)?%", t) for t in ticks), ticks
 
 
 def test_cp_status_on_indicator_pages_only_for_those_who_may_see_it(demo_web: DemoWeb) -> None:
