@@ -91,6 +91,11 @@ def test_sample_is_table_1_with_seed_and_declines(world: World) -> None:
     assert gone not in [r["code"] for r in declined["sample"]]
     assert declined["counts"]["declined"] == 1
     html = client.get("/evaluation/sample", params={"seed": 5, "declines": gone}).text
+    depths = [r["depth"] for r in declined["sample"]]
+    assert depths.count("In-depth") == depths.count("High-level") == len(depths) // 2
+    assert "High-level" in html
+    assert "In-depth" in html
+    assert "depth" in declined["columns"]
     assert 'id="sample-table"' in html
     assert 'id="approaches-table"' in html
 
