@@ -225,3 +225,33 @@ def test_cp_status_on_indicator_pages_only_for_those_who_may_see_it(demo_web: De
     assert not any(m in public.get(f"/providers/{code}/indicators").text for m in CP_MARKERS)
     regulator, _ = client_as(demo_web.app, demo_web.accounts[Role.REGULATOR_ANALYST])
     assert "Challenged provider" in regulator.get(f"/providers/{code}/indicators").text
+
+
+def test_indicator_limits_recalculated_at_a_chosen_date(demo_web: DemoWeb) -> None:
+    code = demo_web.in_smq
+    client, _ = client_as(demo_web.app, None)
+    indicator = client.get(f"/providers/{code}/indicators.json").json()["indicators"][0]["id"]
+    url = f"/providers/{code}/indicators/{indicator}.json"
+    plain = client.get(url).json()
+    periods = [p["period"] for p in plain["points"]]
+    assert plain["rebase"]["applied"] == []
+    middle = periods[len(periods) // 2]
+    # A date inside a month moves to the next period, as the reference needs points' dates.
+    asked = middle[:8] + "02" if middle.endswith("-01") else middle
+    later = next(p for p in periods if p >= asked)
+    rebased = client.get(url, params={"rebase": asked}).json()
+    assert rebased["rebase"]["applied"] == [later]
+    assert rebased["rebase"]["baselines"] == plain["rebase"]["baselines"] + 1
+    cut = periods.index(later)
+    before = {p["mean"] for p in rebased["points"][:cut]}
+    after = {p["mean"] for p in rebased["points"][cut:]}
+    assert len(before) == 1
+    assert len(after) == 1
+    assert before != after  # two baselines, each with its own mean
+    page = client.get(f"/providers/{code}/indicators/{indicator}", params={"rebase": asked})
+    assert 'id="rebase-applied"' in page.text
+    assert f"Limits recalculated from {later}" in page.text
+    bad = client.get(url, params={"rebase": "2016-13-01"})
+    assert bad.status_code == 400
+    assert "rebase" in bad.text
+    assert "2016-13-01" in bad.text
