@@ -75,6 +75,10 @@ def test_sample_with_four_refusals(run) -> None:  # type: ignore[no-untyped-def]
         run("sample", "--as-of", AS_OF, "--seed", "4", *args, "--format", "json").stdout
     )
     assert sorted(r["case"] for r in rows if r["status"] == "included") == list(range(1, 9))
+    depths = [r["depth"] for r in rows if r["status"] == "included"]
+    assert sorted(depths) == ["High-level"] * 4 + ["In-depth"] * 4  # the seed's four and four
+    assert "In-depth" in out
+    assert "High-level" in out
 
 
 def test_figure_svg_and_png_with_twins(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

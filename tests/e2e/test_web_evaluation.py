@@ -91,6 +91,11 @@ def test_sample_is_table_1_with_seed_and_declines(world: World) -> None:
     assert gone not in [r["code"] for r in declined["sample"]]
     assert declined["counts"]["declined"] == 1
     html = client.get("/evaluation/sample", params={"seed": 5, "declines": gone}).text
+    depths = [r["depth"] for r in declined["sample"]]
+    assert depths.count("In-depth") == depths.count("High-level") == len(depths) // 2
+    assert "High-level" in html
+    assert "In-depth" in html
+    assert "depth" in declined["columns"]
     assert 'id="sample-table"' in html
     assert 'id="approaches-table"' in html
 
@@ -310,3 +315,32 @@ def test_a_researcher_never_sees_decisions_the_watch_list_or_returns(world: Worl
         assert client.get(path).status_code == 403, path
     page = client.get(f"/providers/{world.own}").text  # the public page, nothing confidential
     assert "Challenged provider" not in page
+
+
+def test_trajectories_page_by_group_and_page(world: World) -> None:
+    client = client_for(world, Role.REGULATOR_ANALYST)
+    every = client.get("/evaluation/trajectories.json").json()
+    assert every["paging"] is None  # the twin gives every trust unless a page is asked for
+    html = client.get("/evaluation/trajectories").text
+    body = html[html.index('id="trajectories-table"') :]
+    assert body.count('<tr class="nhsuk-table__row">') == 1 + 20  # header and one page
+    first = client.get("/evaluation/trajectories.json", params={"page": 1}).json()
+    second = client.get("/evaluation/trajectories.json", params={"page": 2}).json()
+    assert first["trusts"] == every["trusts"][:20]
+    assert second["trusts"] == every["trusts"][20:40]
+    assert first["paging"]["pages"] == -(-every["count"] // 20)
+    page2 = client.get("/evaluation/trajectories", params={"page": 2}).text
+    assert second["trusts"][0]["name"] in page2
+    assert every["trusts"][0]["name"] not in page2
+    group = next(g["group"] for g in every["groups"] if 0 < g["trusts"] < every["count"])
+    only = client.get("/evaluation/trajectories.json", params={"group": group}).json()
+    assert {t["primary_group"] for t in only["trusts"]} == {group}
+    assert len(only["trusts"]) == next(g["trusts"] for g in every["groups"] if g["group"] == group)
+    table = rows(client.get("/evaluation/trajectories.csv", params={"group": group}).text)
+    assert [r["code"] for r in table] == [t["code"] for t in only["trusts"]]
+    past = client.get("/evaluation/trajectories.json", params={"page": 999})
+    assert past.status_code == 400
+    assert "page" in past.text
+    wrong = client.get("/evaluation/trajectories.json", params={"group": "nope"})
+    assert wrong.status_code == 400
+    assert "group" in wrong.text

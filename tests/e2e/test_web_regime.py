@@ -3,6 +3,8 @@ provider's SPC indicator pages, each with its JSON twin, and who sees what."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from access_fixtures import CP_MARKERS, client_as
@@ -39,7 +41,14 @@ def test_overview_is_public_without_the_cp_list(demo_web: DemoWeb) -> None:
     data = client.get("/overview.json").json()
     assert data["confidential"] is False
     assert data["providers"] == 150
-    assert [s["regime"] for s in data["by_status"]] == ["smq", "rsp", "smf", "pip", "none"]
+    # On 1 June 2016 neither the RSP (2021), finance measures (July 2016) nor the PIP (2025)
+    # existed: they are no rows and no lines, not zeros.
+    assert [s["regime"] for s in data["by_status"]] == ["smq", "none"]
+    later = client.get("/overview.json?as_of=2025-06-01").json()
+    assert [s["regime"] for s in later["by_status"]] == ["smq", "rsp", "smf", "pip", "none"]
+    pip = {m["month"]: m["pip"] for m in later["series"]["months"]}
+    assert pip["2025-03"] is None
+    assert pip["2025-04"] is not None
     assert sum(r["count"] for r in data["by_rating"]) == 150
     assert data["series"]["months"][-1]["on"] == AS_OF.isoformat()
     assert data["systems"]
@@ -202,6 +211,16 @@ def test_one_indicator_chart_and_table(demo_web: DemoWeb) -> None:
     assert {"value", "mean", "upper_process_limit", "point_type"} <= set(data["points"][0])
     assert client.get(f"/providers/{code}/indicators/nope.json").status_code == 404
     assert client.get("/providers/NOPE/indicators.json").status_code == 404
+    # A proportion's axis reads in round percentages (72%, 74%), never 0.7312.
+    proportion = next(
+        i["id"]
+        for i in client.get(f"/providers/{code}/indicators.json").json()["indicators"]
+        if i["unit"] == "proportion"
+    )
+    svg = client.get(f"/providers/{code}/indicators/{proportion}").text
+    ticks = re.findall(r'class="sm-y-tick"[^>]*>([^<]+)<', svg)
+    assert len(ticks) >= 3
+    assert all(re.fullmatch(r"-?\d+(\.\d)?%", t) for t in ticks), ticks
 
 
 def test_cp_status_on_indicator_pages_only_for_those_who_may_see_it(demo_web: DemoWeb) -> None:
@@ -210,3 +229,33 @@ def test_cp_status_on_indicator_pages_only_for_those_who_may_see_it(demo_web: De
     assert not any(m in public.get(f"/providers/{code}/indicators").text for m in CP_MARKERS)
     regulator, _ = client_as(demo_web.app, demo_web.accounts[Role.REGULATOR_ANALYST])
     assert "Challenged provider" in regulator.get(f"/providers/{code}/indicators").text
+
+
+def test_indicator_limits_recalculated_at_a_chosen_date(demo_web: DemoWeb) -> None:
+    code = demo_web.in_smq
+    client, _ = client_as(demo_web.app, None)
+    indicator = client.get(f"/providers/{code}/indicators.json").json()["indicators"][0]["id"]
+    url = f"/providers/{code}/indicators/{indicator}.json"
+    plain = client.get(url).json()
+    periods = [p["period"] for p in plain["points"]]
+    assert plain["rebase"]["applied"] == []
+    middle = periods[len(periods) // 2]
+    # A date inside a month moves to the next period, as the reference needs points' dates.
+    asked = middle[:8] + "02" if middle.endswith("-01") else middle
+    later = next(p for p in periods if p >= asked)
+    rebased = client.get(url, params={"rebase": asked}).json()
+    assert rebased["rebase"]["applied"] == [later]
+    assert rebased["rebase"]["baselines"] == plain["rebase"]["baselines"] + 1
+    cut = periods.index(later)
+    before = {p["mean"] for p in rebased["points"][:cut]}
+    after = {p["mean"] for p in rebased["points"][cut:]}
+    assert len(before) == 1
+    assert len(after) == 1
+    assert before != after  # two baselines, each with its own mean
+    page = client.get(f"/providers/{code}/indicators/{indicator}", params={"rebase": asked})
+    assert 'id="rebase-applied"' in page.text
+    assert f"Limits recalculated from {later}" in page.text
+    bad = client.get(url, params={"rebase": "2016-13-01"})
+    assert bad.status_code == 400
+    assert "rebase" in bad.text
+    assert "2016-13-01" in bad.text

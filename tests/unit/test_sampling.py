@@ -73,3 +73,32 @@ def test_small_group_reports_a_shortfall() -> None:
     result = draw_sample(few, per_group=2, seed=2)
     assert dict(result.shortfall) == {"clear_improver": 1}
     assert result.counts()["included"] == 7
+
+
+def test_four_in_depth_and_four_high_level_one_of_each_a_group() -> None:
+    first = draw_sample(candidates(), per_group=2, seed=3)
+    refusing = [a.candidate.provider.code for a in first.included[:4]]
+    result = draw_sample(candidates(), per_group=2, seed=3, declined=refusing)
+    included = result.included
+    assert [a.row()["depth"] for a in included].count("In-depth") == 4
+    assert [a.row()["depth"] for a in included].count("High-level") == 4
+    for group in {a.candidate.group for a in included}:
+        assert sorted(a.depth for a in included if a.candidate.group == group) == [
+            "high_level",
+            "in_depth",
+        ]
+    # A replacement takes the depth of the site it replaces.
+    by_code = {a.candidate.provider.code: a for a in result.approaches}
+    for a in result.approaches:
+        if a.replaces is not None:
+            assert a.depth == by_code[a.replaces].depth
+    again = draw_sample(candidates(), per_group=2, seed=3, declined=refusing)
+    assert [a.depth for a in again.approaches] == [a.depth for a in result.approaches]
+
+
+def test_three_a_group_gives_two_in_depth_and_one_high_level() -> None:
+    result = draw_sample(candidates(), per_group=3, seed=2)
+    for group in {a.candidate.group for a in result.included}:
+        depths = [a.depth for a in result.included if a.candidate.group == group]
+        if len(depths) == 3:
+            assert sorted(depths) == ["high_level", "in_depth", "in_depth"]

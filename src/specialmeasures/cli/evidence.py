@@ -16,6 +16,7 @@ import click
 from specialmeasures.access.policy import Action
 from specialmeasures.cli._actor import importer_option
 from specialmeasures.cli._context import emit, open_platform
+from specialmeasures.cli._layout import choose_layout, layout_option, print_table
 from specialmeasures.cli._tables import write_csv_atomic
 from specialmeasures.domain import InputError
 from specialmeasures.evaluation.evidence import RAP_HEADINGS, framework_matrix
@@ -68,9 +69,11 @@ def _matrix(platform: Any) -> tuple[list[Any], dict[str, dict[str, Any]], list[A
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file (required for xlsx).")  # fmt: skip
 @click.option("--long", "long_form", is_flag=True, help="One row per site and code (CSV/table).")
-def matrix(fmt: str, output: Path | None, long_form: bool) -> None:
+@layout_option("site x code")
+def matrix(fmt: str, output: Path | None, long_form: bool, layout: str) -> None:
     """Sites x codes: each cell shows the number of sources and their types; * marks a cell
-    triangulated across two or more source types."""
+    triangulated across two or more source types. In a terminal too narrow for a column per
+    code the table turns long (as --long) unless --layout wide is given."""
     platform = open_platform()
     try:
         codes, cells, records = _matrix(platform)
@@ -82,19 +85,27 @@ def matrix(fmt: str, output: Path | None, long_form: bool) -> None:
         _write_xlsx(output, codes, cells, records)
         click.echo(f"wrote {output}")
         return
+    wide_rows = [{"site": site, **{c.code: row[c.code].text() for c in codes},
+                  "confidential": "yes"} for site, row in cells.items()]  # fmt: skip
+    wide_columns = ("site", *(c.code for c in codes), "confidential")
+    if fmt == "table" and output is None and not long_form:
+        long_form = choose_layout(layout, wide_rows, wide_columns) == "long"
     if long_form:
         rows = [{**cell.row(), "confidential": "yes"} for row in cells.values()
                 for cell in row.values() if cell.sources]  # fmt: skip
         columns: tuple[str, ...] = (*CELL_COLUMNS, "confidential")
     else:
-        rows = [{"site": site, **{c.code: row[c.code].text() for c in codes},
-                 "confidential": "yes"} for site, row in cells.items()]  # fmt: skip
-        columns = ("site", *(c.code for c in codes), "confidential")
+        rows, columns = wide_rows, wide_columns
     if output is not None:
         write_csv_atomic(output, columns, [[r.get(c) for c in columns] for r in rows])
         click.echo(f"wrote {output}")
         return
-    emit(rows, columns, fmt, title=f"Framework matrix — {CONFIDENTIAL}")
+    title = f"Framework matrix — {CONFIDENTIAL}"
+    if fmt == "table":  # the title says CONFIDENTIAL; the column is for files that travel
+        shown = tuple(c for c in columns if c != "confidential")
+        print_table(rows, shown, title=title, wide=not long_form)
+        return
+    emit(rows, columns, fmt, title=title)
 
 
 def _write_xlsx(path: Path, codes: list[Any], cells: dict[str, dict[str, Any]],

@@ -11,6 +11,7 @@ import click
 from specialmeasures.access import Action
 from specialmeasures.cli._actor import actor, actor_options
 from specialmeasures.cli._context import DateParam, emit, open_platform
+from specialmeasures.cli._layout import choose_layout, layout_option, print_table
 from specialmeasures.domain import InputError
 from specialmeasures.interventions import intervention_matrix
 from specialmeasures.interventions.matrix import KINDS, record_status
@@ -34,8 +35,14 @@ def interventions() -> None:
               type=click.Choice(["table", "csv", "json", "xlsx"], case_sensitive=False))  # fmt: skip
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File for --format xlsx.")  # fmt: skip
-def matrix(codes: tuple[str, ...], as_of: date | None, fmt: str, output: Path | None) -> None:
-    """Rows: ID, buddying, leadership changes, NHSI funds; a column per trust; "No data"."""
+@layout_option("trust x intervention")
+def matrix(
+    codes: tuple[str, ...], as_of: date | None, fmt: str, output: Path | None, layout: str
+) -> None:
+    """Rows: ID, buddying, leadership changes, NHSI funds; a column per trust; "No data".
+
+    In a terminal too narrow for a column per trust the table turns long (one row per trust and
+    intervention) unless --layout wide is given."""
     if fmt == "xlsx" and output is None:
         raise InputError("--format xlsx needs --output FILE.xlsx", column="--output")
     platform = open_platform()
@@ -52,7 +59,20 @@ def matrix(codes: tuple[str, ...], as_of: date | None, fmt: str, output: Path | 
     if fmt == "json":
         click.echo(json.dumps(found.rows(), indent=2, ensure_ascii=False))
         return
-    emit(found.rows(), found.columns, fmt, title="The delivery of NHSI interventions by trust")
+    title = "The delivery of NHSI interventions by trust"
+    if fmt != "table":
+        emit(found.rows(), found.columns, fmt, title=title)
+        return
+    rows, columns = found.rows(), found.columns
+    if choose_layout(layout, rows, columns) == "wide":
+        print_table(rows, columns, title=title, wide=True)
+        return
+    long_rows = [
+        {"trust": code, "intervention": r["intervention"], "delivered": r[code]}
+        for code in found.providers
+        for r in rows
+    ]
+    print_table(long_rows, ("trust", "intervention", "delivered"), title=title, wide=False)
 
 
 @interventions.command("record")

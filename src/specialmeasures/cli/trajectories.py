@@ -82,8 +82,8 @@ def sample(
     counts = result.counts()
     if fmt == "table":
         included = sorted(result.included, key=lambda a: a.case or 0)
-        emit([a.row() for a in included], ("case", "group", "trust_type", "setting", "region",
-             "code"), "table", title=f"Characteristics of included sites — {CONFIDENTIAL}")  # fmt: skip
+        emit([a.row() for a in included], ("case", "depth", "group", "trust_type", "setting",
+             "region", "code"), "table", title=f"Characteristics of included sites — {CONFIDENTIAL}")  # fmt: skip
         emit(
             [a.row() for a in result.approaches], SAMPLE_COLUMNS, "table", title="Sites approached"
         )

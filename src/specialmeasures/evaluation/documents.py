@@ -62,7 +62,7 @@ def sample_document(
         "per_group": result.per_group,
         "declined": sorted({c.upper() for c in declined}),
         "counts": result.counts(),
-        "columns": [*SAMPLE_COLUMNS[:6], "name", *SAMPLE_COLUMNS[6:]],
+        "columns": [*SAMPLE_COLUMNS[:7], "name", *SAMPLE_COLUMNS[7:]],
         "sample": [a.row() for a in result.included],
         "approaches": [a.row() for a in result.approaches],
         "shortfall": [{"group": g, "missing": n} for g, n in result.shortfall],

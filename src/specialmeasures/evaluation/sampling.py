@@ -11,7 +11,13 @@ two per group, "a range of geographical locations, and types of trusts" (Table 1
   region); ties go to the random order;
 * a site in ``declined`` is marked declined when approached and replaced at once by a site of
   the same group, chosen by the same rule with one constraint added: the decliner's setting is
-  preferred, so that a refusal does not change the geography the sample was designed for.
+  preferred, so that a refusal does not change the geography the sample was designed for;
+* each site has a depth of study: the seed's eight case studies were "four 'high level' and four
+  'in-depth'", two sites per group. The depth belongs to the seat in the sample, not to the
+  trust: in each group the first half of the slots (rounded up) are in-depth, the rest
+  high-level, so two a group gives one of each and the sample half and half; a replacement
+  takes the depth of the site it replaces. It is derived, never stored: the same draw always
+  gives the same depths.
 """
 
 from __future__ import annotations
@@ -25,7 +31,22 @@ from specialmeasures.domain import InputError, Provider
 from specialmeasures.evaluation.thresholds import GROUPS
 from specialmeasures.evaluation.trajectories import group_label
 
-__all__ = ["Approach", "Candidate", "SampleResult", "draw_sample"]
+__all__ = ["DEPTHS", "Approach", "Candidate", "SampleResult", "depth_of_slot", "draw_sample"]
+
+#: The two depths of case study in the seed evaluation (Table 2): in-depth sites had interviews
+#: across organisational tiers and observations; high-level sites interviews at the top of the
+#: organisation and with key external stakeholders.
+DEPTHS = {"in_depth": "In-depth", "high_level": "High-level"}
+
+
+def depth_of_slot(slot: int, per_group: int) -> str:
+    """``in_depth`` for the first half of a group's slots (rounded up), else ``high_level``.
+
+    >>> [depth_of_slot(s, 2) for s in range(2)]
+    ['in_depth', 'high_level']
+    """
+    return "in_depth" if slot < -(-per_group // 2) else "high_level"
+
 
 #: Table 1 of the seed paper lists the groups in this order of first appearance.
 TABLE_ORDER = ("cp_only", "prolonged_poor_performer", "clear_improver", "cp_to_smq")
@@ -50,11 +71,13 @@ class Approach:
     status: str  # "included" or "declined"
     case: int | None = None
     replaces: str | None = None
+    depth: str = "in_depth"  # the depth of study of the seat approached for (DEPTHS)
 
     def row(self) -> dict[str, object]:
         p = self.candidate.provider
         return {
             "case": self.case,
+            "depth": DEPTHS[self.depth],
             "group": group_label(self.candidate.group),
             "trust_type": p.type_label,
             "setting": p.setting.label,
@@ -181,6 +204,8 @@ def draw_sample(
     )
     cases = {a.order: n for n, a in enumerate(included, start=1)}
     numbered = tuple(
-        Approach(a.order, a.candidate, a.status, cases.get(a.order), a.replaces) for a in approaches
-    )
+        Approach(a.order, a.candidate, a.status, cases.get(a.order), a.replaces,
+                 depth_of_slot(seat[a.order][0], per_group))
+        for a in approaches
+    )  # fmt: skip
     return SampleResult(seed, per_group, numbered, tuple(sorted(shortfall.items())))

@@ -49,7 +49,7 @@ TRAJECTORY_COLUMNS = (
     "best_later_rating",
     "reasons",
 )
-SAMPLE_COLUMNS = ("case", "group", "trust_type", "setting", "region", "code", "status",
+SAMPLE_COLUMNS = ("case", "depth", "group", "trust_type", "setting", "region", "code", "status",
                   "approached", "replaces")  # fmt: skip
 FIGURE_COLUMNS = ("code", "name", "group", "series", "value", "value_label", "start", "end")
 

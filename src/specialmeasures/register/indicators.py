@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from itertools import pairwise
 from typing import Any
@@ -19,6 +20,7 @@ import numpy as np
 
 from specialmeasures.domain import IndicatorDefinition, NotFoundError, Observation
 from specialmeasures.domain.standard import Standard, standard_in_force
+from specialmeasures.register.rebasing import needs_rebasing, rebase_suggestions, snap_to_periods
 from specialmeasures.register.standards import standards_of
 from specialmeasures.stats import SpcOptions, SpcResult, spc
 from specialmeasures.store import Repository
@@ -88,6 +90,7 @@ def _charts(
     definitions: list[IndicatorDefinition],
     series: dict[str, list[Observation]],
     standards: dict[str, list[Standard]] | None = None,
+    extra_rebase: dict[str, list[date]] | None = None,
 ) -> dict[str, tuple[SpcResult, IndicatorDefinition, Standard | None]]:
     """XmR charts of every indicator with data, one kernel call per improvement direction (and
     per "has a national standard or not", so an indicator without one keeps "no target").
@@ -106,11 +109,15 @@ def _charts(
     for (direction, targeted), members in by_group.items():
         obs = [o for d, _ in members for o in series[d.id]]
         targets = {d.id: s.threshold for d, s in members if s is not None} if targeted else None
+        rebase = _after_gaps(series, [d for d, _ in members])
+        for key, days in (extra_rebase or {}).items():
+            if key in {d.id for d, _ in members}:
+                rebase[key] = sorted(set(rebase.get(key, [])) | set(days))
         result = spc(
             [o.value for o in obs],
             [o.period for o in obs],
             facets=[o.indicator_id for o in obs],
-            rebase=_after_gaps(series, [d for d, _ in members]) or None,
+            rebase=rebase or None,
             target=targets,
             options=SpcOptions(improvement_direction=direction),  # type: ignore[arg-type]
         )
@@ -193,14 +200,26 @@ def provider_indicators(repository: Repository, code: str, as_of: date) -> list[
 
 
 def indicator_chart(
-    repository: Repository, code: str, indicator_id: str, as_of: date
+    repository: Repository,
+    code: str,
+    indicator_id: str,
+    as_of: date,
+    rebase_on: Sequence[date] = (),
 ) -> dict[str, Any]:
     """The XmR chart of one indicator of one provider: its summary and every point.
+
+    ``rebase_on``: dates to recalculate the limits at (each moved to the first period on or
+    after it, ``register.rebasing``), beside the automatic rebase after a long gap. The result's
+    ``rebase`` says which were applied, the known changes one could rebase at, and whether the
+    latest baseline is long and mostly special cause (``advised``).
 
     Raises NotFoundError for an unknown provider or indicator, or no data by ``as_of``.
     """
     definitions, series = _load(repository, code, as_of, indicator_id)
-    charts = _charts(definitions, series, standards_of(repository, series))
+    periods = [o.period for o in series.get(indicator_id, [])]
+    applied = snap_to_periods(rebase_on, periods)
+    standards = standards_of(repository, series)
+    charts = _charts(definitions, series, standards, {indicator_id: applied} if applied else None)
     if indicator_id not in charts:
         raise NotFoundError(f"series of {code} by {as_of}", indicator_id)
     result, d, standard = charts[indicator_id]
@@ -220,7 +239,28 @@ def indicator_chart(
                 "special_cause": bool(result.special_cause_flag[k]),
             }
         )
-    return {"indicator": _summary(result, d, standard), "points": points}
+    summary = _summary(result, d, standard)
+    groups = [r for r in result.summary().rows() if r["facet"] == indicator_id]
+    latest = groups[-1]
+    special = int(latest["special_cause_improvement"]) + int(latest["special_cause_concern"])
+    # Public regimes only: the suggestions are shown to everyone who may read the indicator.
+    events = []
+    for e in repository.episodes(code):
+        if e.regime.confidential:
+            continue
+        events.append((e.start, f"Entered {e.regime.label}"))
+        if e.end is not None:
+            events.append((e.end, f"Left {e.regime.label}"))
+    rebase = {
+        "applied": [p.isoformat() for p in applied],
+        "requested": [p.isoformat() for p in rebase_on],
+        "suggested": rebase_suggestions(events, standards.get(indicator_id, []), periods),
+        "baselines": len(groups),
+        "latest_baseline_points": int(latest["n"]),
+        "latest_baseline_special_cause": special,
+        "advised": needs_rebasing(int(latest["n"]), special),
+    }
+    return {"indicator": summary, "points": points, "rebase": rebase}
 
 
 def indicators_view(

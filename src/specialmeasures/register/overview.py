@@ -14,6 +14,7 @@ from typing import Any
 
 from specialmeasures.domain import KeyQuestion, NotFoundError, Regime
 from specialmeasures.domain.timeline import add_months
+from specialmeasures.register.regime_dates import regime_start, regimes_in_existence
 from specialmeasures.register.views import provider_list
 from specialmeasures.store import Repository
 
@@ -42,6 +43,10 @@ def _monthly_counts(
         day = as_of if m == first else m
         row: dict[str, Any] = {"month": m.isoformat()[:7], "on": day.isoformat()}
         for r in regimes:
+            # A day before the regime began has no count at all (null), not a zero.
+            if day < regime_start(r):
+                row[r.value] = None
+                continue
             row[r.value] = len(
                 {
                     e.provider_code
@@ -60,7 +65,9 @@ def national_overview(
     each regime at the start of each month (the last point is ``as_of`` itself) and the local
     systems."""
     rows = provider_list(repository, as_of, include_confidential=include_confidential)
-    regimes = _regimes(include_confidential)
+    # A regime appears only from the day it began (the PIP from April 2025, the RSP from July
+    # 2021): before then it is no column and no line, not a column of zeros.
+    regimes = regimes_in_existence(_regimes(include_confidential), as_of)
     by_regime = Counter(v for r in rows for v in r["regimes"])
     by_rating = Counter(r["overall_rating"] or "Not rated" for r in rows)
     return {
@@ -80,7 +87,10 @@ def national_overview(
         ],
         "by_rating": [{"rating": k, "count": by_rating.get(k, 0)} for k in RATING_ORDER],
         "series": {
-            "regimes": [{"regime": r.value, "label": r.label} for r in regimes],
+            "regimes": [
+                {"regime": r.value, "label": r.label, "from": regime_start(r).isoformat()}
+                for r in regimes
+            ],
             "months": _monthly_counts(repository, as_of, regimes),
         },
         "systems": systems_index(repository, as_of, include_confidential=False)["systems"],

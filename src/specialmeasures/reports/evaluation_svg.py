@@ -32,7 +32,12 @@ def trajectory_svg(figure: dict[str, Any]) -> str:
     left, width, row_h, gap = 190.0, 700.0, 16.0, 18.0
     band = row_h * 3 + gap
     top = 24.0
-    height = top + band * max(1, len(figure["trusts"])) + 24
+    regimes: dict[str, str] = {}  # the regimes drawn, for the key: series -> label
+    for trust in figure["trusts"]:
+        for ep in trust["episodes"]:
+            regimes.setdefault(ep["series"], ep["value_label"])
+    key_rows = 2 if regimes else 1
+    height = top + band * max(1, len(figure["trusts"])) + 6 + 18 * key_rows
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {left + width + 20:.0f} '
         f'{height:.0f}" role="img" aria-labelledby="traj-title traj-desc" class="sm-trajectory">',
@@ -82,14 +87,35 @@ def trajectory_svg(figure: dict[str, Any]) -> str:
                 f"{escape(ep['value_label'])} from {ep['start']} to {ep['end']}</title></rect>"
             )
         parts.append("</g>")
-    key_y = height - 6
+    # The key: ratings (upper strips) on one row, then the regimes of the bars beneath.
+    key_y = height - 6 - 18 * (key_rows - 1)
+    parts.append('<g class="sm-legend" aria-label="Key">')
+    parts.append(
+        f'<text x="{left - 8:.1f}" y="{key_y:.1f}" font-size="11" text-anchor="end" '
+        'fill="#4c6272">Rating</text>'
+    )
     for n, (name, colour) in enumerate(RATING_COLOURS.items()):
         x = left + n * 150
         parts.append(
-            f'<rect x="{x:.1f}" y="{key_y - 9:.1f}" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{x + 14:.1f}" y="{key_y:.1f}" font-size="11" fill="#212b32">'
-            f"{escape(name)}</text>"
+            f'<g class="sm-legend-item"><rect x="{x:.1f}" y="{key_y - 9:.1f}" width="10" '
+            f'height="10" fill="{colour}"/><text x="{x + 14:.1f}" y="{key_y:.1f}" '
+            f'font-size="11" fill="#212b32">{escape(name)}</text></g>'
         )
+    if regimes:
+        key_y += 18
+        parts.append(
+            f'<text x="{left - 8:.1f}" y="{key_y:.1f}" font-size="11" text-anchor="end" '
+            'fill="#4c6272">Regime (bars)</text>'
+        )
+        for n, (series, name) in enumerate(sorted(regimes.items())):
+            x = left + n * 175
+            colour = REGIME_COLOURS.get(series, "#425563")
+            parts.append(
+                f'<g class="sm-legend-item"><rect x="{x:.1f}" y="{key_y - 7:.1f}" width="14" '
+                f'height="6" fill="{colour}" fill-opacity="0.8"/><text x="{x + 18:.1f}" '
+                f'y="{key_y:.1f}" font-size="11" fill="#212b32">{escape(name)}</text></g>'
+            )
+    parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from specialmeasures.reports.axis import nice_ticks, tick_label
+
 __all__ = ["MDC_COLOURS", "assurance_icon_svg", "variation_icon_svg", "xmr_chart_svg"]
 
 #: Making Data Count colours: common cause, improvement, concern, neutral.
@@ -102,7 +104,10 @@ def xmr_chart_svg(chart: dict[str, Any], *, width: int = 860, height: int = 340)
         ys.append(float(target))
     lo, hi = (min(ys), max(ys)) if ys else (0.0, 1.0)
     pad = (hi - lo) * 0.08 or abs(hi) * 0.1 or 1.0
-    lo, hi = lo - pad, hi + pad
+    # Round ticks (70%, 75%, 80% for a proportion), the axis running from the first to the last.
+    ticks = nice_ticks(lo - pad, hi + pad)
+    lo, hi = ticks[0], ticks[-1]
+    percent = ind.get("unit") == "proportion"
     n = max(len(points), 2)
 
     def x(i: int) -> float:
@@ -132,11 +137,11 @@ def xmr_chart_svg(chart: dict[str, Any], *, width: int = 860, height: int = 340)
         f'<desc id="xmr-desc">{escape(desc)}</desc>',
         f'<rect x="{left}" y="{top}" width="{w}" height="{h}" fill="#ffffff" stroke="#d8dde0"/>',
     ]
-    for k in range(5):  # y axis ticks
-        v = lo + (hi - lo) * k / 4
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    for v in ticks:  # y axis ticks
         out.append(
-            f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="{_INK}">{_fmt(v)}</text>'
+            f'<text class="sm-y-tick" x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" '
+            f'font-size="11" fill="{_INK}">{tick_label(v, step, percent=percent)}</text>'
         )
     step = max(1, len(points) // 8)
     for i in range(0, len(points), step):  # x axis labels (YYYY-MM)

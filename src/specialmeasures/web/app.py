@@ -57,6 +57,7 @@ from specialmeasures.web.precompute import precompute_read_models
 from specialmeasures.web.private_caching import PrivateCachingMiddleware
 from specialmeasures.web.regulator_forms import build_regulator_forms_router
 from specialmeasures.web.rendering import Renderer
+from specialmeasures.web.saf import build_saf_router
 from specialmeasures.web.signin import build_signin_router
 from specialmeasures.web.support import build_support_router
 from specialmeasures.web.systems import build_systems_router
@@ -151,6 +152,7 @@ def create_app(
     app.include_router(build_watchlist_router(renderer, today, cached_screen))
     app.include_router(build_decisions_router(renderer, gate, today))
     app.include_router(build_indicators_router(renderer, gate, today))
+    app.include_router(build_saf_router(renderer, gate, today))
     app.include_router(build_overview_router(renderer, gate, today))
     app.include_router(build_systems_router(renderer, gate, today, cached_screen))
     app.include_router(build_interventions_router(renderer, gate, today))

@@ -44,13 +44,14 @@ from specialmeasures.evaluation.sustainability import (
     km_figure,
     km_rows,
 )
-from specialmeasures.evaluation.thresholds import GROUPS
+from specialmeasures.evaluation.thresholds import GROUP_LABELS, GROUPS
 from specialmeasures.evaluation.trajectories import group_label
 from specialmeasures.evaluation.views import TRAJECTORY_COLUMNS, trajectory_figure, trajectory_rows
 from specialmeasures.reports.evaluation_svg import event_study_svg, km_svg, trajectory_svg
 from specialmeasures.store.versioned import VersionedCache
 from specialmeasures.web.downloads import csv_response
 from specialmeasures.web.gate import Gate, permission
+from specialmeasures.web.paging import page_of
 from specialmeasures.web.rendering import Renderer
 
 __all__ = ["build_evaluation_router"]
@@ -79,6 +80,16 @@ Months = Annotated[
 CostBy = Annotated[
     str, Query(pattern="^(group|trust)$", description="One row per trajectory group or trust.")
 ]
+Group = Annotated[
+    str | None,
+    Query(max_length=60, description="Only trusts whose primary trajectory group is this id "
+          "(e.g. cp_only); the page, its JSON twin and the CSV filter alike."),
+]  # fmt: skip
+Page = Annotated[
+    int | None,
+    Query(alias="page", ge=1, le=10_000, description="Page of 20 trusts (the HTML page shows page 1 when not "
+          "given; the JSON twin gives every trust unless a page is asked for)."),
+]  # fmt: skip
 NO_STORE = {"Cache-Control": "no-store"}
 #: Trusts drawn in the trajectory figure when none are chosen: the first of each group.
 DEFAULT_FIGURE_TRUSTS = 8
@@ -139,30 +150,54 @@ def build_evaluation_router(
         return HTMLResponse(html, headers=NO_STORE)
 
     # -- trajectories ------------------------------------------------------------------------
+    def trajectory_group_rows(day: date, group: str | None) -> list[dict[str, Any]]:
+        rows = trajectory_rows(repo, day)
+        if group is None:
+            return rows
+        if group not in GROUP_LABELS:
+            raise InputError(
+                f"group: must be one of {', '.join(GROUP_LABELS)}", column="group", value=group
+            )
+        return [r for r in rows if r["primary_group"] == group]
+
     def trajectories_data(
-        request: Request, as_of: date | None, codes: str | None
+        request: Request,
+        as_of: date | None,
+        codes: str | None,
+        group: str | None = None,
+        page_number: int | None = None,
     ) -> dict[str, Any]:
         names = pseudonyms(request)
         codes = _real_codes(codes, names, "codes")
         day = as_of or today()
-        rows = trajectory_rows(repo, day)
+        every = trajectory_rows(repo, day)
+        rows = trajectory_group_rows(day, group)
         chosen = _codes(codes)
-        if not chosen:
+        if not chosen and group is not None:
+            chosen = [str(r["code"]) for r in rows[:DEFAULT_FIGURE_TRUSTS]]
+        elif not chosen:
             firsts: dict[str, str] = {}
             for r in rows:
                 if r["primary_group"] in GROUPS:
                     firsts.setdefault(str(r["primary_group"]), str(r["code"]))
             chosen = list(firsts.values())[:DEFAULT_FIGURE_TRUSTS]
-        known = {r["code"] for r in rows}
+        known = {r["code"] for r in every}
         unknown = [c for c in chosen if c not in known]
         if unknown:
             raise InputError(f"codes: unknown provider {', '.join(unknown)}", value=codes)
+        shown, paging = (rows, None) if page_number is None else page_of(rows, page_number)
         data = {
             "confidential": True,
             "as_of": day.isoformat(),
-            "count": len(rows),
-            "counts_by_group": dict(Counter(str(r["primary_label"]) for r in rows)),
-            "trusts": rows,
+            "count": len(every),
+            "counts_by_group": dict(Counter(str(r["primary_label"]) for r in every)),
+            "groups": [
+                {"group": g, "label": label, "trusts": sum(r["primary_group"] == g for r in every)}
+                for g, label in GROUP_LABELS.items()
+            ],
+            "group": group,
+            "paging": paging,
+            "trusts": shown,
             "figure": trajectory_figure(repo, chosen, day),
             "dataset": public_dataset_meta(repo.meta()),
         }
@@ -175,22 +210,33 @@ def build_evaluation_router(
     )
     @permission(Action.EVALUATION_READ)
     def trajectories_json(
-        request: Request, as_of: AsOf = None, codes: Codes = None
+        request: Request,
+        as_of: AsOf = None,
+        codes: Codes = None,
+        group: Group = None,
+        page_number: Page = None,
     ) -> dict[str, Any]:
-        return trajectories_data(request, as_of, codes)
+        return trajectories_data(request, as_of, codes, group, page_number)
 
     @router.get("/evaluation/trajectories.csv", include_in_schema=False)
     @permission(Action.EVALUATION_READ)
-    def trajectories_csv(request: Request, as_of: AsOf = None, codes: Codes = None) -> Response:
-        rows = masked(request, {"rows": trajectory_rows(repo, as_of or today())})["rows"]
+    def trajectories_csv(
+        request: Request, as_of: AsOf = None, codes: Codes = None, group: Group = None
+    ) -> Response:
+        # The download is every trust of the chosen group, whatever page the reader is on.
+        rows = masked(request, {"rows": trajectory_group_rows(as_of or today(), group)})["rows"]
         return csv_response(TRAJECTORY_COLUMNS, rows, "trajectories.csv", confidential=True)
 
     @router.get("/evaluation/trajectories", response_class=HTMLResponse, include_in_schema=False)
     @permission(Action.EVALUATION_READ)
     def trajectories_page(
-        request: Request, as_of: AsOf = None, codes: Codes = None
+        request: Request,
+        as_of: AsOf = None,
+        codes: Codes = None,
+        group: Group = None,
+        page_number: Page = None,
     ) -> HTMLResponse:
-        data = trajectories_data(request, as_of, codes)
+        data = trajectories_data(request, as_of, codes, group, page_number or 1)
         return page(
             "trajectories.html",
             request,

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 
 from specialmeasures.access import Action
 from specialmeasures.access.classification import public_dataset_meta
+from specialmeasures.domain import InputError
 from specialmeasures.register.indicators import indicator_chart, indicators_view
 from specialmeasures.reports.spc_chart import (
     assurance_icon_svg,
@@ -30,6 +31,29 @@ IndicatorId = Annotated[str, Path(max_length=63, pattern=r"^[a-z][a-z0-9_]*$")]
 AsOf = Annotated[
     date | None, Query(description="Answer as of this date (YYYY-MM-DD); default today.")
 ]
+Rebase = Annotated[
+    str | None,
+    Query(max_length=120, description="Recalculate the limits at these dates (YYYY-MM-DD, "
+          "separated by commas; each moves to the first period on or after it)."),
+]  # fmt: skip
+#: Rebase dates one request may name.
+MAX_REBASE_DATES = 8
+
+
+def _rebase_dates(text: str | None) -> list[date]:
+    """The dates of the ``rebase`` parameter; InputError naming the parameter and the value."""
+    parts = [t.strip() for t in (text or "").split(",") if t.strip()]
+    if len(parts) > MAX_REBASE_DATES:
+        raise InputError(f"rebase: at most {MAX_REBASE_DATES} dates", column="rebase", value=text)
+    out = []
+    for part in parts:
+        try:
+            out.append(date.fromisoformat(part))
+        except ValueError:
+            raise InputError(
+                "rebase: each date must be YYYY-MM-DD", column="rebase", value=part
+            ) from None
+    return out
 
 
 def build_indicators_router(renderer: Renderer, gate: Gate, today: Callable[[], date]) -> APIRouter:
@@ -47,11 +71,16 @@ def build_indicators_router(renderer: Renderer, gate: Gate, today: Callable[[], 
         return view
 
     def chart_data(
-        request: Request, code: str, indicator_id: str, as_of: date | None
+        request: Request,
+        code: str,
+        indicator_id: str,
+        as_of: date | None,
+        rebase: str | None = None,
     ) -> dict[str, Any]:
+        dates = _rebase_dates(rebase)
         view = list_data(request, code, as_of)
         del view["indicators"]
-        chart = indicator_chart(repo, code.upper(), indicator_id, as_of or today())
+        chart = indicator_chart(repo, code.upper(), indicator_id, as_of or today(), dates)
         return {**view, **chart}
 
     @router.get(
@@ -82,9 +111,13 @@ def build_indicators_router(renderer: Renderer, gate: Gate, today: Callable[[], 
     )
     @permission(Action.PUBLIC_READ, provider="code")
     def indicator_json(
-        request: Request, code: Code, indicator_id: IndicatorId, as_of: AsOf = None
+        request: Request,
+        code: Code,
+        indicator_id: IndicatorId,
+        as_of: AsOf = None,
+        rebase: Rebase = None,
     ) -> dict[str, Any]:
-        return chart_data(request, code, indicator_id, as_of)
+        return chart_data(request, code, indicator_id, as_of, rebase)
 
     @router.get(
         "/providers/{code}/indicators/{indicator_id}",
@@ -93,9 +126,13 @@ def build_indicators_router(renderer: Renderer, gate: Gate, today: Callable[[], 
     )
     @permission(Action.PUBLIC_READ, provider="code")
     def indicator_page(
-        request: Request, code: Code, indicator_id: IndicatorId, as_of: AsOf = None
+        request: Request,
+        code: Code,
+        indicator_id: IndicatorId,
+        as_of: AsOf = None,
+        rebase: Rebase = None,
     ) -> str:
-        data = chart_data(request, code, indicator_id, as_of)
+        data = chart_data(request, code, indicator_id, as_of, rebase)
         return renderer.render(
             "indicator.html",
             request=request,
