@@ -103,6 +103,12 @@ def test_funding_input_is_checked_field_by_field(platform: Platform) -> None:
     assert "further aim 2" in fields(lines)["more_aims"]
     assert director.post(f"/providers/{OWN}/funding.json", ["not", "an", "object"]).json()[
         "error"]["fields"][0]["field"] == "body"  # fmt: skip
+    # A field the write does not take is refused, as on every JSON twin.
+    extra = director.post(f"/providers/{OWN}/funding.json", {
+        "stage": "rsp", "aim": "Board", "amount": 1_000, "on": "2025-11-03", "rationale": "x",
+        "approved": True})  # fmt: skip
+    assert extra.status_code == 400
+    assert set(fields(extra)) == {"approved"}
     # The application must belong to the trust the permission was decided for.
     foreign = [v.application.id for v in funding.applications(platform.repository, "ZA4")]
     maker = As(app, accounts[Role.REGULATOR_DECISION_MAKER])

@@ -369,6 +369,10 @@ def build_intervention_forms_router(
                     sent = None
             if not isinstance(sent, dict):
                 return _invalid([("body", "Send a JSON object")], None)
+            # A field the write does not take is refused, as on every other JSON twin.
+            unknown = sorted(set(sent) - set(spec.schema.get("properties", {})))
+            if unknown:
+                return _invalid([(unknown[0], f"unknown field {unknown[0]!r}")], None)
             new_id, problems, refusal = run(kind, request, code, sent)
             if problems:
                 return _invalid(problems, refusal)
