@@ -152,7 +152,7 @@ def build_evaluation_router(
     # -- trajectories ------------------------------------------------------------------------
     def trajectory_group_rows(day: date, group: str | None) -> list[dict[str, Any]]:
         rows = trajectory_rows(repo, day)
-        if group is None:
+        if not group:
             return rows
         if group not in GROUP_LABELS:
             raise InputError(
@@ -169,6 +169,7 @@ def build_evaluation_router(
     ) -> dict[str, Any]:
         names = pseudonyms(request)
         codes = _real_codes(codes, names, "codes")
+        group = group or None  # the form's "Every group" sends group=
         day = as_of or today()
         every = trajectory_rows(repo, day)
         rows = trajectory_group_rows(day, group)
