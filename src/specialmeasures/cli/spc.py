@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -14,7 +14,14 @@ import click
 import numpy as np
 from numpy.typing import NDArray
 
-from specialmeasures.cli._tables import Table, _atomic, read_table, write_csv_atomic
+from specialmeasures.cli._fast_csv import Fallback, read_columns
+from specialmeasures.cli._tables import (
+    Table,
+    _atomic,
+    read_table,
+    refuse_if_too_large,
+    write_csv_atomic,
+)
 from specialmeasures.domain.errors import InputError
 from specialmeasures.stats.spc_icons import POINT_TYPES
 from specialmeasures.stats.spc_options import SpcOptions
@@ -113,7 +120,62 @@ def _values(table: Table, column: str) -> list[float]:
 
 def _read_series(
     path: Path, value: str, date_column: str, facet: str | None
-) -> tuple[NDArray[np.float64], NDArray[np.datetime64], list[str]]:
+) -> tuple[NDArray[np.float64], NDArray[np.datetime64], NDArray[np.str_]]:
+    """Values, dates and facet names per row, read column by column when the file is plain
+    (``_fast_csv``), else through the validating reader; either way the same answer or error."""
+    fast = read_columns(
+        path,
+        texts=[date_column, *([facet] if facet else [])],
+        numbers=[value],
+        missing=MISSING_CELLS,
+    )
+    if isinstance(fast, Fallback):
+        refuse_if_too_large(path, fast)
+        return _read_series_validated(path, value, date_column, facet)
+    values = fast.numbers[value]
+    texts = fast.texts[date_column]
+    days: list[date] = []
+    day_index: dict[date, int] = {}
+    text_day = np.empty(len(texts), dtype=np.int64)
+    bad: list[tuple[int, str]] = []
+    for k, text in enumerate(texts):
+        try:
+            day = _parse_date(text, file=None, row=None, column=None)
+        except InputError:
+            bad.append((fast.first_row(date_column, k), text))
+            continue
+        text_day[k] = day_index.setdefault(day, len(day_index))
+    if bad:
+        row, text = min(bad)
+        raise InputError(
+            "not a date (YYYY-MM-DD or YYYY-MM)",
+            file=str(path),
+            row=row,
+            column=date_column,
+            value=text,
+        )
+    days = list(day_index)
+    date_code = text_day[fast.codes[date_column]]
+    if facet:
+        names = np.asarray(fast.texts[facet], dtype=str)
+        facet_code = fast.codes[facet].astype(np.int64)
+    else:
+        names = np.asarray([NO_FACET], dtype=str)
+        facet_code = np.zeros(values.size, dtype=np.int64)
+    _check_duplicates(
+        facet_code * len(days) + date_code,
+        path,
+        date_column,
+        lambda k: str(names[facet_code[k]]),
+        days,
+        facet,
+    )
+    return values, np.asarray(days, dtype="datetime64[D]")[date_code], names[facet_code]
+
+
+def _read_series_validated(
+    path: Path, value: str, date_column: str, facet: str | None
+) -> tuple[NDArray[np.float64], NDArray[np.datetime64], NDArray[np.str_]]:
     table = read_table(path)
     table.require(value, date_column, *([facet] if facet else []))
     values = np.asarray(_values(table, value), dtype=np.float64)
@@ -133,15 +195,17 @@ def _read_series(
     facets = [f.strip() for f in table.text(facet)] if facet else [NO_FACET] * len(values)
     facet_index: dict[str, int] = {}
     facet_code = np.asarray([facet_index.setdefault(f, len(facet_index)) for f in facets])
-    _check_duplicates(facet_code * len(days) + date_code, path, date_column, facets, days, facet)
-    return values, np.asarray(days, dtype="datetime64[D]")[date_code], facets
+    _check_duplicates(
+        facet_code * len(days) + date_code, path, date_column, facets.__getitem__, days, facet
+    )
+    return values, np.asarray(days, dtype="datetime64[D]")[date_code], np.asarray(facets, dtype=str)
 
 
 def _check_duplicates(
     keys: NDArray[np.int64],
     path: Path,
     date_column: str,
-    facets: list[str],
+    facet_of_row: Callable[[int], str],
     days: list[date],
     facet: str | None,
 ) -> None:
@@ -154,7 +218,7 @@ def _check_duplicates(
     later = order[repeat]
     k = int(later.min())
     first = int(order[np.searchsorted(ordered, keys[k])])  # stable: the earliest such row
-    where = f" in facet {facets[k]!r}" if facet else ""
+    where = f" in facet {facet_of_row(k)!r}" if facet else ""
     raise InputError(
         f"duplicate date{where} (first seen on row {first + FIRST_DATA_ROW})",
         file=str(path),
