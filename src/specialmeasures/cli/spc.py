@@ -271,16 +271,26 @@ def _texts(values: NDArray[np.float64]) -> list[str]:
     return ["" if x != x else repr(x) for x in values.tolist()]  # x != x: NaN
 
 
-def _output_lines(result: SpcResult) -> Iterator[str]:
-    """The lines of the output CSV (``OUTPUT_COLUMNS``), header first.
+def _number_texts(values: NDArray[np.float64]) -> list[str]:
+    """``repr`` of each value, empty for NaN (one C-level map; NaNs patched after)."""
+    out = list(map(float.__repr__, values.tolist()))
+    for k in np.flatnonzero(np.isnan(values)).tolist():
+        out[k] = ""
+    return out
+
+
+def _output_text(result: SpcResult) -> Iterator[str]:
+    """The output CSV (``OUTPUT_COLUMNS``) as pieces of text, header first, each ending a line.
 
     Columns are built once from the result's arrays, never per row: what is constant within a
     rebase group (facet, limits, target, ...) is formatted once per group, and the per-point
     labels (outside limits, relative to mean, close to limits, special cause, point type) are
-    coded into one integer whose few distinct values are formatted once. The text is what
-    ``csv.writer`` wrote row by row before (``tests/unit/test_cli_spc_output.py`` compares).
+    coded into one integer whose few distinct values are formatted once. A chunk of lines is
+    then one ``str.join`` of its cells laid out by slice assignment (no Python code per row).
+    The text is what ``csv.writer`` wrote row by row before (``tests/unit/test_cli_spc_output.py``
+    compares).
     """
-    yield ",".join(_cell(c) for c in OUTPUT_COLUMNS)
+    yield ",".join(_cell(c) for c in OUTPUT_COLUMNS) + _EOL
     b = result.batch
     lengths = b.group_lengths
     series = b.group_series
@@ -299,10 +309,8 @@ def _output_lines(result: SpcResult) -> Iterator[str]:
         ],
         dtype=object,
     )
-    group_tail = np.asarray([f",{target[s]}" for s in series.tolist()], dtype=object)
-    head = np.repeat(group_head, lengths)
-    middle = np.repeat(group_middle, lengths)
-    tail = np.repeat(group_tail, lengths)
+    group_tail = np.asarray([f",{target[s]}{_EOL}" for s in series.tolist()], dtype=object)
+    group_of_point = np.repeat(np.arange(lengths.size), lengths)
     # Per-point labels: one code per point for the combination, each combination written once.
     relative = np.where(b.missing, 3, b.relative_to_mean.astype(np.int64) + 1)  # 0..2; 3: blank
     n_causes = len(b.special_cause_labels)
@@ -329,36 +337,30 @@ def _output_lines(result: SpcResult) -> Iterator[str]:
                 )
             )
         )
+    kind_cells = np.asarray(kind_text, dtype=object)
     days, day_of_point = np.unique(result.date, return_inverse=True)
-    day_text = [_cell(d) for d in np.datetime_as_string(days, unit="D").tolist()]
+    day_cells = np.asarray(
+        [_cell(d) + "," for d in np.datetime_as_string(days, unit="D").tolist()], dtype=object
+    )
     for start in range(0, b.values.size, OUTPUT_CHUNK):
         cut = slice(start, start + OUTPUT_CHUNK)
-        yield from (
-            f"{h}{day_text[d]},{v}{m}{kind_text[k]}{t}"
-            for h, d, v, m, k, t in zip(
-                head[cut].tolist(),
-                day_of_point[cut].tolist(),
-                _texts(b.values[cut]),
-                middle[cut].tolist(),
-                kind_of_point[cut].tolist(),
-                tail[cut].tolist(),
-                strict=True,
-            )
-        )
+        group = group_of_point[cut]
+        cells: list[str] = [""] * (6 * group.size)
+        cells[0::6] = group_head[group].tolist()
+        cells[1::6] = day_cells[day_of_point[cut]].tolist()
+        cells[2::6] = _number_texts(b.values[cut])
+        cells[3::6] = group_middle[group].tolist()
+        cells[4::6] = kind_cells[kind_of_point[cut]].tolist()
+        cells[5::6] = group_tail[group].tolist()
+        yield "".join(cells)
 
 
-def _write_lines(path: Path, lines: Iterator[str]) -> None:
-    """Write lines to ``path`` in one step (temporary file, then rename), a chunk at a time."""
+def _write_text(path: Path, pieces: Iterator[str]) -> None:
+    """Write ``pieces`` to ``path`` in one step (temporary file, then rename), one at a time."""
 
     def write(handle: TextIO) -> None:
-        chunk: list[str] = []
-        for line in lines:
-            chunk.append(line)
-            if len(chunk) == OUTPUT_CHUNK:
-                handle.write(_EOL.join(chunk) + _EOL)
-                chunk.clear()
-        if chunk:
-            handle.write(_EOL.join(chunk) + _EOL)
+        for piece in pieces:
+            handle.write(piece)
 
     _atomic(path, write)
 
@@ -454,7 +456,7 @@ def spc(
         options=options,
     )
     summary_rows = _summary_rows(result) if summary_csv is not None else None
-    _write_lines(output, _output_lines(result))
+    _write_text(output, _output_text(result))
     if summary_csv is not None and summary_rows is not None:
         write_csv_atomic(summary_csv, SUMMARY_COLUMNS, summary_rows)
     n_special = int(result.special_cause_flag.sum())
