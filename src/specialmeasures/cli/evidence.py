@@ -16,8 +16,6 @@ import click
 from specialmeasures.cli._context import emit, open_platform
 from specialmeasures.cli._tables import write_csv_atomic
 from specialmeasures.domain import InputError
-from specialmeasures.evaluation.evidence import RAP_HEADINGS, framework_matrix
-from specialmeasures.evaluation.evidence_store import import_evidence, load_codes, load_records
 from specialmeasures.ingest.validation import DateWindow
 from specialmeasures.reports.cells import append_row
 
@@ -38,6 +36,8 @@ def import_command(file: Path) -> None:
     All or nothing: any bad cell stops the import with its file, row, column and value, and
     nothing is written. Re-importing a record's ref replaces it.
     """
+    from specialmeasures.evaluation.evidence_store import import_evidence
+
     platform = open_platform()
     try:
         now = datetime.now(UTC)
@@ -49,6 +49,9 @@ def import_command(file: Path) -> None:
 
 
 def _matrix(platform: Any) -> tuple[list[Any], dict[str, dict[str, Any]], list[Any]]:
+    from specialmeasures.evaluation.evidence import framework_matrix
+    from specialmeasures.evaluation.evidence_store import load_codes, load_records
+
     codes = load_codes(platform.repository)
     records = load_records(platform.repository)
     return codes, framework_matrix(records, codes), records
@@ -93,6 +96,8 @@ def _write_xlsx(path: Path, codes: list[Any], cells: dict[str, dict[str, Any]],
                 records: list[Any]) -> None:  # fmt: skip
     from openpyxl import Workbook
     from openpyxl.styles import Font
+
+    from specialmeasures.evaluation.evidence import RAP_HEADINGS
 
     book = Workbook()
     cover = book.active

@@ -10,16 +10,9 @@ import click
 
 from specialmeasures.access import Action
 from specialmeasures.cli._actor import actor, actor_options
+from specialmeasures.cli._choices import INTERVENTION_KINDS
 from specialmeasures.cli._context import DateParam, emit, open_platform
 from specialmeasures.domain import InputError
-from specialmeasures.interventions import intervention_matrix
-from specialmeasures.interventions.matrix import KINDS, record_status
-from specialmeasures.interventions.packs import (
-    build_pack,
-    pack_html,
-    write_matrix_xlsx,
-    write_pack_xlsx,
-)
 
 
 @click.group()
@@ -36,6 +29,9 @@ def interventions() -> None:
               help="File for --format xlsx.")  # fmt: skip
 def matrix(codes: tuple[str, ...], as_of: date | None, fmt: str, output: Path | None) -> None:
     """Rows: ID, buddying, leadership changes, NHSI funds; a column per trust; "No data"."""
+    from specialmeasures.interventions import intervention_matrix
+    from specialmeasures.interventions.packs import write_matrix_xlsx
+
     if fmt == "xlsx" and output is None:
         raise InputError("--format xlsx needs --output FILE.xlsx", column="--output")
     platform = open_platform()
@@ -57,12 +53,14 @@ def matrix(codes: tuple[str, ...], as_of: date | None, fmt: str, output: Path | 
 
 @interventions.command("record")
 @click.argument("code")
-@click.option("--kind", type=click.Choice(list(KINDS)), required=True)
+@click.option("--kind", type=click.Choice(list(INTERVENTION_KINDS)), required=True)
 @click.option("--status", type=click.Choice(["none", "no_data"]), required=True)
 @click.option("--note", default="")
 @actor_options(Action.INTERVENTION_RECORD)
 def record(code: str, kind: str, status: str, note: str, **who: str) -> None:
     """Record that trust CODE had no such intervention, or could not supply data."""
+    from specialmeasures.interventions.matrix import record_status
+
     platform = open_platform()
     try:
         record_status(platform.repository, code, kind, status, note,
@@ -82,6 +80,8 @@ def record(code: str, kind: str, status: str, note: str, **who: str) -> None:
               help="Also show Challenged Provider status (a pack for the regulator or the OAG).")  # fmt: skip
 def pack(code: str, as_of: date | None, fmt: str, output: Path, include_confidential: bool) -> None:
     """Write trust CODE's board/OAG pack (HTML, Excel or PDF; marked CONFIDENTIAL)."""
+    from specialmeasures.interventions.packs import build_pack, pack_html, write_pack_xlsx
+
     platform = open_platform()
     try:
         built = build_pack(platform.repository, code, as_of or date.today(),
