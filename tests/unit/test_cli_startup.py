@@ -47,14 +47,14 @@ def walk(path):
 
 args = json.loads(sys.argv[1])
 shown = walk(args) if args and not args[0].startswith("-") else (run(args) or [args])
-heavy = %r
+heavy = json.loads(sys.argv[2])
 print(json.dumps({"shown": shown, "heavy": sorted(m for m in heavy if m in sys.modules)}))
-""" % (HEAVY,)
+"""
 
 
 def _probe(args: list[str]) -> dict[str, list[object]]:
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, json.dumps(args)],
+        [sys.executable, "-c", _PROBE, json.dumps(args), json.dumps(HEAVY)],
         capture_output=True,
         text=True,
         check=True,
