@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["BLOCK_BYTES", "Columns", "Fallback", "read_columns"]
+__all__ = ["BLOCK_BYTES", "Columns", "Fallback", "iter_columns", "read_columns"]
 
 #: Bytes of the file parsed at a time (cut at a line end): memory stays flat for large files.
 BLOCK_BYTES = 64 * 1024 * 1024
@@ -55,16 +55,18 @@ class Fallback:
 @dataclass
 class Columns:
     """The columns asked for: ``numbers[name]`` float64 (NaN: a missing cell), ``codes[name]``
-    int32 codes into ``texts[name]`` (distinct stripped texts, in no particular order)."""
+    int32 codes into ``texts[name]`` (distinct stripped texts, in no particular order); ``start_row``
+    is the spreadsheet row of the first row."""
 
     n_rows: int
+    start_row: int = 2
     numbers: dict[str, NDArray[np.float64]] = field(default_factory=dict)
     codes: dict[str, NDArray[np.int32]] = field(default_factory=dict)
     texts: dict[str, list[str]] = field(default_factory=dict)
 
     def first_row(self, column: str, text_index: int) -> int:
         """The spreadsheet row where text ``text_index`` of ``column`` first appears."""
-        return int(np.flatnonzero(self.codes[column] == text_index)[0]) + 2
+        return int(np.flatnonzero(self.codes[column] == text_index)[0]) + self.start_row
 
 
 def _blocks(path: Path, size: int) -> Iterator[bytes]:
@@ -141,35 +143,72 @@ def read_columns(
     any other cell that is not a finite number makes the file fall back (the validating reader
     names it).
     """
+    parts: list[Columns] = []
+    for part in iter_columns(
+        path, texts=texts, numbers=numbers, missing=missing, block_bytes=block_bytes
+    ):
+        if isinstance(part, Fallback):
+            return part
+        parts.append(part)
+    if not parts:
+        return Fallback("no data rows")
+    out = Columns(sum(p.n_rows for p in parts))
+    for name in numbers:
+        out.numbers[name] = np.concatenate([p.numbers.pop(name) for p in parts])
+    for name in texts:
+        out.codes[name] = np.concatenate([p.codes.pop(name) for p in parts])
+        out.texts[name] = parts[-1].texts[name]
+    return out
+
+
+def iter_columns(
+    path: Path,
+    *,
+    texts: Sequence[str] = (),
+    numbers: Sequence[str] = (),
+    missing: Collection[str] = (),
+    block_bytes: int = BLOCK_BYTES,
+) -> Iterator[Columns | Fallback]:
+    """The columns of :func:`read_columns` a block of lines at a time, in file order.
+
+    Each block's ``codes`` index the file's distinct texts seen so far (its ``texts``, the
+    same list growing from block to block); ``start_row`` is the spreadsheet row of its first
+    line. A :class:`Fallback` is the last thing yielded when the file is not plain (blocks
+    before it were).
+    """
     try:
         if not path.is_file():
-            return Fallback("not a readable file")
+            yield Fallback("not a readable file")
+            return
     except OSError:
-        return Fallback("not a readable file")
+        yield Fallback("not a readable file")
+        return
     blocks = _blocks(path, block_bytes)
     first = next(blocks, b"")
     if first.startswith(_BOM):
         first = first[len(_BOM) :]
     line_end = first.find(b"\n")
     if line_end < 0:
-        return Fallback("no data rows")
+        yield Fallback("no data rows")
+        return
     try:
         header = _header(first[:line_end].decode("utf-8"))
     except UnicodeDecodeError:
         header = None
     if header is None:
-        return Fallback("a header the validating reader must check")
+        yield Fallback("a header the validating reader must check")
+        return
     wanted = [*texts, *numbers]
     if any(name not in header for name in wanted):
-        return Fallback("a column is not in the header")
+        yield Fallback("a column is not in the header")
+        return
     commas = len(header) - 1
     position = {name: header.index(name) for name in wanted}
     dtype: dict[int, Any] = {position[name]: "category" for name in texts}
     dtype.update({position[name]: np.float64 for name in numbers})
     na_values = {position[name]: list(missing) for name in numbers}
-    number_parts: dict[str, list[NDArray[np.float64]]] = {name: [] for name in numbers}
-    code_parts: dict[str, list[NDArray[np.int32]]] = {name: [] for name in texts}
     index: dict[str, dict[str, int]] = {name: {} for name in texts}
+    names: dict[str, list[str]] = {name: [] for name in texts}
     n_rows = 0
 
     def pieces() -> Iterator[bytes]:
@@ -181,64 +220,57 @@ def read_columns(
             continue
         problem = _screen(block, commas)
         if problem is not None:
-            return Fallback(problem, n_rows + 2)
+            yield Fallback(problem, n_rows + 2)
+            return
         try:
             frame = _parse(block, sorted(position.values()), dtype, na_values)
         except (ValueError, OverflowError):
-            return Fallback("a cell that is not a number", n_rows + 2)
+            yield Fallback("a cell that is not a number", n_rows + 2)
+            return
+        part = Columns(len(frame), start_row=n_rows + 2)
         for name in numbers:
             column = frame[position[name]].to_numpy(dtype=np.float64)
             finite = np.isfinite(column)
             if not finite.all() and not (missing and bool(np.isnan(column[~finite]).all())):
-                return Fallback("a number that is not finite", n_rows + 2)
-            number_parts[name].append(column)
+                yield Fallback("a number that is not finite", n_rows + 2)
+                return
+            part.numbers[name] = column
         for name in texts:
             category = frame[position[name]].array
             seen = index[name]
             # Distinct texts of this block, stripped, mapped to the file's codes.
-            remap = np.asarray(
-                [seen.setdefault(str(t).strip(), len(seen)) for t in category.categories],
-                dtype=np.int32,
-            )
+            remap = np.empty(len(category.categories), dtype=np.int32)
+            for k, text in enumerate(category.categories):
+                stripped = str(text).strip()
+                code = seen.get(stripped)
+                if code is None:
+                    code = seen[stripped] = len(names[name])
+                    names[name].append(stripped)
+                remap[k] = code
             codes = np.asarray(category.codes, dtype=np.intp)
             if codes.size and int(codes.min()) < 0:
-                return Fallback("an empty cell", n_rows + 2)
-            code_parts[name].append(remap[codes])
-        if _blank_rows(texts, numbers, index, code_parts, number_parts):
+                yield Fallback("an empty cell", n_rows + 2)
+                return
+            part.codes[name] = remap[codes]
+            part.texts[name] = names[name]
+        if _blank_rows(part, index):
             # A row blank in every column read may be blank in all (the validating reader
             # skips such rows, and counts them).
-            return Fallback("a blank row", n_rows + 2)
+            yield Fallback("a blank row", n_rows + 2)
+            return
         n_rows += len(frame)
-    if n_rows == 0:
-        return Fallback("no data rows")
-    out = Columns(n_rows)
-    for name in numbers:
-        out.numbers[name] = np.concatenate(number_parts.pop(name))
-    for name in texts:
-        out.codes[name] = np.concatenate(code_parts.pop(name))
-        out.texts[name] = list(index[name])
-    return out
+        yield part
 
 
-def _blank_rows(
-    texts: Sequence[str],
-    numbers: Sequence[str],
-    index: dict[str, dict[str, int]],
-    code_parts: dict[str, list[NDArray[np.int32]]],
-    number_parts: dict[str, list[NDArray[np.float64]]],
-) -> bool:
-    """Whether the last block read has a row whose every column read is empty or missing."""
+def _blank_rows(part: Columns, index: dict[str, dict[str, int]]) -> bool:
+    """Whether a row of ``part`` is empty or missing in every column read."""
     blank: NDArray[np.bool_] | None = None
-    for name in texts:
+    for name, codes in part.codes.items():
         empty = index[name].get("")
-        here = (
-            code_parts[name][-1] == empty
-            if empty is not None
-            else np.zeros(code_parts[name][-1].size, dtype=bool)
-        )
+        here = codes == empty if empty is not None else np.zeros(codes.size, dtype=bool)
         blank = here if blank is None else blank & here
-    for name in numbers:
-        here = np.isnan(number_parts[name][-1])
+    for column in part.numbers.values():
+        here = np.isnan(column)
         blank = here if blank is None else blank & here
     return blank is not None and bool(blank.any())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -14,7 +15,7 @@ import click
 import numpy as np
 from numpy.typing import NDArray
 
-from specialmeasures.cli._fast_csv import Fallback, read_columns
+from specialmeasures.cli._fast_csv import BLOCK_BYTES, Fallback, iter_columns, read_columns
 from specialmeasures.cli._tables import (
     Table,
     _atomic,
@@ -23,6 +24,7 @@ from specialmeasures.cli._tables import (
     write_csv_atomic,
 )
 from specialmeasures.domain.errors import InputError
+from specialmeasures.reports.cells import csv_row
 from specialmeasures.stats.spc_icons import POINT_TYPES
 from specialmeasures.stats.spc_options import SpcOptions
 from specialmeasures.stats.spc_tidy import NO_FACET, SpcResult
@@ -438,6 +440,22 @@ def spc(
         )
     except ValueError as error:
         raise InputError(str(error), column="--fix-after", value=fix_after) from None
+    if targets_csv is None and rebase_csv is None and facet_column is not None:
+        try:
+            listed = [_parse_date(d, file=None, row=None, column="--rebase") for d in rebase]
+        except InputError:
+            listed = None  # reported after the input is read, as before
+        counts = (
+            _spc_streamed(
+                input_csv, value_column, date_column, facet_column, target, listed or None,
+                options, output, summary_csv,
+            )
+            if listed is not None
+            else None
+        )  # fmt: skip
+        if counts is not None:
+            _report(*counts, output)
+            return
     values, dates, facets = _read_series(input_csv, value_column, date_column, facet_column)
     targets: float | dict[str, float] | None = target
     if targets_csv is not None:
@@ -459,12 +477,147 @@ def spc(
     _write_text(output, _output_text(result))
     if summary_csv is not None and summary_rows is not None:
         write_csv_atomic(summary_csv, SUMMARY_COLUMNS, summary_rows)
-    n_special = int(result.special_cause_flag.sum())
+    _report(
+        result.value.size,
+        result.facets.size,
+        int(result.special_cause_flag.sum()),
+        len(result.gaps),
+        output,
+    )
+
+
+def _report(points: int, facets: int, special: int, gaps: int, output: Path) -> None:
     click.echo(
-        f"{result.value.size} points in {result.facets.size} facet(s); {n_special} special cause; "
-        f"{len(result.gaps)} calendar gap(s); wrote {output}",
+        f"{points} points in {facets} facet(s); {special} special cause; "
+        f"{gaps} calendar gap(s); wrote {output}",
         err=True,
     )
+
+
+class _NotStreamedError(Exception):
+    """The file cannot be charted a group of facets at a time (what was written is dropped)."""
+
+
+#: Rows charted at a time when the input is sorted by facet: memory stays flat however many
+#: series the file holds.
+STREAM_ROWS = 1_000_000
+#: Bytes of the input read at a time on that path.
+STREAM_BLOCK_BYTES = BLOCK_BYTES
+
+
+def _spc_streamed(
+    path: Path,
+    value: str,
+    date_column: str,
+    facet: str,
+    target: float | None,
+    rebase: list[date] | None,
+    options: SpcOptions,
+    output: Path,
+    summary_csv: Path | None,
+) -> tuple[int, int, int, int] | None:
+    """Chart a plain file whose rows are sorted by facet (each facet's rows together, facets in
+    the order of the output) a group of whole facets at a time, writing as it goes; the files
+    written are what charting the whole file at once writes. None, with nothing written, when
+    the file is not plain or not sorted, or holds anything to report (a bad date, a duplicate):
+    the whole-file path then reads it and names the first problem as it always has.
+    """
+    counts = [0, 0, 0, 0]  # points, facets, special-cause points, calendar gaps
+
+    def run(out: TextIO, summary: TextIO | None) -> None:
+        writer = csv.writer(summary) if summary is not None else None
+        if writer is not None:
+            writer.writerow(csv_row(SUMMARY_COLUMNS))
+        day_of_text: list[int] = []
+        pending: list[tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int32]]] = []
+        pending_rows = 0
+        last_name: str | None = None
+        names: list[str] = []
+        first = True
+
+        def chart(
+            parts: list[tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int32]]],
+        ) -> None:
+            nonlocal first
+            values = np.concatenate([p[0] for p in parts])
+            days = np.concatenate([p[1] for p in parts]).astype("datetime64[D]")
+            codes = np.concatenate([p[2] for p in parts])
+            present, inverse = np.unique(codes, return_inverse=True)
+            facet_names = np.asarray([names[c] for c in present.tolist()], dtype=str)[inverse]
+            try:
+                result = spc_kernel(
+                    values, days, facets=facet_names, rebase=rebase, target=target, options=options
+                )
+            except ValueError:
+                raise _NotStreamedError from None  # a duplicate date: reported by the whole-file path
+            pieces = _output_text(result)
+            header = next(pieces)
+            if first:
+                out.write(header)
+                first = False
+            for piece in pieces:
+                out.write(piece)
+            if writer is not None:
+                writer.writerows(csv_row(row) for row in _summary_rows(result))
+            counts[0] += result.value.size
+            counts[1] += result.facets.size
+            counts[2] += int(result.special_cause_flag.sum())
+            counts[3] += len(result.gaps)
+
+        for part in iter_columns(
+            path,
+            texts=[date_column, facet],
+            numbers=[value],
+            missing=MISSING_CELLS,
+            block_bytes=STREAM_BLOCK_BYTES,
+        ):
+            if isinstance(part, Fallback):
+                raise _NotStreamedError
+            texts = part.texts[date_column]
+            for text in texts[len(day_of_text) :]:
+                try:
+                    day = _parse_date(text, file=None, row=None, column=None)
+                except InputError:
+                    raise _NotStreamedError from None
+                day_of_text.append(day.toordinal() - _EPOCH_ORDINAL)
+            names = part.texts[facet]
+            codes = part.codes[facet]
+            starts = np.flatnonzero(np.diff(codes)) + 1
+            sequence = [names[c] for c in codes[np.concatenate(([0], starts))].tolist()]
+            if last_name is not None and sequence[0] != last_name:
+                sequence.insert(0, last_name)
+            if any(a >= b for a, b in itertools.pairwise(sequence)):
+                raise _NotStreamedError  # not sorted by facet
+            last_name = sequence[-1]
+            days = np.asarray(day_of_text, dtype=np.int64)[part.codes[date_column]]
+            pending.append((part.numbers[value], days, codes))
+            pending_rows += codes.size
+            if pending_rows >= STREAM_ROWS and starts.size:
+                # Chart every facet but the last, which may go on in the next block.
+                cut = int(starts[-1])
+                done = [*pending[:-1], (pending[-1][0][:cut], days[:cut], codes[:cut])]
+                pending = [(pending[-1][0][cut:], days[cut:], codes[cut:])]
+                pending_rows = codes.size - cut
+                chart(done)
+        if not pending_rows and first:
+            raise _NotStreamedError  # no data rows: the whole-file path says so
+        if pending_rows:
+            chart(pending)
+
+    def with_summary(out: TextIO) -> None:
+        if summary_csv is None:
+            run(out, None)
+        else:
+            _atomic(summary_csv, lambda summary: run(out, summary))
+
+    try:
+        _atomic(output, with_summary)
+    except _NotStreamedError:
+        return None
+    return counts[0], counts[1], counts[2], counts[3]
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 COMMANDS = [spc]
