@@ -13,8 +13,10 @@ their rows to CSV; both are per-series tools, so their time is extrapolated line
 series (the rows say so). They run in ``benchmarks/.peers`` (see ``bench_spc_peers``); if that
 cannot be built the rows say why and no figure is invented.
 
-Every row carries the peak resident memory of the command's own process (``os.wait4``) and the
-load average when it ran (the machine is shared: read figures beside it).
+Every row carries the peak resident memory and the CPU seconds (user + system) of the command's
+own process (``os.wait4``) and the load average when it ran: the machine is shared, and when
+others load it the wall-clock ratio against the peers (measured minutes apart) moves with the
+load, while ``cpu_ratio`` (the peers' CPU seconds, ``time.process_time``, over ours) does not.
 
 Scale: besides the 10,000 series, ``spc`` runs once on ``LARGE_SERIES`` series (100,000 x 60 =
 6 million rows by default: a tenth of the million-series goal) for its time and peak memory,
@@ -55,12 +57,15 @@ warnings.simplefilter("ignore")
 source, n_series, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 result = {}
 started = time.perf_counter()
+cpu_started = time.process_time()
 frame = pd.read_csv(source, parse_dates=["month"])
 read = time.perf_counter() - started
+read_cpu = time.process_time() - cpu_started
 groups = [g for _, g in zip(range(n_series), frame.groupby("org", sort=True))]
 for name in ("abspc", "pyqicharts"):
     try:
         started = time.perf_counter()
+        cpu_started = time.process_time()
         if name == "abspc":
             import abspc
             parts = [abspc.show_summary(g[["month", "value"]].rename(columns={"month": "date"}),
@@ -75,6 +80,8 @@ for name in ("abspc", "pyqicharts"):
         rows = pd.concat([p if isinstance(p, pd.DataFrame) else pd.DataFrame([p]) for p in parts])
         rows.to_csv(f"{out}.{name}.csv", index=False)
         result[name] = {"seconds": time.perf_counter() - started, "read_seconds": read,
+                        "cpu_seconds": time.process_time() - cpu_started,
+                        "read_cpu_seconds": read_cpu,
                         "version": getattr(sys.modules[name], "__version__", "?")}
     except Exception as error:  # report, never fake
         result[name] = {"error": f"{type(error).__name__}: {error}"}
@@ -135,8 +142,9 @@ def _load() -> float:
     return os.getloadavg()[0]
 
 
-def _run(args: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one ``specialmeasures`` process (its own rusage)."""
+def _run(args: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB) and CPU seconds (user + system) of one ``specialmeasures``
+    process (its own rusage): on a loaded machine the CPU seconds are the steadier figure."""
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         process = subprocess.Popen(
@@ -150,7 +158,7 @@ def _run(args: list[str]) -> tuple[float, float]:
         if process.returncode != 0:
             errors.seek(0)
             raise RuntimeError(f"{' '.join(args[:1])} failed: {errors.read().decode()[-500:]}")
-    return seconds, usage.ru_maxrss / 1e3  # KiB on Linux
+    return seconds, usage.ru_maxrss / 1e3, usage.ru_utime + usage.ru_stime  # KiB on Linux
 
 
 def _large(folder: Path) -> dict[str, Any]:
@@ -159,7 +167,7 @@ def _large(folder: Path) -> dict[str, Any]:
     source = folder / "spc_large.csv"
     _write_spc_only(source, n)
     load = _load()
-    seconds, peak = _run(
+    seconds, peak, cpu = _run(
         ["spc", str(source), "--value", "value", "--date", "month", "--facet", "org",
          "--target", "105", "-o", str(folder / "spc_large.out.csv"),
          "--summary", str(folder / "spc_large.summary.csv")]
@@ -170,6 +178,7 @@ def _large(folder: Path) -> dict[str, Any]:
         "name": f"spc_cli_csv_to_csv_{n // 1000}k_series",
         "rows_in": n * MONTHS,
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "peak_rss_mb": peak,
         "seconds_for_1M_series": seconds * scale,
         "goal_seconds_1M": GOAL_MILLION_SECONDS,
@@ -205,11 +214,13 @@ def run() -> list[dict[str, Any]]:
         ours: dict[str, dict[str, Any]] = {}
         for name, args in commands.items():
             times = []
+            cpus = []
             peak = 0.0
             load = _load()
             for _ in range(3 if n <= 100_000 else 1):
-                seconds, rss = _run(args)
+                seconds, rss, cpu = _run(args)
                 times.append(seconds)
+                cpus.append(cpu)
                 peak = max(peak, rss)
             points = n * MONTHS if name in ("spc", "cusum") else n
             ours[name] = {
@@ -217,6 +228,7 @@ def run() -> list[dict[str, Any]]:
                 "rows_in": points,
                 "seconds": min(times),
                 "seconds_median": float(np.median(times)),
+                "cpu_seconds": min(cpus),
                 "rows_per_s": points / min(times),
                 "peak_rss_mb": peak,
                 "load_average_1min": load,
@@ -246,6 +258,8 @@ def run() -> list[dict[str, Any]]:
             # Reading the whole file is paid once; charting scales with the series.
             extrapolated = got["read_seconds"] + got["seconds"] * n / PEER_SERIES
             ratio = extrapolated / ours["spc"]["seconds"]
+            cpu_extrapolated = got["read_cpu_seconds"] + got["cpu_seconds"] * n / PEER_SERIES
+            cpu_ratio = cpu_extrapolated / ours["spc"]["cpu_seconds"]
             rows.append(
                 {
                     "name": f"spc_cli_vs_{peer}",
@@ -255,6 +269,9 @@ def run() -> list[dict[str, Any]]:
                     "peer_seconds_extrapolated": extrapolated,
                     "peer_seconds_per_series": got["seconds"] / PEER_SERIES,
                     "ratio": ratio,
+                    "cpu_seconds": ours["spc"]["cpu_seconds"],
+                    "peer_cpu_seconds_extrapolated": cpu_extrapolated,
+                    "cpu_ratio": cpu_ratio,
                     "goal_ratio": GOAL_RATIO,
                     "within_goal": ratio >= GOAL_RATIO,
                     "load_average_1min": load,
