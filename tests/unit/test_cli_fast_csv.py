@@ -183,3 +183,24 @@ def test_number_texts_parse_as_python_float(texts: list[str]) -> None:
             assert not all(np.isfinite(expected))
         else:
             assert [repr(v) for v in got.numbers["value"].tolist()] == [repr(v) for v in expected]
+
+
+def test_large_file_that_is_not_plain_is_refused_with_what_was_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over the validating reader's size limit (512 MB; 40 bytes here) only a plain file is
+    read: the refusal says what the columnar reader found and near which row."""
+    from specialmeasures.cli import _tables
+    from specialmeasures.ingest.validation import Limits
+
+    monkeypatch.setattr(_tables, "DEFAULT_LIMITS", Limits(max_bytes=40))
+    path = tmp_path / "in.csv"
+    path.write_text(PLAIN + 'B,"2020-02-01",4\n')
+    with pytest.raises(InputError) as caught:
+        _read_series(path, "value", "month", "org")
+    assert "plain CSV" in str(caught.value)
+    assert "a quoted cell" in str(caught.value)
+    assert caught.value.row == 2
+    path.write_text(PLAIN)  # plain: read however large
+    values, _, _ = _read_series(path, "value", "month", "org")
+    assert values.tolist() == [1.5, 2.0, -3e-5]
