@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo real test lint typecheck unit bench install install-test clean
+.PHONY: demo real test lint typecheck unit bench bench-large install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ unit: install-test
 ## Benchmarks: figures and ratios against named peers, measured in the same run
 bench: install-test
 	$(BIN)/python -m benchmarks
+
+## The command-line contracts at full scale: spc on 1,000,000 series x 60 months (time, peak memory)
+bench-large: install-test
+	SPECIALMEASURES_BENCH_LARGE=1 $(BIN)/python -m benchmarks cli_contracts
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info src/*.egg-info

@@ -10,8 +10,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import make_url
-
 from specialmeasures.domain.errors import InputError, SpecialMeasuresError
 
 __all__ = ["DEFAULT_DATABASE_URL", "DEFAULT_MAX_REQUEST_BYTES", "Settings"]
@@ -116,6 +114,8 @@ class Settings:
         """The audit key file and checkpoint file (None: a database only in memory)."""
         key = Path(self.audit_key_file).expanduser() if self.audit_key_file else None
         if key is None:
+            from sqlalchemy.engine import make_url  # commands that never open a database skip it
+
             url = make_url(self.database_url)
             if url.get_backend_name() == "sqlite":
                 if url.database in (None, "", ":memory:"):

@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from specialmeasures.cli.spc import OUTPUT_COLUMNS, _output_lines
+from specialmeasures.cli.spc import OUTPUT_COLUMNS, _output_text
 from specialmeasures.stats.spc_options import SpcOptions
 from specialmeasures.stats.spc_tidy import SpcResult, spc
 
@@ -53,7 +53,7 @@ def _row_by_row(result: SpcResult) -> str:
 
 
 def _columnar(result: SpcResult) -> str:
-    return "".join(line + "\r\n" for line in _output_lines(result))
+    return "".join(_output_text(result))
 
 
 @pytest.mark.parametrize("direction", ["increase", "decrease", "neutral"])

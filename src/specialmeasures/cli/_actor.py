@@ -12,16 +12,19 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from specialmeasures.access import Accounts, Action, Resource, Role, can
-from specialmeasures.access.accounts import Account
+from specialmeasures.access import Action, Resource, Role, can
 from specialmeasures.cli._context import open_platform
 from specialmeasures.domain.errors import NotFoundError, SpecialMeasuresError
-from specialmeasures.interventions import Actor
-from specialmeasures.store import audit
+
+# The accounts, the audit log and the intervention services load SQLAlchemy: they are imported
+# where a command runs, never when a module using these options is imported for --help.
+if TYPE_CHECKING:
+    from specialmeasures.access.accounts import Account
+    from specialmeasures.interventions import Actor
 
 __all__ = [
     "ACCOUNT_ENV",
@@ -171,6 +174,8 @@ def importer_option(action: Action) -> Callable[[F], F]:
 
 
 def _has_account() -> bool:
+    from specialmeasures.access.accounts import Accounts
+
     try:
         platform = open_platform()
     except SpecialMeasuresError:  # no schema yet: a new installation has no accounts
@@ -188,6 +193,8 @@ def acting_administrator() -> str:
 
 
 def _has_administrator() -> bool:
+    from specialmeasures.access.accounts import Accounts
+
     platform = open_platform()
     try:
         return any(
@@ -206,6 +213,8 @@ def account_role() -> str | None:
 
 def actor(name: str, role: str, rationale: str) -> Actor:
     """Who acts, for the intervention services: the account, the office, the reason."""
+    from specialmeasures.interventions import Actor
+
     return Actor(name, role, rationale, _now(), account_role())
 
 
@@ -214,6 +223,9 @@ def _now() -> datetime:
 
 
 def _authorise(username: str, action: Action, code: str | None) -> Account:
+    from specialmeasures.access.accounts import Accounts
+    from specialmeasures.store import audit
+
     platform = open_platform()
     try:
         try:

@@ -12,11 +12,24 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from specialmeasures.cli._fast_csv import Fallback
 from specialmeasures.domain.errors import InputError
-from specialmeasures.ingest.validation import csv_table, decode, parse_csv, read_bytes
+from specialmeasures.ingest.validation import (
+    DEFAULT_LIMITS,
+    csv_table,
+    decode,
+    parse_csv,
+    read_bytes,
+)
 from specialmeasures.reports.cells import csv_row
 
-__all__ = ["Table", "read_table", "write_csv_atomic", "write_json_atomic"]
+__all__ = [
+    "Table",
+    "read_table",
+    "refuse_if_too_large",
+    "write_csv_atomic",
+    "write_json_atomic",
+]
 
 #: Rows are numbered as in a spreadsheet: the header is row 1.
 FIRST_DATA_ROW = 2
@@ -91,6 +104,23 @@ def read_table(path: str | Path) -> Table:
         [[row.cell(h) for h in header] for row in table.rows],
         [row.number for row in table.rows],
     )
+
+
+def refuse_if_too_large(path: Path, why: Fallback) -> None:
+    """Refuse a file too large for the validating reader that the columnar one cannot read
+    (``_fast_csv``), saying what it found and where, rather than only that it is large."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # the validating reader names the problem
+    if size > DEFAULT_LIMITS.max_bytes:
+        raise InputError(
+            f"is {size:,} bytes: a file over {DEFAULT_LIMITS.max_bytes:,} bytes is read only "
+            "when it is plain CSV (UTF-8, no quotes, every line as wide as the header, every "
+            f"value a number or a missing marker); this one has {why.reason}",
+            file=str(path),
+            row=why.row,
+        )
 
 
 def _atomic(path: Path, write: Callable[[Any], None]) -> None:

@@ -6,7 +6,6 @@ import click
 
 from specialmeasures.cli._context import FORMATS, emit, open_platform
 from specialmeasures.domain.errors import SpecialMeasuresError
-from specialmeasures.store import audit
 
 
 class AuditChainBrokenError(SpecialMeasuresError):
@@ -22,6 +21,8 @@ def audit_group() -> None:
 def verify() -> None:
     """Check the audit chain and its checkpointed head; name every altered, removed or
     reordered row (exit 3 if broken)."""
+    from specialmeasures.store import audit
+
     platform = open_platform()
     try:
         with platform.engine.connect() as conn:
@@ -41,6 +42,8 @@ def verify() -> None:
 @audit_group.command()
 def checkpoint() -> None:
     """Verify the chain, then record its head outside the database (exit 3 if broken)."""
+    from specialmeasures.store import audit
+
     platform = open_platform()
     try:
         with platform.engine.connect() as conn:
@@ -67,6 +70,8 @@ def checkpoint() -> None:
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def log_(entity: str | None, key: str | None, fmt: str) -> None:
     """Show audit rows, oldest first."""
+    from specialmeasures.store import audit
+
     platform = open_platform()
     try:
         with platform.engine.connect() as conn:

@@ -10,8 +10,6 @@ import click
 
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
 from specialmeasures.cli._progress import quiet_option, working
-from specialmeasures.regime import run_backtest
-from specialmeasures.regime.views import jsonable
 
 
 @click.command()
@@ -23,6 +21,9 @@ from specialmeasures.regime.views import jsonable
 def backtest(policy_id: str, start: date, end: date, fmt: str, quiet: bool) -> None:
     """Replay POLICY month by month (as of the 1st, using only what was published by then) and
     compare its entry and exit recommendations with the episodes that happened."""
+    from specialmeasures.regime import run_backtest
+    from specialmeasures.regime.views import jsonable
+
     if end < start:
         raise click.BadParameter(f"{end} is before --from {start}", param_hint="--to")
     platform = open_platform()

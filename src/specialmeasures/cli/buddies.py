@@ -10,7 +10,6 @@ from specialmeasures.access import Action
 from specialmeasures.cli._actor import actor, actor_options
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
 from specialmeasures.domain.buddying import ArrangedBy, BuddyArrangement, BuddyScope
-from specialmeasures.interventions import buddies as service
 
 SCOPES = click.Choice([s.value for s in BuddyScope])
 
@@ -29,6 +28,8 @@ def buddies() -> None:
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def suggest(code: str, scope: str, as_of: date | None, top: int, show_all: bool, fmt: str) -> None:
     """Rank candidate buddies for trust CODE, each score explained."""
+    from specialmeasures.interventions import buddies as service
+
     platform = open_platform()
     try:
         found = service.suggest_buddies(platform.repository, code, scope=scope,
@@ -67,6 +68,8 @@ def record(
     review: date | None, mou: date | None, paid: bool, **who: str,
 ) -> None:  # fmt: skip
     """Record that BUDDY buddies trust CODE."""
+    from specialmeasures.interventions import buddies as service
+
     platform = open_platform()
     try:
         new_id = service.record_arrangement(

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from specialmeasures.cli._context import DateParam, emit, open_platform
 from specialmeasures.cli._tables import write_csv_atomic, write_json_atomic
 from specialmeasures.domain import InputError
-from specialmeasures.evaluation.cost_views import GROUP_ORDER, regime_costs
-from specialmeasures.evaluation.costs import MONEY_COLUMNS, CostTable, display_value
-from specialmeasures.evaluation.documents import cost_rows
 from specialmeasures.reports.cells import append_row
+
+if TYPE_CHECKING:
+    from specialmeasures.evaluation.costs import CostTable
 
 __all__ = ["COMMANDS", "costs"]
 
@@ -31,6 +31,8 @@ _TABLE_GROUP = ("group", "trusts", "funding_spent", "id_cost", "buddy_cost", "ov
 
 def _compact(row: dict[str, Any]) -> dict[str, Any]:
     """A row for the terminal: money in £ thousands, changes to 3 significant figures."""
+    from specialmeasures.evaluation.costs import MONEY_COLUMNS, display_value
+
     return {
         key: display_value(key, value, thousands=True)
         if key in MONEY_COLUMNS or key.endswith(("_change", "_per_trust"))
@@ -56,6 +58,8 @@ def _print_table(rows: list[dict[str, Any]], columns: tuple[str, ...], title: st
 def _write_xlsx(path: Path, table: CostTable) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+
+    from specialmeasures.evaluation.cost_views import GROUP_ORDER
 
     book = Workbook()
     cover = book.active
@@ -106,6 +110,9 @@ def costs(as_of: date | None, by: str, fmt: str, output: Path | None) -> None:
     evaluation (cost_* parameters, stated assumptions), and the total direct cost; beside them
     the financial indicators and outcomes in the 12 months before and after entry. No ratio.
     """
+    from specialmeasures.evaluation.cost_views import regime_costs
+    from specialmeasures.evaluation.documents import cost_rows
+
     fmt = fmt.lower()
     if fmt == "xlsx" and (output is None or output.suffix.lower() != ".xlsx"):
         raise InputError("--format xlsx needs -o FILE.xlsx", column="--output")

@@ -4,11 +4,16 @@ their decision intervals."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TextIO
 
 import click
+import numpy as np
+from numpy.typing import NDArray
 
-from specialmeasures.cli._tables import read_table, write_csv_atomic
+from specialmeasures.cli._fast_csv import Columns, Fallback, read_columns
+from specialmeasures.cli._tables import _atomic, read_table, refuse_if_too_large
 from specialmeasures.domain.errors import InputError
+from specialmeasures.reports.cells import FORMULA_TRIGGERS, escape_text
 from specialmeasures.stats.cusum import CusumOptions, bernoulli_cusum, risk_adjusted_cusum
 
 __all__ = ["COMMANDS", "cusum", "cusum_limit"]
@@ -70,27 +75,79 @@ def cusum(
     if (risk is None) == (p0 is None):
         raise click.UsageError("give exactly one of --risk COL and --p0 P")
     options = _options(limit, odds_ratio, not no_reset)
-    table = read_table(input_csv)
-    y = table.numbers(outcome, _binary)
-    if risk is not None:
-        risks = table.numbers(risk, _probability)
+    y, risks = _read_input(input_csv, outcome, risk)
+    if risks is not None:
         result = risk_adjusted_cusum(y, risks, options)
     else:
         assert p0 is not None
         _check_p0(p0)
-        risks = [p0] * len(y)
+        risks = np.full(y.size, p0)
         result = bernoulli_cusum(y, p0, options)
-    # Columns as Python lists once (indexing numpy arrays per row makes a scalar per cell).
-    rows = (
-        [t, int(yi), repr(ri), repr(w), repr(c), int(s)]
-        for t, yi, ri, w, c, s in zip(
-            result.t.tolist(), y, risks, result.weight.tolist(), result.ct.tolist(),
-            result.signal.tolist(), strict=True,
-        )
-    )  # fmt: skip
-    write_csv_atomic(output, OUTPUT_COLUMNS, rows)
+    columns = (
+        [str(t) for t in result.t.tolist()],
+        [str(int(v)) for v in y.tolist()],
+        _texts(risks),
+        _texts(result.weight),
+        _texts(result.ct),
+        [str(int(v)) for v in result.signal.tolist()],
+    )
+    _atomic(output, lambda handle: _write_columns(handle, columns))
     n_signals = int(result.signal.sum())
-    click.echo(f"{len(y)} rows, {n_signals} signal{'s' if n_signals != 1 else ''}")
+    click.echo(f"{y.size} rows, {n_signals} signal{'s' if n_signals != 1 else ''}")
+
+
+def _read_input(
+    path: Path, outcome: str, risk: str | None
+) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
+    """Outcomes and risks, read column by column from a plain file whose values all pass the
+    checks, else through the validating reader (which names the first bad cell)."""
+    wanted = [outcome, *([risk] if risk is not None else [])]
+    fast = read_columns(path, numbers=wanted)
+    if isinstance(fast, Columns):
+        y = fast.numbers[outcome]
+        risks = fast.numbers[risk] if risk is not None else None
+        if bool(np.isin(y, (0.0, 1.0)).all()) and (
+            risks is None or bool(((risks > 0) & (risks < 1)).all())
+        ):
+            return y, risks
+        fast = Fallback("a value the checks refuse")
+    refuse_if_too_large(path, fast)
+    table = read_table(path)
+    y_list = table.numbers(outcome, _binary)
+    risk_list = table.numbers(risk, _probability) if risk is not None else None
+    return (
+        np.asarray(y_list, dtype=np.float64),
+        None if risk_list is None else np.asarray(risk_list, dtype=np.float64),
+    )
+
+
+def _texts(values: NDArray[np.float64]) -> list[str]:
+    """Each value's ``repr``, escaped as ``csv_cell`` escapes text (only ``-inf`` would be)."""
+    return [
+        escape_text(t) if t.startswith(FORMULA_TRIGGERS) else t
+        for t in map(float.__repr__, values.tolist())
+    ]
+
+
+#: Rows per write: the text of a chunk is built with one join.
+_CHUNK = 65_536
+
+
+def _write_columns(handle: TextIO, columns: tuple[list[str], ...]) -> None:
+    """The CSV ``csv.writer`` writes for these rows (no cell here needs quoting), a chunk of
+    rows at a time."""
+    handle.write(",".join(OUTPUT_COLUMNS) + "\r\n")
+    n = len(columns[0])
+    width = len(columns)
+    for start in range(0, n, _CHUNK):
+        stop = min(n, start + _CHUNK)
+        cells: list[str] = [""] * ((stop - start) * width * 2)
+        for k, column in enumerate(columns):
+            cells[2 * k :: 2 * width] = column[start:stop]
+            cells[2 * k + 1 :: 2 * width] = (
+                [","] * (stop - start) if k < width - 1 else ["\r\n"] * (stop - start)
+            )
+        handle.write("".join(cells))
 
 
 @click.command("cusum-limit")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from specialmeasures.settings import Settings
-from specialmeasures.store import current_revision, head_revision, migrate, open_engine, safe_url
 
 
 @click.group()
@@ -16,6 +15,8 @@ def db() -> None:
 @db.command()
 def upgrade() -> None:
     """Bring the database to the newest schema (creates it when empty)."""
+    from specialmeasures.store import current_revision, migrate, open_engine, safe_url
+
     settings = Settings.from_env()
     engine = open_engine(settings.database_url)
     try:
@@ -33,6 +34,8 @@ def upgrade() -> None:
 @db.command()
 def status() -> None:
     """Show the migration the database is at and the newest one known."""
+    from specialmeasures.store import current_revision, head_revision, open_engine, safe_url
+
     settings = Settings.from_env()
     engine = open_engine(settings.database_url)
     try:

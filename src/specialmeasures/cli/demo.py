@@ -11,16 +11,8 @@ from datetime import UTC, datetime
 import click
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from specialmeasures.cli._choices import DEMO_SEED
 from specialmeasures.cli._context import open_platform
-from specialmeasures.cli.serve import accounts_then_serve
-from specialmeasures.interventions.demo_current import prepare_demo_work
-from specialmeasures.interventions.demo_load import load_interventions
-from specialmeasures.regime.nof_service import (
-    demo_quarters,
-    load_demo_inputs,
-    score_demo_quarters,
-)
-from specialmeasures.store.loader import DEFAULT_SEED, demo_state, load_country, reset_demo
 
 
 @contextmanager
@@ -36,9 +28,7 @@ def _progress() -> Iterator[Progress]:
 
 
 @click.command()
-@click.option(
-    "--seed", default=DEFAULT_SEED, show_default=True, help="Seed of the synthetic country."
-)
+@click.option("--seed", default=DEMO_SEED, show_default=True, help="Seed of the synthetic country.")
 @click.option(
     "--providers", "n_providers", default=217, show_default=True, type=click.IntRange(150, 2000)
 )
@@ -53,7 +43,16 @@ def demo(seed: int, n_providers: int, no_serve: bool, rebuild: bool, host: str, 
     2025), loads it into the database named by SPECIALMEASURES_DATABASE_URL, prints its
     calibration counts and serves the web app unless --no-serve is given.
     """
+    from specialmeasures.cli.serve import accounts_then_serve
     from specialmeasures.demo import generate
+    from specialmeasures.interventions.demo_current import prepare_demo_work
+    from specialmeasures.interventions.demo_load import load_interventions
+    from specialmeasures.regime.nof_service import (
+        demo_quarters,
+        load_demo_inputs,
+        score_demo_quarters,
+    )
+    from specialmeasures.store.loader import demo_state, load_country, reset_demo
 
     platform = open_platform(upgrade=True)
     try:

@@ -19,8 +19,6 @@ from specialmeasures.cli._context import emit, open_platform
 from specialmeasures.cli._layout import choose_layout, layout_option, print_table
 from specialmeasures.cli._tables import write_csv_atomic
 from specialmeasures.domain import InputError
-from specialmeasures.evaluation.evidence import RAP_HEADINGS, framework_matrix
-from specialmeasures.evaluation.evidence_store import import_evidence, load_codes, load_records
 from specialmeasures.ingest.validation import DateWindow
 from specialmeasures.reports.cells import append_row
 
@@ -43,6 +41,8 @@ def import_command(file: Path, actor: str | None = None) -> None:
     nothing is written. Re-importing a record's ref replaces it. Once accounts exist, it acts
     as one allowed data.import (--as), named in the audit log.
     """
+    from specialmeasures.evaluation.evidence_store import import_evidence
+
     platform = open_platform()
     try:
         now = datetime.now(UTC)
@@ -58,6 +58,9 @@ def import_command(file: Path, actor: str | None = None) -> None:
 
 
 def _matrix(platform: Any) -> tuple[list[Any], dict[str, dict[str, Any]], list[Any]]:
+    from specialmeasures.evaluation.evidence import framework_matrix
+    from specialmeasures.evaluation.evidence_store import load_codes, load_records
+
     codes = load_codes(platform.repository)
     records = load_records(platform.repository)
     return codes, framework_matrix(records, codes), records
@@ -112,6 +115,8 @@ def _write_xlsx(path: Path, codes: list[Any], cells: dict[str, dict[str, Any]],
                 records: list[Any]) -> None:  # fmt: skip
     from openpyxl import Workbook
     from openpyxl.styles import Font
+
+    from specialmeasures.evaluation.evidence import RAP_HEADINGS
 
     book = Workbook()
     cover = book.active

@@ -12,7 +12,6 @@ from specialmeasures.cli._actor import actor, actor_options
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
 from specialmeasures.domain import InputError
 from specialmeasures.domain.funding import FundingStage, SpendCategory
-from specialmeasures.interventions import funding as service
 
 
 @click.group()
@@ -44,6 +43,8 @@ def _aims(texts: tuple[str, ...], amount: int) -> list[tuple[str, int]]:
 
 def _application_trust(arguments: dict[str, Any]) -> str | None:
     """The trust of the application a command names (None if there is no such application)."""
+    from specialmeasures.interventions import funding as service
+
     platform = open_platform()
     try:
         found = [
@@ -66,6 +67,8 @@ def _application_trust(arguments: dict[str, Any]) -> str | None:
 def apply(code: str, stage: str, amount: int, aims: tuple[str, ...], on: date | None,
           **who: str) -> None:  # fmt: skip
     """Apply for funding for trust CODE at a regime stage."""
+    from specialmeasures.interventions import funding as service
+
     platform = open_platform()
     try:
         new_id = service.apply_for_funding(
@@ -84,6 +87,8 @@ def apply(code: str, stage: str, amount: int, aims: tuple[str, ...], on: date | 
 @actor_options(Action.FUNDING_APPROVE, provider=None)
 def approve(application_id: int, amount: int | None, on: date | None, **who: str) -> None:
     """Approve an application (role: Executive Medical Director)."""
+    from specialmeasures.interventions import funding as service
+
     platform = open_platform()
     try:
         approved = service.approve_application(
@@ -105,6 +110,8 @@ def approve(application_id: int, amount: int | None, on: date | None, **who: str
 def spend(application_id: int, category: str, amount: int, on: date, description: str,
           **who: str) -> None:  # fmt: skip
     """Record a spend line against approved funding."""
+    from specialmeasures.interventions import funding as service
+
     platform = open_platform()
     try:
         line = service.add_spend(
@@ -121,6 +128,8 @@ def spend(application_id: int, category: str, amount: int, on: date, description
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def list_applications(code: str | None, fmt: str) -> None:
     """Applications with their aims, approval and spend."""
+    from specialmeasures.interventions import funding as service
+
     platform = open_platform()
     try:
         views = service.applications(platform.repository, code)

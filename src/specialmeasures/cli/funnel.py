@@ -9,7 +9,6 @@ import numpy as np
 
 from specialmeasures.cli._tables import read_table, write_csv_atomic, write_json_atomic
 from specialmeasures.domain.errors import InputError
-from specialmeasures.stats.funnel import FunnelOptions, aggregate_groups, compute_funnel
 
 __all__ = ["COMMANDS", "funnel"]
 
@@ -82,6 +81,8 @@ def funnel(
     output: Path,
 ) -> None:
     """Funnel plot (Spiegelhalter 2005; FunnelPlotR 0.6.0) for the groups of INPUT.csv."""
+    from specialmeasures.stats.funnel import FunnelOptions, aggregate_groups, compute_funnel
+
     try:
         options = FunnelOptions(
             data_type=data_type,  # type: ignore[arg-type]

@@ -10,7 +10,6 @@ from specialmeasures.access import Action
 from specialmeasures.cli._actor import actor, actor_options
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
 from specialmeasures.domain.directors import Background, ImprovementDirector
-from specialmeasures.interventions import directors as service
 
 BACKGROUNDS = click.Choice([b.value for b in Background])
 
@@ -25,6 +24,8 @@ def ids() -> None:
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def list_ids(as_of: date | None, fmt: str) -> None:
     """The roster with each ID's current trusts."""
+    from specialmeasures.interventions import directors as service
+
     day = as_of or date.today()
     platform = open_platform()
     try:
@@ -63,6 +64,8 @@ def list_ids(as_of: date | None, fmt: str) -> None:
 @actor_options(Action.INTERVENTION_RECORD)
 def add(name: str, background: str, previous_smq: bool, max_trusts: int, **who: str) -> None:
     """Put an Improvement Director on the roster."""
+    from specialmeasures.interventions import directors as service
+
     platform = open_platform()
     try:
         new_id = service.add_director(
@@ -89,6 +92,8 @@ def assign(
     maintenance_months: int | None, hours_intensive: float, hours_maintenance: float, **who: str,
 ) -> None:  # fmt: skip
     """Assign DIRECTOR (name or id) to trust CODE from --start on the Director cycle."""
+    from specialmeasures.interventions import directors as service
+
     platform = open_platform()
     try:
         new_id = service.assign_director(
@@ -109,6 +114,8 @@ def assign(
 @actor_options(Action.INTERVENTION_RECORD)
 def end(assignment_id: int, end: date, reason: str, **who: str) -> None:
     """End (withdraw) an assignment."""
+    from specialmeasures.interventions import directors as service
+
     platform = open_platform()
     try:
         service.end_assignment(
@@ -126,6 +133,8 @@ def end(assignment_id: int, end: date, reason: str, **who: str) -> None:
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def propose(code: str, as_of: date | None, fmt: str) -> None:
     """Rank the roster for trust CODE: capacity, background, experience (explained)."""
+    from specialmeasures.interventions import directors as service
+
     platform = open_platform()
     try:
         found = service.propose(platform.repository, code, as_of or date.today())
@@ -149,6 +158,8 @@ def propose(code: str, as_of: date | None, fmt: str) -> None:
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def flags(as_of: date | None, fmt: str) -> None:
     """Long in one trust, withdrawn before re-inspection, SMQ without an ID, over capacity."""
+    from specialmeasures.interventions import directors as service
+
     platform = open_platform()
     try:
         found = service.flags(platform.repository, as_of or date.today())
@@ -173,6 +184,8 @@ def flags(as_of: date | None, fmt: str) -> None:
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def caseload(first: date, last: date, fmt: str) -> None:
     """Who covers whom, month by month, with phases and hours."""
+    from specialmeasures.interventions import directors as service
+
     platform = open_platform()
     try:
         rows = service.director_caseload(platform.repository, first, last)

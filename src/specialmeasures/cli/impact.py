@@ -10,28 +10,12 @@ from typing import Any
 
 import click
 
+from specialmeasures.cli._choices import EVENTS, IMPACT_DESIGNS
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
 from specialmeasures.cli._progress import quiet_option, working
 from specialmeasures.cli._tables import check_chart_path, write_figure
 from specialmeasures.demo.world import WORLDS
 from specialmeasures.domain import InputError
-from specialmeasures.evaluation.balancing import BALANCING_COLUMNS
-from specialmeasures.evaluation.callaway import callaway_santanna
-from specialmeasures.evaluation.documents import balancing_rows
-from specialmeasures.evaluation.events import event_label
-from specialmeasures.evaluation.history import load_histories
-from specialmeasures.evaluation.impact import DESIGNS, event_study, interrupted_time_series
-from specialmeasures.evaluation.matched import matched_event_study
-from specialmeasures.evaluation.panel import EVENTS, panel_from_store
-from specialmeasures.evaluation.reading import read_estimate
-from specialmeasures.evaluation.sustainability import (
-    CURVE_COLUMNS,
-    EXIT_COLUMNS,
-    exits,
-    reentry_curves,
-)
-from specialmeasures.evaluation.thresholds import load_thresholds
-from specialmeasures.evaluation.validation import INDEPENDENT, validate_impact, validation_rows
 
 ES_COLUMNS = ("k", "estimate", "se", "ci_low", "ci_high", "n_treated")
 CONFIDENTIAL = "CONFIDENTIAL"
@@ -80,6 +64,16 @@ def impact(
     comparators), with the average effect over months 0..TO and a pre-trend test.
     --design its: one trust's interrupted time series (OLS, Newey-West SEs).
     """
+    from specialmeasures.evaluation.balancing import BALANCING_COLUMNS
+    from specialmeasures.evaluation.callaway import callaway_santanna
+    from specialmeasures.evaluation.documents import balancing_rows
+    from specialmeasures.evaluation.events import event_label
+    from specialmeasures.evaluation.impact import event_study, interrupted_time_series
+    from specialmeasures.evaluation.matched import matched_event_study
+    from specialmeasures.evaluation.panel import panel_from_store
+    from specialmeasures.evaluation.reading import read_estimate
+    from specialmeasures.evaluation.thresholds import load_thresholds
+
     if output is not None:
         check_chart_path(output)
     t = load_thresholds()
@@ -160,7 +154,7 @@ def impact(
               show_default=True,
               help="observed: the generated values; parallel: same trusts, dates and true "
               "effect with an outcome where parallel trends hold.")  # fmt: skip
-@click.option("--design", type=click.Choice(DESIGNS), default="matched", show_default=True)
+@click.option("--design", type=click.Choice(IMPACT_DESIGNS), default="matched", show_default=True)
 @click.option("--world", type=click.Choice([*WORLDS, "unplaced"]), default="base",
               show_default=True,
               help="The synthetic world (docs/evaluation.md): base (as designed), null (no "
@@ -189,6 +183,9 @@ def validate_impact_command(
     independent estimator) on each and report bias, RMSE, coverage, power and the minimum
     detectable effect against the true effect."""
     import os
+
+    from specialmeasures.evaluation.thresholds import load_thresholds
+    from specialmeasures.evaluation.validation import INDEPENDENT, validate_impact, validation_rows
 
     span = window or load_thresholds().event_window
     chosen = "base" if world == "unplaced" else world
@@ -238,6 +235,15 @@ def _seed_record(record: dict[str, Any]) -> dict[str, Any]:
 def sustainability(as_of: date | None, fmt: str, show_exits: bool) -> None:
     """Time from SMQ exit to re-entry (Kaplan-Meier, censored) by group and trust type, and
     the overall ratings held after exit."""
+    from specialmeasures.evaluation.history import load_histories
+    from specialmeasures.evaluation.sustainability import (
+        CURVE_COLUMNS,
+        EXIT_COLUMNS,
+        exits,
+        reentry_curves,
+    )
+    from specialmeasures.evaluation.thresholds import load_thresholds
+
     day = as_of or date.today()
     platform = open_platform()
     try:
@@ -259,6 +265,10 @@ def sustainability(as_of: date | None, fmt: str, show_exits: bool) -> None:
 def balancing(months: int | None, fmt: str, quiet: bool) -> None:
     """Unintended consequences: workforce and culture indicators before and after SMQ entry,
     beside the intended quality indicators, with never-treated trusts as comparator."""
+    from specialmeasures.evaluation.balancing import BALANCING_COLUMNS
+    from specialmeasures.evaluation.documents import balancing_rows
+    from specialmeasures.evaluation.thresholds import load_thresholds
+
     span = months or load_thresholds().balancing_months
     platform = open_platform()
     try:

@@ -5,22 +5,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from specialmeasures.access import Action
 from specialmeasures.cli._actor import importer_option
 from specialmeasures.cli._context import open_platform
-from specialmeasures.cli.ingest import default_actor, import_group
+from specialmeasures.cli.ingest import import_group
 from specialmeasures.domain import InputError
-from specialmeasures.ingest.ae_import import AeImportReport, import_ae, refresh_observations
-from specialmeasures.ingest.tidy_observations import (
-    KINDS,
-    POLARITIES,
-    IndicatorSpec,
-    TidyReport,
-    import_observations,
-)
+from specialmeasures.domain.indicator import IndicatorKind, Polarity
+
+if TYPE_CHECKING:
+    from specialmeasures.ingest.ae_import import AeImportReport
+    from specialmeasures.ingest.tidy_observations import TidyReport
 
 __all__ = ["COMMANDS", "describe_ae", "describe_tidy"]
 
@@ -43,6 +41,9 @@ def ae(files: tuple[Path, ...], refresh: bool, actor: str | None) -> None:
     replaces the earlier one (revised files). Every reporting organisation is kept for national
     totals; per-trust indicators are written for organisations in the providers register.
     """
+    from specialmeasures.cli.ingest import default_actor
+    from specialmeasures.ingest.ae_import import import_ae, refresh_observations
+
     if not files and not refresh:
         raise InputError("name at least one A&E file (or give --refresh)")
     who = actor or default_actor()
@@ -105,9 +106,14 @@ def describe_ae(r: AeImportReport) -> list[str]:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--indicator", "indicator_id", required=True, help="The indicator's id.")
 @click.option("--name", default=None, help="Name of a new indicator.")
-@click.option("--kind", type=click.Choice(KINDS), default=None, help="Kind of a new indicator.")
 @click.option(
-    "--polarity", type=click.Choice(POLARITIES), default=None,
+    "--kind",
+    type=click.Choice([k.value for k in IndicatorKind]),
+    default=None,
+    help="Kind of a new indicator.",
+)
+@click.option(
+    "--polarity", type=click.Choice([p.value for p in Polarity]), default=None,
     help="Improvement direction of a new indicator.",
 )  # fmt: skip
 @click.option("--unit", default=None, help="Unit of a new indicator.")
@@ -138,6 +144,9 @@ def observations(
     too for a ratio to expected). An unknown indicator is defined by --name, --kind, --polarity,
     --unit and --category. Rows of codes not in the register are skipped and counted.
     """
+    from specialmeasures.cli.ingest import default_actor
+    from specialmeasures.ingest.tidy_observations import IndicatorSpec, import_observations
+
     spec = IndicatorSpec(
         id=indicator_id,
         name=name,

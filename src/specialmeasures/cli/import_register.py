@@ -5,27 +5,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from specialmeasures.access import Action
 from specialmeasures.cli._actor import importer_option
 from specialmeasures.cli._context import open_platform
-from specialmeasures.cli.ingest import default_actor, import_group
-from specialmeasures.ingest.ods import OdsReport, import_ods
-from specialmeasures.ingest.public_record import (
-    PublicRecordReport,
-    load_public_record,
-    packaged_trust_codes,
-    read_trust_codes,
-)
-from specialmeasures.ingest.real_record import packaged_record, read_record
-from specialmeasures.ingest.successors import (
-    SuccessorReport,
-    load_successors,
-    packaged_successors,
-    read_successors,
-)
+from specialmeasures.cli.ingest import import_group
+
+if TYPE_CHECKING:
+    from specialmeasures.ingest.ods import OdsReport
+    from specialmeasures.ingest.public_record import PublicRecordReport
+    from specialmeasures.ingest.successors import SuccessorReport
 
 #: Updated trusts listed one per line; the rest are counted (the audit log has them all).
 SHOWN_UPDATES = 20
@@ -71,6 +63,9 @@ def ods(file: Path, actor: str | None) -> None:
     snapshot stays in the register. A bad row names the file, row, column and value, and changes
     nothing.
     """
+    from specialmeasures.cli.ingest import default_actor
+    from specialmeasures.ingest.ods import import_ods
+
     platform = open_platform(upgrade=True)
     try:
         result = import_ods(
@@ -113,6 +108,13 @@ def successors(file: Path | None, actor: str | None) -> None:
     """Load the reviewed mergers and successors of trusts (default: the file shipped in the
     package, ods_successors.csv), replacing the stored ones; date the closure of predecessors
     the register holds without a close date."""
+    from specialmeasures.cli.ingest import default_actor
+    from specialmeasures.ingest.successors import (
+        load_successors,
+        packaged_successors,
+        read_successors,
+    )
+
     source = packaged_successors() if file is None else read_successors(file)
     platform = open_platform(upgrade=True)
     try:
@@ -170,6 +172,14 @@ def smq_record(file: Path | None, mapping_file: Path | None, actor: str | None) 
     unmatched with the reason, and stores the SMQ and RSP episodes of the matched trusts as the
     public record, with the precision of their published dates. Import the ODS register first.
     """
+    from specialmeasures.cli.ingest import default_actor
+    from specialmeasures.ingest.public_record import (
+        load_public_record,
+        packaged_trust_codes,
+        read_trust_codes,
+    )
+    from specialmeasures.ingest.real_record import packaged_record, read_record
+
     record = packaged_record() if file is None else read_record(file)
     codes = packaged_trust_codes() if mapping_file is None else read_trust_codes(mapping_file)
     platform = open_platform(upgrade=True)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -15,8 +16,10 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from specialmeasures.access import Action
 from specialmeasures.cli._actor import importer_option
 from specialmeasures.cli._context import open_platform
-from specialmeasures.ingest import ImportReport, import_cqc_ratings
 from specialmeasures.ingest.validation import DateWindow
+
+if TYPE_CHECKING:
+    from specialmeasures.ingest import ImportReport
 
 #: Files with fewer rows than this import without a progress bar.
 PROGRESS_FROM_ROWS = 2_000
@@ -75,6 +78,8 @@ def cqc_ratings(file: Path, sheet: str | None, actor: str | None) -> None:
     Overall); each new publication date becomes a new publication in the trust's history. A bad
     row stops the import, names the file, row, column and value, and changes nothing.
     """
+    from specialmeasures.ingest import import_cqc_ratings
+
     platform = open_platform()
     now = datetime.now(UTC)
     try:

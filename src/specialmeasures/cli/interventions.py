@@ -10,17 +10,10 @@ import click
 
 from specialmeasures.access import Action
 from specialmeasures.cli._actor import actor, actor_options
+from specialmeasures.cli._choices import INTERVENTION_KINDS
 from specialmeasures.cli._context import DateParam, emit, open_platform
 from specialmeasures.cli._layout import choose_layout, layout_option, print_table
 from specialmeasures.domain import InputError
-from specialmeasures.interventions import intervention_matrix
-from specialmeasures.interventions.matrix import KINDS, record_status
-from specialmeasures.interventions.packs import (
-    build_pack,
-    pack_html,
-    write_matrix_xlsx,
-    write_pack_xlsx,
-)
 
 
 @click.group()
@@ -43,6 +36,9 @@ def matrix(
 
     In a terminal too narrow for a column per trust the table turns long (one row per trust and
     intervention) unless --layout wide is given."""
+    from specialmeasures.interventions import intervention_matrix
+    from specialmeasures.interventions.packs import write_matrix_xlsx
+
     if fmt == "xlsx" and output is None:
         raise InputError("--format xlsx needs --output FILE.xlsx", column="--output")
     platform = open_platform()
@@ -77,12 +73,14 @@ def matrix(
 
 @interventions.command("record")
 @click.argument("code")
-@click.option("--kind", type=click.Choice(list(KINDS)), required=True)
+@click.option("--kind", type=click.Choice(list(INTERVENTION_KINDS)), required=True)
 @click.option("--status", type=click.Choice(["none", "no_data"]), required=True)
 @click.option("--note", default="")
 @actor_options(Action.INTERVENTION_RECORD)
 def record(code: str, kind: str, status: str, note: str, **who: str) -> None:
     """Record that trust CODE had no such intervention, or could not supply data."""
+    from specialmeasures.interventions.matrix import record_status
+
     platform = open_platform()
     try:
         record_status(platform.repository, code, kind, status, note,
@@ -102,6 +100,8 @@ def record(code: str, kind: str, status: str, note: str, **who: str) -> None:
               help="Also show Challenged Provider status (a pack for the regulator or the OAG).")  # fmt: skip
 def pack(code: str, as_of: date | None, fmt: str, output: Path, include_confidential: bool) -> None:
     """Write trust CODE's board/OAG pack (HTML, Excel or PDF; marked CONFIDENTIAL)."""
+    from specialmeasures.interventions.packs import build_pack, pack_html, write_pack_xlsx
+
     platform = open_platform()
     try:
         built = build_pack(platform.repository, code, as_of or date.today(),

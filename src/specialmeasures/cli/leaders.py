@@ -10,7 +10,6 @@ from specialmeasures.access import Action
 from specialmeasures.cli._actor import actor, actor_options
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
 from specialmeasures.domain.leadership import LeadershipTerm, Post
-from specialmeasures.interventions import leadership as service
 
 
 @click.group()
@@ -30,6 +29,8 @@ def leaders() -> None:
 def add(code: str, post: str, holder: str, start: date, end: date | None, interim: bool,
         previous_smq: bool, **who: str) -> None:  # fmt: skip
     """Record a holder of a post at trust CODE."""
+    from specialmeasures.interventions import leadership as service
+
     platform = open_platform()
     try:
         new_id = service.add_term(
@@ -48,6 +49,8 @@ def add(code: str, post: str, holder: str, start: date, end: date | None, interi
 @actor_options(Action.INTERVENTION_RECORD)
 def end(term_id: int, end: date, **who: str) -> None:
     """Record that a holder left the post."""
+    from specialmeasures.interventions import leadership as service
+
     platform = open_platform()
     try:
         service.end_term(platform.repository, term_id, end=end,
@@ -63,6 +66,8 @@ def end(term_id: int, end: date, **who: str) -> None:
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def show(code: str, as_of: date | None, fmt: str) -> None:
     """Each post's holder, tenure, vacancy and interim months, turnover; stability."""
+    from specialmeasures.interventions import leadership as service
+
     platform = open_platform()
     try:
         posts, stable = service.leadership_summary(platform.repository, code, as_of or date.today())

@@ -34,6 +34,14 @@ class _Root(click.Group):
         super().__init__(*args, **kwargs)
         self.lazy: dict[str, CommandInfo] = {}
         self._listing = False
+        self._discovered = False
+
+    def _discover(self) -> None:
+        """Read the command modules' source once, when a command or the list is first wanted
+        (``--version`` answers before that, without parsing them)."""
+        if not self._discovered:
+            self._discovered = True
+            _register(self)
 
     def add_lazy(self, info: CommandInfo) -> None:
         self.lazy.setdefault(info.name, info)
@@ -47,13 +55,16 @@ class _Root(click.Group):
 
     def load_all(self) -> None:
         """Import every command module (for tools that walk the whole command tree)."""
+        self._discover()
         for module in sorted({info.module for info in self.lazy.values()}):
             self.load_module(module)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        self._discover()
         return sorted({*self.commands, *self.lazy})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._discover()
         if cmd_name not in self.commands and cmd_name in self.lazy:
             info = self.lazy[cmd_name]
             if self._listing:
@@ -103,11 +114,10 @@ def cli() -> None:
     """
 
 
-def _register() -> None:
-    assert isinstance(cli, _Root)
+def _register(root: _Root) -> None:
     found = discover(Path(__file__).parent, __package__ or "specialmeasures.cli")
     for info in found.commands:
-        cli.add_lazy(info)
+        root.add_lazy(info)
     # Modules whose commands cannot be read from source are imported now, as they always were;
     # so is every module when there is no source to read (an install of compiled files only).
     eager = list(found.eager)
@@ -120,10 +130,7 @@ def _register() -> None:
             if m.name != "main" and not m.name.startswith("_")
         ]
     for module in eager:
-        cli.load_module(module)
-
-
-_register()
+        root.load_module(module)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,15 +14,11 @@ from specialmeasures.access import Action
 from specialmeasures.cli._actor import importer_option
 from specialmeasures.cli._context import emit, open_platform
 from specialmeasures.domain import InputError
-from specialmeasures.regime.nof_service import (
-    NofRun,
-    load_demo_inputs,
-    score_quarter,
-    store_run,
-    stored_run,
-)
 from specialmeasures.rules.nof import TRUST_TYPES
 from specialmeasures.rules.nof_catalogue import DOMAINS, Quarter, load_catalogue
+
+if TYPE_CHECKING:
+    from specialmeasures.regime.nof_service import NofRun
 
 __all__ = ["COMMANDS", "nof"]
 
@@ -147,6 +144,8 @@ def score(quarter: str, org_type: str | None, fmt: str, output: Path | None, sto
     organisation type, the deficit cap (segment 3) and segment 5 where the region placed a
     segment-4 trust in the Provider Improvement Programme; league ranks with their likely range.
     """
+    from specialmeasures.regime.nof_service import score_quarter, store_run
+
     q = Quarter.parse(quarter)
     kinds = _type(org_type)
     platform = open_platform()
@@ -169,6 +168,8 @@ def score(quarter: str, org_type: str | None, fmt: str, output: Path | None, sto
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 def league(quarter: str | None, org_type: str | None, fmt: str, output: Path | None) -> None:
     """The stored league tables (aggregated metric ranking) of one quarter."""
+    from specialmeasures.regime.nof_service import stored_run
+
     platform = open_platform()
     try:
         run = stored_run(platform.repository, Quarter.parse(quarter) if quarter else None)
@@ -183,6 +184,8 @@ def league(quarter: str | None, org_type: str | None, fmt: str, output: Path | N
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 def trust(code: str, quarter: str | None, fmt: str) -> None:
     """One trust's stored segment: metric scores, domain scores and what would move it up."""
+    from specialmeasures.regime.nof_service import stored_run
+
     platform = open_platform()
     try:
         run = stored_run(platform.repository, Quarter.parse(quarter) if quarter else None)
@@ -241,6 +244,8 @@ def demo_inputs(quarters: tuple[str, ...]) -> None:
 
     Only on the synthetic demo database, only for its fictional trusts; labelled synthetic.
     """
+    from specialmeasures.regime.nof_service import load_demo_inputs
+
     parsed = [Quarter.parse(q) for q in quarters]
     platform = open_platform()
     try:

@@ -6,13 +6,16 @@ import csv
 import io
 import json
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from specialmeasures.cli._context import DateParam, open_platform
-from specialmeasures.register.observation_series import SeriesRow, observation_series
+
+if TYPE_CHECKING:
+    from specialmeasures.register.observation_series import SeriesRow
 
 __all__ = ["COMMANDS", "observations_command", "render"]
 
@@ -73,6 +76,8 @@ def observations_command(
 ) -> None:
     """One row per month: period, numerator, denominator and value (a proportion for proportion
     indicators; full precision in csv and json). Give --provider CODE or --national."""
+    from specialmeasures.register.observation_series import observation_series
+
     platform = open_platform()
     try:
         rows = observation_series(

@@ -17,7 +17,6 @@ from specialmeasures.domain.oversight import (
     FindingKind,
     PlanAction,
 )
-from specialmeasures.interventions import plans as service
 
 
 @click.group()
@@ -42,6 +41,8 @@ def add(
     owner: str, due: date, inspection_id: int | None, on: date | None, **who: str,
 ) -> None:  # fmt: skip
     """Add an action to trust CODE's improvement plan."""
+    from specialmeasures.interventions import plans as service
+
     platform = open_platform()
     try:
         new_id = service.add_action(
@@ -58,6 +59,8 @@ def add(
 
 def _action_trust(arguments: dict[str, Any]) -> str | None:
     """The trust whose plan holds the action a command names (None if there is none)."""
+    from specialmeasures.interventions import plans as service
+
     platform = open_platform()
     try:
         with platform.engine.connect() as conn:
@@ -78,6 +81,8 @@ def _action_trust(arguments: dict[str, Any]) -> str | None:
 def update(action_id: int, status: str, on: date, note: str, evidence: str | None,
            **who: str) -> None:  # fmt: skip
     """Record progress on an action (complete needs evidence)."""
+    from specialmeasures.interventions import plans as service
+
     platform = open_platform()
     try:
         service.update_action(platform.repository, action_id, status=status, on=on, note=note,
@@ -94,6 +99,8 @@ def update(action_id: int, status: str, on: date, note: str, evidence: str | Non
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def show(code: str, as_of: date | None, fmt: str) -> None:
     """Trust CODE's plan: actions with domains, owner, due date, status, evidence."""
+    from specialmeasures.interventions import plans as service
+
     day = as_of or date.today()
     platform = open_platform()
     try:
@@ -126,6 +133,8 @@ def show(code: str, as_of: date | None, fmt: str) -> None:
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def progress(code: str, first: date, last: date, fmt: str) -> None:
     """The plan's status counts month by month."""
+    from specialmeasures.interventions import plans as service
+
     platform = open_platform()
     try:
         rows = service.progress(platform.repository, code, first, last)
@@ -144,6 +153,8 @@ def progress(code: str, first: date, last: date, fmt: str) -> None:
 def deep_dive(code: str, topic: str, start: date, end: date | None, findings: str,
               **who: str) -> None:  # fmt: skip
     """Attach a deep dive (topic, dates, findings) to trust CODE's plan."""
+    from specialmeasures.interventions import plans as service
+
     platform = open_platform()
     try:
         new_id = service.add_deep_dive(platform.repository,

@@ -8,7 +8,6 @@ from datetime import date
 import click
 
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
-from specialmeasures.register import PROVIDER_LIST_COLUMNS, provider_list, provider_profile
 
 CONFIDENTIAL_HELP = "Also show confidential regimes (the CP list). Regulator use only."
 
@@ -33,6 +32,8 @@ def providers(
     include_confidential: bool,
 ) -> None:
     """List providers with their latest overall rating and regime status as of a date."""
+    from specialmeasures.register import PROVIDER_LIST_COLUMNS, provider_list
+
     day = as_of or date.today()
     platform = open_platform()
     try:
@@ -64,6 +65,8 @@ def providers(
 @click.option("--include-confidential", is_flag=True, help=CONFIDENTIAL_HELP)
 def provider(code: str, as_of: date | None, fmt: str, include_confidential: bool) -> None:
     """Show one provider: details, ratings in force and history, regime episodes."""
+    from specialmeasures.register import provider_profile
+
     day = as_of or date.today()
     platform = open_platform()
     try:

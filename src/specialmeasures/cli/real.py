@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from specialmeasures.cli._context import open_platform
-from specialmeasures.cli.import_register import (
-    describe_ods,
-    describe_public_record,
-    describe_successors,
-)
-from specialmeasures.cli.ingest import default_actor
-from specialmeasures.cli.serve import accounts_then_serve
-from specialmeasures.ingest.real_england import RealBuildReport, build_real
+
+if TYPE_CHECKING:
+    from specialmeasures.ingest.real_england import RealBuildReport
 
 
 def _closed(line: str) -> str:
@@ -24,6 +20,12 @@ def _closed(line: str) -> str:
 
 
 def _summary(report: RealBuildReport) -> list[str]:
+    from specialmeasures.cli.import_register import (
+        describe_ods,
+        describe_public_record,
+        describe_successors,
+    )
+
     lines: list[str] = []
     for ods in report.ods:
         # The first lines only: the changes themselves are in the audit log.
@@ -76,6 +78,10 @@ def real(data_dir: Path, no_serve: bool, host: str, port: int, actor: str | None
     real, published data, and serves it unless --no-serve is given. Running it again imports
     nothing twice.
     """
+    from specialmeasures.cli.ingest import default_actor
+    from specialmeasures.cli.serve import accounts_then_serve
+    from specialmeasures.ingest.real_england import build_real
+
     platform = open_platform(upgrade=True)
     try:
         report = build_real(

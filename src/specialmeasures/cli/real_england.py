@@ -6,11 +6,14 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from specialmeasures.cli._context import open_platform
-from specialmeasures.evaluation.real_england import RealEnglandReport, real_england_report
+
+if TYPE_CHECKING:
+    from specialmeasures.evaluation.real_england import RealEnglandReport
 
 __all__ = ["COMMANDS", "text_lines", "validate_real"]
 
@@ -80,6 +83,8 @@ def validate_real(fmt: str, output: Path | None) -> None:
     list's bands, early warning before the public record's SMQ entries beside the chance level,
     and an interrupted time series of each entrant. Run it on a database built from the ODS
     register, the A&E files and the public SMQ record."""
+    from specialmeasures.evaluation.real_england import real_england_report
+
     platform = open_platform()
     try:
         report = real_england_report(platform.repository)

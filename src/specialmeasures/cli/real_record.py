@@ -8,23 +8,18 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from specialmeasures.access import Action
 from specialmeasures.cli._actor import importer_option
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
-from specialmeasures.cli.ingest import default_actor
 from specialmeasures.domain.errors import SpecialMeasuresError
-from specialmeasures.ingest import (
-    RealRecord,
-    load_record,
-    packaged_record,
-    read_record,
-    stored_record,
-    summarise,
-)
 from specialmeasures.ingest.validation import DateWindow
+
+if TYPE_CHECKING:
+    from specialmeasures.ingest import RealRecord
 
 SOURCE_HELP = (
     "Read the record loaded into the database (real-record load) instead of the copy shipped "
@@ -43,6 +38,8 @@ EVENT_COLUMNS = (
 
 
 def _record(from_database: bool) -> RealRecord:
+    from specialmeasures.ingest import packaged_record, stored_record
+
     if not from_database:
         return packaged_record()
     platform = open_platform()
@@ -74,6 +71,9 @@ def real_record_group() -> None:
 @importer_option(Action.DATA_IMPORT)
 def load(file: Path | None, actor: str | None) -> None:
     """Load the record into the database's real_smq_events table (idempotent, audited)."""
+    from specialmeasures.cli.ingest import default_actor
+    from specialmeasures.ingest import load_record, packaged_record, read_record
+
     platform = open_platform()
     try:
         window = DateWindow.from_settings(platform.settings, datetime.now(UTC).date())
@@ -108,6 +108,8 @@ def load(file: Path | None, actor: str | None) -> None:
 @click.option("--database", "from_database", is_flag=True, help=SOURCE_HELP)
 def summary(fmt: str, as_of: date | None, from_database: bool) -> None:
     """Time in regime, exits within 12 and 24 months, re-entries (censoring made explicit)."""
+    from specialmeasures.ingest import summarise
+
     record = _record(from_database)
     rows = [s.as_row() for s in summarise(record.events, as_of=as_of)]
     title = f"Public SMQ record ({record.file}, {len(record.events)} events)"

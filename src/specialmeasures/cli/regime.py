@@ -16,14 +16,6 @@ from specialmeasures.access import Action
 from specialmeasures.cli._actor import account_role, actor_options
 from specialmeasures.cli._context import DateParam, emit, open_platform
 from specialmeasures.domain import Regime
-from specialmeasures.regime import (
-    enter_judgement,
-    evaluate_provider,
-    provider_timeline,
-    record_decision,
-)
-from specialmeasures.regime.judgements import list_judgements
-from specialmeasures.regime.views import jsonable
 
 _REGIMES = click.Choice([r.value for r in Regime], case_sensitive=False)
 _TEXT_JSON = click.Choice(["text", "json"], case_sensitive=False)
@@ -58,6 +50,8 @@ def decide(
     on: date | None,
 ) -> None:
     """Record a life-cycle decision for provider CODE, with its audit row, all or nothing."""
+    from specialmeasures.regime import record_decision
+
     platform = open_platform()
     try:
         done = record_decision(
@@ -86,6 +80,9 @@ def decide(
 @click.option("--format", "fmt", type=_TEXT_JSON, default="text", show_default=True)
 def timeline(code: str, as_of: date | None, regime: str, fmt: str) -> None:
     """Provider CODE's time in the regime, re-inspection due/overdue, maximum stay, re-entries."""
+    from specialmeasures.regime import provider_timeline
+    from specialmeasures.regime.views import jsonable
+
     platform = open_platform()
     try:
         result = provider_timeline(
@@ -111,6 +108,8 @@ def timeline(code: str, as_of: date | None, regime: str, fmt: str) -> None:
 @click.option("--format", "fmt", type=_TEXT_JSON, default="text", show_default=True)
 def evaluate(code: str, as_of: date | None, policies: tuple[str, ...], fmt: str) -> None:
     """Recommendations for provider CODE as of a date, with their reasons. Writes nothing."""
+    from specialmeasures.regime import evaluate_provider
+
     platform = open_platform()
     try:
         result = evaluate_provider(
@@ -139,6 +138,8 @@ def judgement_add(
     code: str, fact: str, value: str, actor: str, role: str, rationale: str, on: date | None
 ) -> None:
     """Record a judgement about provider CODE, with its audit row."""
+    from specialmeasures.regime import enter_judgement
+
     platform = open_platform()
     try:
         done = enter_judgement(
@@ -166,6 +167,8 @@ def judgement_add(
 )  # fmt: skip
 def judgement_list(code: str, fmt: str) -> None:
     """Provider CODE's judgements, oldest first."""
+    from specialmeasures.regime.judgements import list_judgements
+
     platform = open_platform()
     try:
         items = list_judgements(platform.repository, code)

@@ -12,7 +12,6 @@ from specialmeasures.cli._actor import actor, actor_options
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
 from specialmeasures.domain.oversight import Body
 from specialmeasures.ingest.validation import DateWindow
-from specialmeasures.interventions import returns as service
 
 BODIES = click.Choice([b.value for b in Body])
 
@@ -29,6 +28,8 @@ def returns() -> None:
 @actor_options(Action.INTERVENTION_RECORD)
 def member(code: str, body: str, name: str, **who: str) -> None:
     """Add a member from a named body to trust CODE's OAG."""
+    from specialmeasures.interventions import returns as service
+
     platform = open_platform()
     try:
         service.add_member(platform.repository, code, body, name,
@@ -45,6 +46,8 @@ def member(code: str, body: str, name: str, **who: str) -> None:
 @actor_options(Action.INTERVENTION_RECORD)
 def request(code: str, body: str, items: tuple[str, ...], **who: str) -> None:
     """Declare the items BODY needs from trust CODE every month."""
+    from specialmeasures.interventions import returns as service
+
     platform = open_platform()
     try:
         added = service.request_items(platform.repository, code, body, list(items),
@@ -62,6 +65,8 @@ def request(code: str, body: str, items: tuple[str, ...], **who: str) -> None:
 @actor_options(Action.RETURN_SUBMIT)
 def submit(code: str, period: date, path: Path, **who: str) -> None:
     """Submit trust CODE's ONE return for a month."""
+    from specialmeasures.interventions import returns as service
+
     submitted = service.read_return(path, code, period)
     platform = open_platform()
     try:
@@ -80,6 +85,8 @@ def submit(code: str, period: date, path: Path, **who: str) -> None:
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def report(code: str, period: date, body: str, fmt: str) -> None:
     """BODY's report, cut from trust CODE's one return."""
+    from specialmeasures.interventions import returns as service
+
     platform = open_platform()
     try:
         rows = service.report_for(platform.repository, code, period, body)
@@ -98,6 +105,8 @@ def report(code: str, period: date, body: str, fmt: str) -> None:
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def burden(code: str, fmt: str) -> None:
     """Items requested across bodies vs unique items collected once (the saving)."""
+    from specialmeasures.interventions import returns as service
+
     platform = open_platform()
     try:
         b = service.burden_report(platform.repository, code)

@@ -13,7 +13,6 @@ from specialmeasures.access import Action
 from specialmeasures.cli._actor import importer_option
 from specialmeasures.cli._context import emit, open_platform
 from specialmeasures.domain.saf import EVIDENCE_CATEGORIES, QUALITY_STATEMENTS, TRUST_WELL_LED
-from specialmeasures.ingest.saf_assessments import import_saf, saf_view
 
 __all__ = ["COMMANDS", "saf"]
 
@@ -29,6 +28,8 @@ def saf() -> None:
 @importer_option(Action.DATA_IMPORT)
 def import_command(file: Path, actor: str) -> None:
     """Import assessment results (CSV, one evidence category score a row), all or nothing."""
+    from specialmeasures.ingest.saf_assessments import import_saf
+
     platform = open_platform()
     try:
         result = import_saf(platform.repository, file, actor=actor,
@@ -46,6 +47,8 @@ def import_command(file: Path, actor: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def show_command(code: str, fmt: str) -> None:
     """A provider's SAF assessments: key question score, percentage, rating and position."""
+    from specialmeasures.ingest.saf_assessments import saf_view
+
     platform = open_platform()
     try:
         views = saf_view(platform.repository, code.upper())

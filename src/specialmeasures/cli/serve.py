@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
-from specialmeasures.bootstrap import Platform
 from specialmeasures.cli._context import open_platform
+
+if TYPE_CHECKING:
+    from specialmeasures.bootstrap import Platform
 
 #: Seconds a worker may take to answer the supervisor's health check (``--workers`` > 1).
 HEALTHCHECK_SECONDS = 120

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -14,8 +15,16 @@ import click
 import numpy as np
 from numpy.typing import NDArray
 
-from specialmeasures.cli._tables import Table, _atomic, read_table, write_csv_atomic
+from specialmeasures.cli._fast_csv import BLOCK_BYTES, Fallback, iter_columns, read_columns
+from specialmeasures.cli._tables import (
+    Table,
+    _atomic,
+    read_table,
+    refuse_if_too_large,
+    write_csv_atomic,
+)
 from specialmeasures.domain.errors import InputError
+from specialmeasures.reports.cells import csv_row
 from specialmeasures.stats.spc_icons import POINT_TYPES
 from specialmeasures.stats.spc_options import SpcOptions
 from specialmeasures.stats.spc_tidy import NO_FACET, SpcResult
@@ -113,7 +122,62 @@ def _values(table: Table, column: str) -> list[float]:
 
 def _read_series(
     path: Path, value: str, date_column: str, facet: str | None
-) -> tuple[NDArray[np.float64], NDArray[np.datetime64], list[str]]:
+) -> tuple[NDArray[np.float64], NDArray[np.datetime64], NDArray[np.str_]]:
+    """Values, dates and facet names per row, read column by column when the file is plain
+    (``_fast_csv``), else through the validating reader; either way the same answer or error."""
+    fast = read_columns(
+        path,
+        texts=[date_column, *([facet] if facet else [])],
+        numbers=[value],
+        missing=MISSING_CELLS,
+    )
+    if isinstance(fast, Fallback):
+        refuse_if_too_large(path, fast)
+        return _read_series_validated(path, value, date_column, facet)
+    values = fast.numbers[value]
+    texts = fast.texts[date_column]
+    days: list[date] = []
+    day_index: dict[date, int] = {}
+    text_day = np.empty(len(texts), dtype=np.int64)
+    bad: list[tuple[int, str]] = []
+    for k, text in enumerate(texts):
+        try:
+            day = _parse_date(text, file=None, row=None, column=None)
+        except InputError:
+            bad.append((fast.first_row(date_column, k), text))
+            continue
+        text_day[k] = day_index.setdefault(day, len(day_index))
+    if bad:
+        row, text = min(bad)
+        raise InputError(
+            "not a date (YYYY-MM-DD or YYYY-MM)",
+            file=str(path),
+            row=row,
+            column=date_column,
+            value=text,
+        )
+    days = list(day_index)
+    date_code = text_day[fast.codes[date_column]]
+    if facet:
+        names = np.asarray(fast.texts[facet], dtype=str)
+        facet_code = fast.codes[facet].astype(np.int64)
+    else:
+        names = np.asarray([NO_FACET], dtype=str)
+        facet_code = np.zeros(values.size, dtype=np.int64)
+    _check_duplicates(
+        facet_code * len(days) + date_code,
+        path,
+        date_column,
+        lambda k: str(names[facet_code[k]]),
+        days,
+        facet,
+    )
+    return values, np.asarray(days, dtype="datetime64[D]")[date_code], names[facet_code]
+
+
+def _read_series_validated(
+    path: Path, value: str, date_column: str, facet: str | None
+) -> tuple[NDArray[np.float64], NDArray[np.datetime64], NDArray[np.str_]]:
     table = read_table(path)
     table.require(value, date_column, *([facet] if facet else []))
     values = np.asarray(_values(table, value), dtype=np.float64)
@@ -133,15 +197,17 @@ def _read_series(
     facets = [f.strip() for f in table.text(facet)] if facet else [NO_FACET] * len(values)
     facet_index: dict[str, int] = {}
     facet_code = np.asarray([facet_index.setdefault(f, len(facet_index)) for f in facets])
-    _check_duplicates(facet_code * len(days) + date_code, path, date_column, facets, days, facet)
-    return values, np.asarray(days, dtype="datetime64[D]")[date_code], facets
+    _check_duplicates(
+        facet_code * len(days) + date_code, path, date_column, facets.__getitem__, days, facet
+    )
+    return values, np.asarray(days, dtype="datetime64[D]")[date_code], np.asarray(facets, dtype=str)
 
 
 def _check_duplicates(
     keys: NDArray[np.int64],
     path: Path,
     date_column: str,
-    facets: list[str],
+    facet_of_row: Callable[[int], str],
     days: list[date],
     facet: str | None,
 ) -> None:
@@ -154,7 +220,7 @@ def _check_duplicates(
     later = order[repeat]
     k = int(later.min())
     first = int(order[np.searchsorted(ordered, keys[k])])  # stable: the earliest such row
-    where = f" in facet {facets[k]!r}" if facet else ""
+    where = f" in facet {facet_of_row(k)!r}" if facet else ""
     raise InputError(
         f"duplicate date{where} (first seen on row {first + FIRST_DATA_ROW})",
         file=str(path),
@@ -207,16 +273,26 @@ def _texts(values: NDArray[np.float64]) -> list[str]:
     return ["" if x != x else repr(x) for x in values.tolist()]  # x != x: NaN
 
 
-def _output_lines(result: SpcResult) -> Iterator[str]:
-    """The lines of the output CSV (``OUTPUT_COLUMNS``), header first.
+def _number_texts(values: NDArray[np.float64]) -> list[str]:
+    """``repr`` of each value, empty for NaN (one C-level map; NaNs patched after)."""
+    out = list(map(float.__repr__, values.tolist()))
+    for k in np.flatnonzero(np.isnan(values)).tolist():
+        out[k] = ""
+    return out
+
+
+def _output_text(result: SpcResult) -> Iterator[str]:
+    """The output CSV (``OUTPUT_COLUMNS``) as pieces of text, header first, each ending a line.
 
     Columns are built once from the result's arrays, never per row: what is constant within a
     rebase group (facet, limits, target, ...) is formatted once per group, and the per-point
     labels (outside limits, relative to mean, close to limits, special cause, point type) are
-    coded into one integer whose few distinct values are formatted once. The text is what
-    ``csv.writer`` wrote row by row before (``tests/unit/test_cli_spc_output.py`` compares).
+    coded into one integer whose few distinct values are formatted once. A chunk of lines is
+    then one ``str.join`` of its cells laid out by slice assignment (no Python code per row).
+    The text is what ``csv.writer`` wrote row by row before (``tests/unit/test_cli_spc_output.py``
+    compares).
     """
-    yield ",".join(_cell(c) for c in OUTPUT_COLUMNS)
+    yield ",".join(_cell(c) for c in OUTPUT_COLUMNS) + _EOL
     b = result.batch
     lengths = b.group_lengths
     series = b.group_series
@@ -235,10 +311,8 @@ def _output_lines(result: SpcResult) -> Iterator[str]:
         ],
         dtype=object,
     )
-    group_tail = np.asarray([f",{target[s]}" for s in series.tolist()], dtype=object)
-    head = np.repeat(group_head, lengths)
-    middle = np.repeat(group_middle, lengths)
-    tail = np.repeat(group_tail, lengths)
+    group_tail = np.asarray([f",{target[s]}{_EOL}" for s in series.tolist()], dtype=object)
+    group_of_point = np.repeat(np.arange(lengths.size), lengths)
     # Per-point labels: one code per point for the combination, each combination written once.
     relative = np.where(b.missing, 3, b.relative_to_mean.astype(np.int64) + 1)  # 0..2; 3: blank
     n_causes = len(b.special_cause_labels)
@@ -265,36 +339,30 @@ def _output_lines(result: SpcResult) -> Iterator[str]:
                 )
             )
         )
+    kind_cells = np.asarray(kind_text, dtype=object)
     days, day_of_point = np.unique(result.date, return_inverse=True)
-    day_text = [_cell(d) for d in np.datetime_as_string(days, unit="D").tolist()]
+    day_cells = np.asarray(
+        [_cell(d) + "," for d in np.datetime_as_string(days, unit="D").tolist()], dtype=object
+    )
     for start in range(0, b.values.size, OUTPUT_CHUNK):
         cut = slice(start, start + OUTPUT_CHUNK)
-        yield from (
-            f"{h}{day_text[d]},{v}{m}{kind_text[k]}{t}"
-            for h, d, v, m, k, t in zip(
-                head[cut].tolist(),
-                day_of_point[cut].tolist(),
-                _texts(b.values[cut]),
-                middle[cut].tolist(),
-                kind_of_point[cut].tolist(),
-                tail[cut].tolist(),
-                strict=True,
-            )
-        )
+        group = group_of_point[cut]
+        cells: list[str] = [""] * (6 * group.size)
+        cells[0::6] = group_head[group].tolist()
+        cells[1::6] = day_cells[day_of_point[cut]].tolist()
+        cells[2::6] = _number_texts(b.values[cut])
+        cells[3::6] = group_middle[group].tolist()
+        cells[4::6] = kind_cells[kind_of_point[cut]].tolist()
+        cells[5::6] = group_tail[group].tolist()
+        yield "".join(cells)
 
 
-def _write_lines(path: Path, lines: Iterator[str]) -> None:
-    """Write lines to ``path`` in one step (temporary file, then rename), a chunk at a time."""
+def _write_text(path: Path, pieces: Iterator[str]) -> None:
+    """Write ``pieces`` to ``path`` in one step (temporary file, then rename), one at a time."""
 
     def write(handle: TextIO) -> None:
-        chunk: list[str] = []
-        for line in lines:
-            chunk.append(line)
-            if len(chunk) == OUTPUT_CHUNK:
-                handle.write(_EOL.join(chunk) + _EOL)
-                chunk.clear()
-        if chunk:
-            handle.write(_EOL.join(chunk) + _EOL)
+        for piece in pieces:
+            handle.write(piece)
 
     _atomic(path, write)
 
@@ -372,6 +440,22 @@ def spc(
         )
     except ValueError as error:
         raise InputError(str(error), column="--fix-after", value=fix_after) from None
+    if targets_csv is None and rebase_csv is None and facet_column is not None:
+        try:
+            listed = [_parse_date(d, file=None, row=None, column="--rebase") for d in rebase]
+        except InputError:
+            listed = None  # reported after the input is read, as before
+        counts = (
+            _spc_streamed(
+                input_csv, value_column, date_column, facet_column, target, listed or None,
+                options, output, summary_csv,
+            )
+            if listed is not None
+            else None
+        )  # fmt: skip
+        if counts is not None:
+            _report(*counts, output)
+            return
     values, dates, facets = _read_series(input_csv, value_column, date_column, facet_column)
     targets: float | dict[str, float] | None = target
     if targets_csv is not None:
@@ -390,15 +474,150 @@ def spc(
         options=options,
     )
     summary_rows = _summary_rows(result) if summary_csv is not None else None
-    _write_lines(output, _output_lines(result))
+    _write_text(output, _output_text(result))
     if summary_csv is not None and summary_rows is not None:
         write_csv_atomic(summary_csv, SUMMARY_COLUMNS, summary_rows)
-    n_special = int(result.special_cause_flag.sum())
+    _report(
+        result.value.size,
+        result.facets.size,
+        int(result.special_cause_flag.sum()),
+        len(result.gaps),
+        output,
+    )
+
+
+def _report(points: int, facets: int, special: int, gaps: int, output: Path) -> None:
     click.echo(
-        f"{result.value.size} points in {result.facets.size} facet(s); {n_special} special cause; "
-        f"{len(result.gaps)} calendar gap(s); wrote {output}",
+        f"{points} points in {facets} facet(s); {special} special cause; "
+        f"{gaps} calendar gap(s); wrote {output}",
         err=True,
     )
+
+
+class _NotStreamedError(Exception):
+    """The file cannot be charted a group of facets at a time (what was written is dropped)."""
+
+
+#: Rows charted at a time when the input is sorted by facet: memory stays flat however many
+#: series the file holds.
+STREAM_ROWS = 1_000_000
+#: Bytes of the input read at a time on that path.
+STREAM_BLOCK_BYTES = BLOCK_BYTES
+
+
+def _spc_streamed(
+    path: Path,
+    value: str,
+    date_column: str,
+    facet: str,
+    target: float | None,
+    rebase: list[date] | None,
+    options: SpcOptions,
+    output: Path,
+    summary_csv: Path | None,
+) -> tuple[int, int, int, int] | None:
+    """Chart a plain file whose rows are sorted by facet (each facet's rows together, facets in
+    the order of the output) a group of whole facets at a time, writing as it goes; the files
+    written are what charting the whole file at once writes. None, with nothing written, when
+    the file is not plain or not sorted, or holds anything to report (a bad date, a duplicate):
+    the whole-file path then reads it and names the first problem as it always has.
+    """
+    counts = [0, 0, 0, 0]  # points, facets, special-cause points, calendar gaps
+
+    def run(out: TextIO, summary: TextIO | None) -> None:
+        writer = csv.writer(summary) if summary is not None else None
+        if writer is not None:
+            writer.writerow(csv_row(SUMMARY_COLUMNS))
+        day_of_text: list[int] = []
+        pending: list[tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int32]]] = []
+        pending_rows = 0
+        last_name: str | None = None
+        names: list[str] = []
+        first = True
+
+        def chart(
+            parts: list[tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int32]]],
+        ) -> None:
+            nonlocal first
+            values = np.concatenate([p[0] for p in parts])
+            days = np.concatenate([p[1] for p in parts]).astype("datetime64[D]")
+            codes = np.concatenate([p[2] for p in parts])
+            present, inverse = np.unique(codes, return_inverse=True)
+            facet_names = np.asarray([names[c] for c in present.tolist()], dtype=str)[inverse]
+            try:
+                result = spc_kernel(
+                    values, days, facets=facet_names, rebase=rebase, target=target, options=options
+                )
+            except ValueError:
+                raise _NotStreamedError from None  # a duplicate date: reported by the whole-file path
+            pieces = _output_text(result)
+            header = next(pieces)
+            if first:
+                out.write(header)
+                first = False
+            for piece in pieces:
+                out.write(piece)
+            if writer is not None:
+                writer.writerows(csv_row(row) for row in _summary_rows(result))
+            counts[0] += result.value.size
+            counts[1] += result.facets.size
+            counts[2] += int(result.special_cause_flag.sum())
+            counts[3] += len(result.gaps)
+
+        for part in iter_columns(
+            path,
+            texts=[date_column, facet],
+            numbers=[value],
+            missing=MISSING_CELLS,
+            block_bytes=STREAM_BLOCK_BYTES,
+        ):
+            if isinstance(part, Fallback):
+                raise _NotStreamedError
+            texts = part.texts[date_column]
+            for text in texts[len(day_of_text) :]:
+                try:
+                    day = _parse_date(text, file=None, row=None, column=None)
+                except InputError:
+                    raise _NotStreamedError from None
+                day_of_text.append(day.toordinal() - _EPOCH_ORDINAL)
+            names = part.texts[facet]
+            codes = part.codes[facet]
+            starts = np.flatnonzero(np.diff(codes)) + 1
+            sequence = [names[c] for c in codes[np.concatenate(([0], starts))].tolist()]
+            if last_name is not None and sequence[0] != last_name:
+                sequence.insert(0, last_name)
+            if any(a >= b for a, b in itertools.pairwise(sequence)):
+                raise _NotStreamedError  # not sorted by facet
+            last_name = sequence[-1]
+            days = np.asarray(day_of_text, dtype=np.int64)[part.codes[date_column]]
+            pending.append((part.numbers[value], days, codes))
+            pending_rows += codes.size
+            if pending_rows >= STREAM_ROWS and starts.size:
+                # Chart every facet but the last, which may go on in the next block.
+                cut = int(starts[-1])
+                done = [*pending[:-1], (pending[-1][0][:cut], days[:cut], codes[:cut])]
+                pending = [(pending[-1][0][cut:], days[cut:], codes[cut:])]
+                pending_rows = codes.size - cut
+                chart(done)
+        if not pending_rows and first:
+            raise _NotStreamedError  # no data rows: the whole-file path says so
+        if pending_rows:
+            chart(pending)
+
+    def with_summary(out: TextIO) -> None:
+        if summary_csv is None:
+            run(out, None)
+        else:
+            _atomic(summary_csv, lambda summary: run(out, summary))
+
+    try:
+        _atomic(output, with_summary)
+    except _NotStreamedError:
+        return None
+    return counts[0], counts[1], counts[2], counts[3]
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 COMMANDS = [spc]

@@ -8,8 +8,6 @@ from datetime import date
 import click
 
 from specialmeasures.cli._context import DateParam, emit, open_platform
-from specialmeasures.evaluation.history import load_histories
-from specialmeasures.evaluation.spells import spell_rows
 
 __all__ = ["COMMANDS", "spells"]
 
@@ -24,6 +22,9 @@ CONFIDENTIAL = "CONFIDENTIAL (includes the CP list; --public leaves it out)"
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
 def spells(as_of: date | None, gap_days: int, public: bool, fmt: str) -> None:
     """Spells of support across regimes (SMQ -> RSP in July 2021 reads as one spell)."""
+    from specialmeasures.evaluation.history import load_histories
+    from specialmeasures.evaluation.spells import spell_rows
+
     day = as_of or date.today()
     platform = open_platform()
     try:

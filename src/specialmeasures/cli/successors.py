@@ -8,8 +8,6 @@ import click
 
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
 from specialmeasures.domain import NotFoundError
-from specialmeasures.ingest.successors import successor_on
-from specialmeasures.register.public_record import successions
 
 COLUMNS = ("predecessor", "successor", "effective_date", "kind", "verified_from")
 
@@ -26,6 +24,9 @@ COLUMNS = ("predecessor", "successor", "effective_date", "kind", "verified_from"
 def successors(code: str, as_of: date | None, fmt: str) -> None:
     """The mergers CODE took part in (as predecessor or successor), from the reviewed
     successors file loaded with 'import successors'."""
+    from specialmeasures.ingest.successors import successor_on
+    from specialmeasures.register.public_record import successions
+
     platform = open_platform()
     try:
         repo = platform.repository

@@ -7,30 +7,26 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from specialmeasures.access import Action
 from specialmeasures.cli._actor import actor_options
+from specialmeasures.cli._choices import PAYERS
 from specialmeasures.cli._context import DateParam, emit, open_platform
 from specialmeasures.domain import InputError, Regime
 from specialmeasures.domain.support import CAPABILITY_AREAS, CRITERION_STATUSES
-from specialmeasures.regime.support_cases import (
-    PAYERS,
-    Who,
-    add_cost,
-    case_view,
-    exit_case,
-    list_cases,
-    open_case,
-    record_capability,
-    update_criterion,
-)
+
+if TYPE_CHECKING:
+    from specialmeasures.regime.support_cases import Who
 
 __all__ = ["COMMANDS", "support"]
 
 
 def _who(actor: str, role: str, rationale: str) -> Who:
+    from specialmeasures.regime.support_cases import Who
+
     return Who(actor, role, rationale, datetime.now(UTC).replace(tzinfo=None))
 
 
@@ -80,6 +76,8 @@ def open_command(regime: str, name: str, providers: tuple[str, ...], icb: str | 
                  director: str | None, criteria: tuple[str, ...], on: date, actor: str,
                  role: str, rationale: str) -> None:  # fmt: skip
     """Open a case: enter its providers in the regime with their agreed exit criteria."""
+    from specialmeasures.regime.support_cases import case_view, open_case
+
     platform = open_platform()
     try:
         case_id = open_case(
@@ -104,6 +102,8 @@ def open_command(regime: str, name: str, providers: tuple[str, ...], icb: str | 
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
 def list_command(fmt: str) -> None:
     """Every case with its status and exit recommendation."""
+    from specialmeasures.regime.support_cases import list_cases
+
     platform = open_platform()
     try:
         cases = list_cases(platform.repository)
@@ -119,6 +119,8 @@ def list_command(fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def show_command(case_id: int, fmt: str) -> None:
     """One case: providers, exit criteria with evidence and status, costs, recommendation."""
+    from specialmeasures.regime.support_cases import case_view
+
     platform = open_platform()
     try:
         view = case_view(platform.repository, case_id)
@@ -139,6 +141,8 @@ def show_command(case_id: int, fmt: str) -> None:
 def criterion_command(criterion_id: int, status: str, evidence: str, on: date, actor: str,
                       role: str, rationale: str) -> None:  # fmt: skip
     """Record progress on one agreed exit criterion."""
+    from specialmeasures.regime.support_cases import update_criterion
+
     platform = open_platform()
     try:
         update_criterion(platform.repository, criterion_id, status=status, evidence=evidence,
@@ -156,6 +160,8 @@ def criterion_command(criterion_id: int, status: str, evidence: str, on: date, a
 def exit_command(case_id: int, provider: str | None, on: date, actor: str, role: str,
                  rationale: str) -> None:  # fmt: skip
     """Exit the case (refused while any agreed exit criterion is not met)."""
+    from specialmeasures.regime.support_cases import exit_case
+
     platform = open_platform()
     try:
         codes = exit_case(platform.repository, case_id, on=on, provider=provider,
@@ -176,6 +182,8 @@ def exit_command(case_id: int, provider: str | None, on: date, actor: str, role:
 def cost_command(case_id: int, provider: str, amount: int, paid_by: str, description: str,
                  on: date, actor: str, role: str, rationale: str) -> None:  # fmt: skip
     """Record paid support as a cost of the case."""
+    from specialmeasures.regime.support_cases import add_cost
+
     platform = open_platform()
     try:
         cost_id = add_cost(platform.repository, case_id, provider=provider, amount=amount,
@@ -196,6 +204,8 @@ def cost_command(case_id: int, provider: str, amount: int, paid_by: str, descrip
 def capability_command(code: str, areas: tuple[str, ...], on: date, actor: str, role: str,
                        rationale: str) -> None:  # fmt: skip
     """Record a capability assessment (six areas rated high, medium or low, with evidence)."""
+    from specialmeasures.regime.support_cases import record_capability
+
     ratings: dict[str, tuple[str, str]] = {}
     for item in areas:
         area, sep, rest = item.partition("=")

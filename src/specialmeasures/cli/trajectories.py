@@ -12,19 +12,9 @@ from pathlib import Path
 
 import click
 
+from specialmeasures.cli._choices import KM_BY
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
 from specialmeasures.cli._tables import check_chart_path, write_figure
-from specialmeasures.evaluation.documents import sustainability_document
-from specialmeasures.evaluation.sustainability import KM_BY, KM_COLUMNS, km_figure, km_rows
-from specialmeasures.evaluation.views import (
-    FIGURE_COLUMNS,
-    SAMPLE_COLUMNS,
-    TRAJECTORY_COLUMNS,
-    figure_rows,
-    sample_sites,
-    trajectory_figure,
-    trajectory_rows,
-)
 
 CONFIDENTIAL = "CONFIDENTIAL (uses the CP list)"
 #: The table view is narrower than the CSV/JSON (which carry the names, reasons and facts).
@@ -43,6 +33,8 @@ def trajectories(as_of: date | None, fmt: str, group: str | None) -> None:
     One row per trust: its primary group (by the precedence in policy/evaluation.yaml), every
     group it matches, and the facts behind them.
     """
+    from specialmeasures.evaluation.views import TRAJECTORY_COLUMNS, trajectory_rows
+
     day = as_of or date.today()
     platform = open_platform()
     try:
@@ -71,6 +63,8 @@ def sample(
     Lists every site approached, in order, as included or declined; a declined site is replaced
     from the same group with the same constraints.
     """
+    from specialmeasures.evaluation.views import SAMPLE_COLUMNS, sample_sites
+
     day = as_of or date.today()
     platform = open_platform()
     try:
@@ -113,6 +107,8 @@ def figure_trajectories(
 ) -> None:
     """Draw overall and well-led ratings over time for CODES, regime episodes shaded, group
     marked; writes OUTPUT plus OUTPUT.json and OUTPUT.csv (the data drawn)."""
+    from specialmeasures.evaluation.views import FIGURE_COLUMNS, figure_rows, trajectory_figure
+
     check_chart_path(output)
     day = as_of or date.today()
     platform = open_platform()
@@ -135,6 +131,9 @@ def figure_trajectories(
 def figure_sustainability(output: Path, as_of: date | None, by: str) -> None:
     """Draw Kaplan-Meier re-entry-free survival after leaving SMQ (censored exits ticked);
     writes OUTPUT plus OUTPUT.json and OUTPUT.csv (the steps drawn)."""
+    from specialmeasures.evaluation.documents import sustainability_document
+    from specialmeasures.evaluation.sustainability import KM_COLUMNS, km_figure, km_rows
+
     check_chart_path(output)
     day = as_of or date.today()
     platform = open_platform()

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from specialmeasures.access import MIN_PASSWORD_LENGTH, Accounts, Role
+from specialmeasures.access import Role
 from specialmeasures.cli._actor import acting_administrator, administrator_option
 from specialmeasures.cli._context import FORMATS, emit, open_platform
+
+if TYPE_CHECKING:
+    from specialmeasures.access import Accounts
 
 T = TypeVar("T")
 ROLES = click.Choice([r.value for r in Role if r is not Role.PUBLIC])
 
 
 def _with_accounts(work: Callable[[Accounts], T]) -> T:
+    from specialmeasures.access import Accounts
+
     platform = open_platform()
     try:
         return work(Accounts(platform.repository))
@@ -26,6 +31,8 @@ def _with_accounts(work: Callable[[Accounts], T]) -> T:
 
 def _password(value: str | None, generate: bool) -> tuple[str, bool]:
     """The password given, a generated one (``--generate``), or one asked for at the prompt."""
+    from specialmeasures.access import MIN_PASSWORD_LENGTH
+
     if value is not None:
         return value, False
     if generate:

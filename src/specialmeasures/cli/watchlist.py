@@ -11,18 +11,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from specialmeasures.cli._choices import DECISION_GAP_MONTHS
 from specialmeasures.cli._context import DateParam, open_platform
 from specialmeasures.cli._progress import quiet_option, working
 from specialmeasures.cli._tables import _atomic
 from specialmeasures.demo.world import WORLDS
 from specialmeasures.domain.errors import InputError
-from specialmeasures.monitoring import CONFIDENTIAL_BANNER, screen
-from specialmeasures.monitoring.export import to_csv, to_json, write_xlsx
-from specialmeasures.monitoring.warning import (
-    DECISION_GAP_MONTHS,
-    validate_store_warning,
-    validate_world,
-)
 
 __all__ = ["COMMANDS", "validate_early_warning", "watchlist"]
 
@@ -47,6 +41,9 @@ def watchlist(as_of: date, fmt: str, output: Path | None, limit: int | None, qui
     funnel, CUSUM and peer z-scores; scored and banded 1 (highest priority) to 6 as CQC
     Intelligent Monitoring did (trusts in special measures are band 1), with system roll-up and
     workforce/culture balancing measures. Regulator use only."""
+    from specialmeasures.monitoring import CONFIDENTIAL_BANNER, screen
+    from specialmeasures.monitoring.export import to_csv, to_json, write_xlsx
+
     fmt = fmt.lower()
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx needs -o FILE.xlsx")
@@ -123,6 +120,9 @@ def validate_early_warning(
     chance level (never-placed trusts flagged in the same months), the share of flags followed
     by entry (PPV), and, with a synthetic truth, sensitivity to latent deteriorations and false
     alarms per provider-year. Works on real data too (without the latent-truth measures)."""
+    from specialmeasures.monitoring import CONFIDENTIAL_BANNER
+    from specialmeasures.monitoring.warning import validate_store_warning, validate_world
+
     if world is not None:
         with working(f"Screening {seeds} generated countries", quiet=quiet):
             data = validate_world(

@@ -9,12 +9,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Column, String
+from typing import TYPE_CHECKING, Any
 
 from specialmeasures.domain.errors import InputError
-from specialmeasures.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Column
+
+    from specialmeasures.settings import Settings
 
 __all__ = [
     "CSV_FIELD_LIMIT",
@@ -191,6 +193,8 @@ def check_characters(
 
 def column_length(column: Column[Any]) -> int | None:
     """The most characters ``column`` holds on every database (None: no limit)."""
+    from sqlalchemy import String  # only the importers, which have SQLAlchemy loaded, ask
+
     kind = column.type
     return kind.length if isinstance(kind, String) and kind.length else None
 
