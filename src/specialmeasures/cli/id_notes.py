@@ -14,8 +14,6 @@ import click
 from specialmeasures.access import Action
 from specialmeasures.cli._actor import ACCOUNT_ENV, _authorise, actor, actor_options
 from specialmeasures.cli._context import FORMATS, DateParam, emit, open_platform
-from specialmeasures.interventions.id_notes import add_note, notes
-from specialmeasures.store import audit
 
 
 @click.group(name="id-notes")
@@ -30,6 +28,8 @@ def id_notes() -> None:
 @actor_options(Action.ID_NOTES_WRITE)
 def add(code: str, noted_on: date, text: str, **who: str) -> None:
     """Record a note about trust CODE (as its Improvement Director)."""
+    from specialmeasures.interventions.id_notes import add_note
+
     platform = open_platform()
     try:
         note_id = add_note(platform.repository, code, noted_on, text,
@@ -46,6 +46,9 @@ def add(code: str, noted_on: date, text: str, **who: str) -> None:
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def list_notes(code: str, acting_as: str, fmt: str) -> None:
     """Trust CODE's notes, newest first (audited as a confidential read)."""
+    from specialmeasures.interventions.id_notes import notes
+    from specialmeasures.store import audit
+
     account = _authorise(acting_as, Action.ID_NOTES_READ, code)
     platform = open_platform()
     try:

@@ -10,7 +10,6 @@ from specialmeasures.access import Action
 from specialmeasures.cli._actor import account_role, actor_options
 from specialmeasures.cli._context import DateParam, open_platform
 from specialmeasures.domain import DomainError, InputError, KeyQuestion, Rating
-from specialmeasures.register.inspections import record_inspection
 
 _HELP = "O, G, RI or I (or the full name)"
 
@@ -54,6 +53,8 @@ def add(
             raise InputError(error.rule, column=option, value=text) from None
     platform = open_platform()
     try:
+        from specialmeasures.register.inspections import record_inspection
+
         done = record_inspection(
             platform.repository, provider_code=code, inspection_date=inspected,
             publication_date=published, ratings=ratings, actor=actor, role=role,
