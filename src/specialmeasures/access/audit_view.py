@@ -11,6 +11,7 @@ named one way everywhere: ``username (role)``.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -18,19 +19,24 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, and_, func, not_, or_, select
 
 from specialmeasures.domain import InputError
-from specialmeasures.store.tables import audit_log
+from specialmeasures.access.policy import Role
+from specialmeasures.store.tables import accounts, audit_log
 
 __all__ = [
     "AUDIT_COLUMNS",
     "KINDS",
     "WITHHELD",
     "AuditFilter",
+    "account_roles",
     "actor_name",
     "kind_of",
+    "named",
     "search",
     "withhold_regime_content",
 ]
 
+_ROLE_LABELS = {r.value: r.label for r in Role}
+_ROLE_VALUE = re.compile(r"^[a-z]+(?:_[a-z]+)+$")
 #: Prefixes of actions that record who looked or tried, not a change to the data.
 READ_PREFIXES = ("read.", "access.", "login.", "logout")
 KINDS = ("all", "read", "write")
@@ -53,13 +59,35 @@ def kind_of(action: str) -> str:
     return "read" if action.startswith(READ_PREFIXES) else "write"
 
 
-def actor_name(username: str, role: str) -> str:
-    """The one way an actor is named: ``username (role)``.
+def actor_name(username: str, role: str | None) -> str:
+    """The one way an actor is named: ``username (role)``, the role by its name when it is an
+    account's role (else the office or system recorded, as written).
 
-    >>> actor_name("ana", "regulator_analyst")
-    'ana (regulator analyst)'
+    >>> actor_name("ana", "regulator_analyst"), actor_name("demo", "system")
+    ('ana (Regulator analyst)', 'demo (system)')
+    >>> actor_name("Dr A (synthetic)", "")
+    'Dr A (synthetic)'
     """
-    return f"{username} ({role.replace('_', ' ')})" if role else username
+    if not role:
+        return username
+    label = _ROLE_LABELS.get(role, role.replace("_", " ") if _ROLE_VALUE.match(role) else role)
+    return f"{username} ({label})"
+
+
+def account_roles(engine: Engine) -> dict[str, str]:
+    """Every account's username and role: an account's role never changes (there is no way to
+    change it), so a name recorded by an account is named with that role on every page."""
+    with engine.connect() as conn:
+        return {str(u): str(r) for u, r in conn.execute(select(accounts.c.username,
+                                                               accounts.c.role))}  # fmt: skip
+
+
+def named(name: str | None, role: str | None, roles: dict[str, str]) -> str:
+    """``name`` as :func:`actor_name` names it: an account by its role (``roles``, from
+    :func:`account_roles`), anyone else by the role or office recorded with the change."""
+    if not name:
+        return "–"
+    return actor_name(name, roles.get(name) or role)
 
 
 @dataclass(frozen=True, slots=True)

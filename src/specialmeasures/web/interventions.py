@@ -42,6 +42,7 @@ from specialmeasures.web.dates import EARLIEST, date_problem
 from specialmeasures.web.downloads import csv_response
 from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.rendering import Renderer
+from specialmeasures.web.work_due import returns_due
 
 __all__ = ["build_interventions_router"]
 
@@ -80,6 +81,7 @@ def build_interventions_router(
         return can(user, Action.INTERVENTIONS_READ, Resource.provider(code)).allowed
 
     renderer.env.globals["may_read_interventions"] = may_read_interventions
+    renderer.env.globals["returns_due"] = returns_due(repo, today)
 
     # -- one trust ---------------------------------------------------------------------------
     def trust_data(request: Request, code: str, as_of: date | None) -> dict[str, Any]:
@@ -121,7 +123,9 @@ def build_interventions_router(
     # -- the monthly return ------------------------------------------------------------------
     def returns_data(request: Request, code: str, as_of: date | None) -> dict[str, Any]:
         code = code.upper()
-        data = returns_view(repo, code, as_of or today())
+        # Without an as-of date, every return submitted so far: the demo's "today" is its last
+        # month of data, and a return submitted now must still show once it is recorded.
+        data = returns_view(repo, code, as_of)
         confidential = gate.decide(request, Action.CONFIDENTIAL_READ, code).allowed
         data["name"] = repo.provider(code).name
         data["regime_status"] = regime_status(

@@ -13,6 +13,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoad
 from markupsafe import Markup, escape
 
 from specialmeasures import __version__
+from specialmeasures.access.audit_view import account_roles, named
 from specialmeasures.access.classification import public_dataset_meta
 from specialmeasures.bootstrap import Platform
 
@@ -117,8 +118,14 @@ class Renderer:
         self.env.filters.update(
             cell=cell, words=words, decimal=decimal, pounds=pounds, identifiers=identifiers
         )
+        # Who recorded something is named as the audit log names them: ``username (role)``.
+        self.env.filters["actor"] = self.actor
         #: Per-request context every page needs (who is signed in, the CSRF token); set by the app.
         self.context: Callable[[Request], dict[str, Any]] | None = None
+
+    def actor(self, name: str | None, role: str | None = None) -> str:
+        """``name (role)``: an account by its role, anyone else by the role recorded."""
+        return named(name, role, account_roles(self.platform.repository.engine))
 
     def dataset(self) -> dict[str, str]:
         return public_dataset_meta(self.platform.repository.meta())
