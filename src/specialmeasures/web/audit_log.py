@@ -20,6 +20,7 @@ from specialmeasures.access.audit_view import (
     search,
     withhold_regime_content,
 )
+from specialmeasures.domain import InputError
 from specialmeasures.web.downloads import csv_response
 from specialmeasures.web.gate import permission
 from specialmeasures.web.rendering import Renderer
@@ -28,8 +29,12 @@ from specialmeasures.web.signin import AUTH_RESPONSES
 __all__ = ["build_audit_router"]
 
 Text = Annotated[str | None, Query(max_length=120, description="Matches the start of the field.")]
-From = Annotated[date | None, Query(alias="from", description="First day, YYYY-MM-DD.")]
-To = Annotated[date | None, Query(alias="to", description="Last day, YYYY-MM-DD.")]
+# Dates as text: the page's filter form sends an empty box as ``from=``, which means no limit.
+_DAY = r"^(\d{4}-\d{2}-\d{2})?$"
+From = Annotated[str | None, Query(alias="from", pattern=_DAY, description="First day, "
+                                   "YYYY-MM-DD (empty: no limit).")]  # fmt: skip
+To = Annotated[str | None, Query(alias="to", pattern=_DAY, description="Last day, YYYY-MM-DD "
+                                 "(empty: no limit).")]  # fmt: skip
 Kind = Annotated[
     str, Query(pattern=f"^({'|'.join(KINDS)})$", description="all, read (who looked or tried) "
                "or write (a change).")
@@ -40,15 +45,24 @@ CSV_ROWS = 500
 NO_STORE = {"Cache-Control": "no-store"}
 
 
+def _day(name: str, text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{name}: give a real date as YYYY-MM-DD", value=text) from None
+
+
 def build_audit_router(renderer: Renderer) -> APIRouter:
     router = APIRouter()
     engine = renderer.platform.repository.engine
 
     def data(request: Request, entity: str | None, action: str | None, actor: str | None,
-             start: date | None, end: date | None, kind: str, page: int,
+             start: str | None, end: str | None, kind: str, page: int,
              per_page: int = PER_PAGE) -> dict[str, Any]:  # fmt: skip
-        wanted = AuditFilter(entity or None, action or None, actor or None, start, end, kind,
-                             page, per_page)  # fmt: skip
+        wanted = AuditFilter(entity or None, action or None, actor or None, _day("from", start),
+                             _day("to", end), kind, page, per_page)  # fmt: skip
         found = {"confidential": True, **search(engine, wanted)}
         user = request.app.state.gate.user(request)
         if not can(user, Action.CONFIDENTIAL_READ).allowed:
