@@ -53,7 +53,7 @@ def test_the_administrator_reads_the_audit_log_with_reads_and_writes_told_apart(
     assert any(r["action"].startswith("read.") for r in reads["rows"])
     analyst = admin.get("/audit.json", params={"actor": "regulator-analyst"}).json()
     assert analyst["rows"]
-    assert {r["who"] for r in analyst["rows"]} == {"regulator-analyst (regulator analyst)"}
+    assert {r["who"] for r in analyst["rows"]} == {"regulator-analyst (Regulator analyst)"}
     future = admin.get("/audit.json", params={"from": "2090-01-01", "to": "2090-12-31"}).json()
     assert future["total"] == 0
     assert admin.get("/audit.json", params={"from": "2999-01-01"}).status_code == 400

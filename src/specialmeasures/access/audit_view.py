@@ -18,8 +18,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, and_, func, not_, or_, select
 
-from specialmeasures.domain import InputError
 from specialmeasures.access.policy import Role
+from specialmeasures.domain import InputError
 from specialmeasures.store.tables import accounts, audit_log
 
 __all__ = [

@@ -20,8 +20,10 @@ def build_admin_router(renderer: Renderer, gate: Gate) -> APIRouter:
 
     def users_data() -> dict[str, Any]:
         accounts = gate.accounts.all()
-        return {"count": len(accounts),
-                "accounts": [{**a.as_dict(), "role_label": a.role.label} for a in accounts]}
+        return {
+            "count": len(accounts),
+            "accounts": [{**a.as_dict(), "role_label": a.role.label} for a in accounts],
+        }
 
     @router.get(
         "/admin/users.json",

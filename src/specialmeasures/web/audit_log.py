@@ -21,6 +21,7 @@ from specialmeasures.access.audit_view import (
     withhold_regime_content,
 )
 from specialmeasures.domain import InputError
+from specialmeasures.web.dates import date_problem
 from specialmeasures.web.downloads import csv_response
 from specialmeasures.web.gate import permission
 from specialmeasures.web.rendering import Renderer
@@ -36,8 +37,8 @@ From = Annotated[str | None, Query(alias="from", pattern=_DAY, description="Firs
 To = Annotated[str | None, Query(alias="to", pattern=_DAY, description="Last day, YYYY-MM-DD "
                                  "(empty: no limit).")]  # fmt: skip
 Kind = Annotated[
-    str, Query(pattern=f"^({'|'.join(KINDS)})$", description="all, read (who looked or tried) "
-               "or write (a change).")
+    str, Query(pattern=f"^({'|'.join(KINDS)})?$", description="all (or empty), read (who "
+               "looked or tried) or write (a change).")
 ]  # fmt: skip
 Page = Annotated[int, Query(ge=1, le=1_000_000, description="Page, newest first.")]
 #: Rows of one CSV download (newest first).
@@ -49,9 +50,13 @@ def _day(name: str, text: str | None) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InputError(f"{name}: give a real date as YYYY-MM-DD", value=text) from None
+    problem = date_problem(name, day)
+    if problem:
+        raise InputError(problem)
+    return day
 
 
 def build_audit_router(renderer: Renderer) -> APIRouter:
@@ -62,7 +67,7 @@ def build_audit_router(renderer: Renderer) -> APIRouter:
              start: str | None, end: str | None, kind: str, page: int,
              per_page: int = PER_PAGE) -> dict[str, Any]:  # fmt: skip
         wanted = AuditFilter(entity or None, action or None, actor or None, _day("from", start),
-                             _day("to", end), kind, page, per_page)  # fmt: skip
+                             _day("to", end), kind or "all", page, per_page)  # fmt: skip
         found = {"confidential": True, **search(engine, wanted)}
         user = request.app.state.gate.user(request)
         if not can(user, Action.CONFIDENTIAL_READ).allowed:

@@ -187,8 +187,10 @@ def build_user_admin_router(renderer: Renderer, gate: Gate) -> APIRouter:
     # -- pages ---------------------------------------------------------------------------------
     def users_data() -> dict[str, Any]:
         accounts = book.all()
-        return {"count": len(accounts),
-                "accounts": [{**a.as_dict(), "role_label": a.role.label} for a in accounts]}
+        return {
+            "count": len(accounts),
+            "accounts": [{**a.as_dict(), "role_label": a.role.label} for a in accounts],
+        }
 
     def account_data(username: str) -> dict[str, Any]:
         account = book.get(username)
