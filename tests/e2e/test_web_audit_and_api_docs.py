@@ -91,3 +91,21 @@ def test_api_reference_is_served_from_local_templates(world: World) -> None:
     assert 'src="http' not in page.text
     assert "cdn." not in page.text
     assert "swagger" not in page.text.lower()
+
+
+def test_the_filter_form_as_sent_by_a_browser(world: World) -> None:
+    """The page's form sends every box, empty ones too: an empty box is no filter."""
+    admin = client_for(world, Role.ADMINISTRATOR)
+    empty = {"entity": "", "action": "", "actor": "", "from": "", "to": "", "kind": ""}
+    everything = admin.get("/audit.json").json()["total"]
+    page = admin.get("/audit", params=empty)
+    assert page.status_code == 200
+    assert 'id="audit-table"' in page.text
+    assert admin.get("/audit.json", params=empty).json()["total"] >= everything
+    assert admin.get("/audit.csv", params={**empty, "entity": "account"}).status_code == 200
+    bad = admin.get("/audit.json", params={**empty, "from": "2025-13-01"})
+    assert bad.status_code == 400
+    assert "from" in bad.json()["error"]["message"]
+    assert "2025-13-01" in bad.json()["error"]["message"]
+    assert admin.get("/audit", params={**empty, "to": "2025-02-30"}).status_code == 400
+    assert admin.get("/audit.json", params={"from": "1-1-2025"}).status_code == 422
