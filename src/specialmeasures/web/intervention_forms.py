@@ -154,9 +154,9 @@ class _Forms:
         sees_cp = bool(can(user, Action.CONFIDENTIAL_READ, resource))
         self.stages = [(s.value, s.label) for s in stages_for(sees_cp).values()]
         self.categories = [(c.value, c.label) for c in SpendCategory]
-        self.finding_kinds = [(k.value, words(k.value)) for k in FindingKind]
+        self.finding_kinds = [(k.value, words(k)) for k in FindingKind]
         self.domains = [(d.value, d.label) for d in DriverDomain]
-        self.statuses = [(s.value, words(s.value)) for s in ActionStatus]
+        self.statuses = [(s.value, words(s)) for s in ActionStatus]
         self.posts = [(p.value, p.label) for p in Post]
 
     @property
