@@ -121,6 +121,9 @@ def test_id_notes(platform: Platform, world: Any) -> None:
     assert "governance" not in str(entry.payload)  # the audit row names the note, not its text
     notes = director.get(f"/providers/{OWN}/id-notes.json").json()["notes"]
     assert [n["body"] for n in notes] == [sent["note"]]
+    # The page names the author as the audit log names them: username (role).
+    page = director.get(f"/providers/{OWN}/id-notes").text
+    assert f"By {entry.actor} (Improvement Director)" in page
     bad = director.post(f"/providers/{OWN}/id-notes.json", headers=headers,
                         json={"on": "2016-02-30", "note": "", "rationale": ""})  # fmt: skip
     assert bad.status_code == 400

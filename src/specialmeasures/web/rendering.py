@@ -89,7 +89,8 @@ def cell(value: object) -> str:
         return "Yes" if value else "No"
     if isinstance(value, list | tuple | set | frozenset):
         items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
-        return ", ".join(cell(v) for v in items) or "–"
+        # Each item a word of its own: "Clinical leadership, Governance", not "..., governance".
+        return ", ".join(cell(v)[:1].upper() + cell(v)[1:] for v in items) or "–"
     if isinstance(value, float):
         return decimal(value)
     if isinstance(value, int):
