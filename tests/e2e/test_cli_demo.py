@@ -56,8 +56,8 @@ def test_demo_builds_the_calibrated_country_then_reuses_it(tmp_path: Path) -> No
         regime = regime_now(platform.repository, trust, as_of)
     finally:
         platform.close()
-    # Funding is applied for in SMQ or CP spells only; the one trust in a current episode at the
-    # end of 2025 is in the Recovery Support Programme, which the funding rules do not fund.
+    # Funding is applied for in the regimes the funding rules know (SMQ, CP, RSP, PIP); the one
+    # trust in a current episode at the end of 2025 is in the Recovery Support Programme.
     lacking = [] if regime in FUNDED_REGIMES else ["funding"]
     assert [w for w in WORK if trust not in found[w]] == lacking
 
