@@ -147,6 +147,11 @@ def test_director_lands_on_their_caseload_and_reaches_the_trusts_work(
     assert table_rows(page, "#plan-actions"), "no plan actions"
     assert table_rows(page, "#funding-table"), "no funding"
     assert "Synthetic Improvement Director" in page.inner_text("main")
+    # Coded values read as words: the Director's background and phase, the funding's status.
+    director = page.locator("#director-assignments tbody tr").first.inner_text()
+    assert "Governance" in director
+    assert "Intensive" in director
+    assert "Approved" in page.locator("#funding-table tbody tr").first.inner_text()
     accessible(page)
     page.goto(f"{demo.url}/providers/{demo.trust}/oag")
     assert len(table_rows(page, "table")) >= 3  # members, items requested

@@ -17,7 +17,7 @@ from specialmeasures.access.audit_view import account_roles, named
 from specialmeasures.access.classification import public_dataset_meta
 from specialmeasures.bootstrap import Platform
 
-__all__ = ["Renderer", "cell", "decimal", "identifiers", "pounds", "words"]
+__all__ = ["Renderer", "cell", "decimal", "identifiers", "label", "pounds", "words"]
 
 TEMPLATES = Path(__file__).with_name("templates")
 _SNAKE = re.compile(r"^[a-z]+(?:_[a-z0-9]+)+$")
@@ -76,6 +76,30 @@ def pounds(value: object) -> str:
         return str(value)
 
 
+#: Coded values whose words are not the code's letters.
+_LABELS = {
+    "nhsi": "NHS Improvement",
+    "improvement_director": "Improvement Director",
+    "cqc": "CQC",
+    "icb": "ICB",
+    "hee": "HEE",
+}
+
+
+def label(value: object) -> str:
+    """A coded value (an enum or its one-word value) as a capitalised label: ``approved`` ->
+    ``Approved``, ``nhsi`` -> ``NHS Improvement``; for table columns known to hold codes.
+
+    >>> label("intensive"), label("nhsi"), label("quality_improvement"), label(None)
+    ('Intensive', 'NHS Improvement', 'Quality improvement', '–')
+    """
+    code = value.value if isinstance(value, Enum) else value
+    if isinstance(code, str) and code in _LABELS:
+        return _LABELS[code]
+    text = cell(value)
+    return text[:1].upper() + text[1:]
+
+
 def cell(value: object) -> str:
     """Any value as a page shows it: None as a dash, booleans as Yes/No, lists joined, enums and
     snake_case values as words, floats with sensible decimals, integers with separators.
@@ -117,7 +141,12 @@ class Renderer:
         )
         self.env.globals["version"] = __version__
         self.env.filters.update(
-            cell=cell, words=words, decimal=decimal, pounds=pounds, identifiers=identifiers
+            cell=cell,
+            words=words,
+            decimal=decimal,
+            pounds=pounds,
+            identifiers=identifiers,
+            label=label,
         )
         # Who recorded something is named as the audit log names them: ``username (role)``.
         self.env.filters["actor"] = self.actor
