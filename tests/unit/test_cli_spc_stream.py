@@ -40,6 +40,12 @@ def _run(args: list[str], folder: Path, name: str) -> tuple[int, str, bytes, byt
     return result.exit_code, result.stderr.replace(str(out), "OUT"), read(out), read(summary)
 
 
+def _whole_file_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chart with the whole-file path only (neither the sorted stream nor the unsorted one)."""
+    monkeypatch.setattr(spc_module, "_spc_streamed", lambda *a, **k: None)
+    monkeypatch.setattr(spc_module, "_spc_unsorted", lambda *a, **k: None)
+
+
 OPTIONS = [
     [],
     ["--target", "104"],
@@ -68,7 +74,7 @@ def test_streamed_equals_whole_file(
     monkeypatch.setattr(spc_module, "_spc_streamed", counted)
     streamed = _run(args, tmp_path, "streamed")
     assert (calls[0] is None) == shuffle  # sorted files stream; shuffled ones cannot
-    monkeypatch.setattr(spc_module, "_spc_streamed", lambda *a, **k: None)
+    _whole_file_only(monkeypatch)
     whole = _run(args, tmp_path, "whole")
     assert streamed[0] == whole[0] == 0
     assert streamed == whole
@@ -91,7 +97,7 @@ def test_problems_are_reported_as_by_the_whole_file(
     monkeypatch.setattr(spc_module, "STREAM_ROWS", 40)
     monkeypatch.setattr(spc_module, "STREAM_BLOCK_BYTES", 300)
     streamed = _run(args, tmp_path, "streamed")
-    monkeypatch.setattr(spc_module, "_spc_streamed", lambda *a, **k: None)
+    _whole_file_only(monkeypatch)
     whole = _run(args, tmp_path, "whole")
     assert streamed == whole
     assert not list(tmp_path.glob(".*.tmp"))  # nothing half-written left behind

@@ -15,7 +15,13 @@ import click
 import numpy as np
 from numpy.typing import NDArray
 
-from specialmeasures.cli._fast_csv import BLOCK_BYTES, Fallback, iter_columns, read_columns
+from specialmeasures.cli._fast_csv import (
+    BLOCK_BYTES,
+    Columns,
+    Fallback,
+    iter_columns,
+    read_columns,
+)
 from specialmeasures.cli._tables import (
     Table,
     _atomic,
@@ -135,8 +141,28 @@ def _read_series(
         refuse_if_too_large(path, fast)
         return _read_series_validated(path, value, date_column, facet)
     values = fast.numbers[value]
+    date_code, days = _day_codes(fast, path, date_column)
+    if facet:
+        names = np.asarray(fast.texts[facet], dtype=str)
+        facet_code = fast.codes[facet].astype(np.int64)
+    else:
+        names = np.asarray([NO_FACET], dtype=str)
+        facet_code = np.zeros(values.size, dtype=np.int64)
+    _check_duplicates(
+        facet_code * len(days) + date_code,
+        path,
+        date_column,
+        lambda k: str(names[facet_code[k]]),
+        days,
+        facet,
+    )
+    return values, np.asarray(days, dtype="datetime64[D]")[date_code], names[facet_code]
+
+
+def _day_codes(fast: Columns, path: Path, date_column: str) -> tuple[NDArray[np.int64], list[date]]:
+    """Each row's index into the distinct days of the date column (in order of first
+    appearance), and those days; the first bad date (by row) is reported."""
     texts = fast.texts[date_column]
-    days: list[date] = []
     day_index: dict[date, int] = {}
     text_day = np.empty(len(texts), dtype=np.int64)
     bad: list[tuple[int, str]] = []
@@ -156,23 +182,7 @@ def _read_series(
             column=date_column,
             value=text,
         )
-    days = list(day_index)
-    date_code = text_day[fast.codes[date_column]]
-    if facet:
-        names = np.asarray(fast.texts[facet], dtype=str)
-        facet_code = fast.codes[facet].astype(np.int64)
-    else:
-        names = np.asarray([NO_FACET], dtype=str)
-        facet_code = np.zeros(values.size, dtype=np.int64)
-    _check_duplicates(
-        facet_code * len(days) + date_code,
-        path,
-        date_column,
-        lambda k: str(names[facet_code[k]]),
-        days,
-        facet,
-    )
-    return values, np.asarray(days, dtype="datetime64[D]")[date_code], names[facet_code]
+    return text_day[fast.codes[date_column]], list(day_index)
 
 
 def _read_series_validated(
@@ -453,6 +463,11 @@ def spc(
             if listed is not None
             else None
         )  # fmt: skip
+        if counts is None and listed is not None:
+            counts = _spc_unsorted(
+                input_csv, value_column, date_column, facet_column, target, listed or None,
+                options, output, summary_csv,
+            )  # fmt: skip
         if counts is not None:
             _report(*counts, output)
             return
@@ -525,44 +540,22 @@ def _spc_streamed(
     counts = [0, 0, 0, 0]  # points, facets, special-cause points, calendar gaps
 
     def run(out: TextIO, summary: TextIO | None) -> None:
-        writer = csv.writer(summary) if summary is not None else None
-        if writer is not None:
-            writer.writerow(csv_row(SUMMARY_COLUMNS))
+        charts = _Charts(out, summary, rebase, target, options, counts)
         day_of_text: list[int] = []
         pending: list[tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int32]]] = []
         pending_rows = 0
         last_name: str | None = None
         names: list[str] = []
-        first = True
 
         def chart(
             parts: list[tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int32]]],
         ) -> None:
-            nonlocal first
             values = np.concatenate([p[0] for p in parts])
             days = np.concatenate([p[1] for p in parts]).astype("datetime64[D]")
             codes = np.concatenate([p[2] for p in parts])
             present, inverse = np.unique(codes, return_inverse=True)
             facet_names = np.asarray([names[c] for c in present.tolist()], dtype=str)[inverse]
-            try:
-                result = spc_kernel(
-                    values, days, facets=facet_names, rebase=rebase, target=target, options=options
-                )
-            except ValueError:
-                raise _NotStreamedError from None  # a duplicate date: reported by the whole-file path
-            pieces = _output_text(result)
-            header = next(pieces)
-            if first:
-                out.write(header)
-                first = False
-            for piece in pieces:
-                out.write(piece)
-            if writer is not None:
-                writer.writerows(csv_row(row) for row in _summary_rows(result))
-            counts[0] += result.value.size
-            counts[1] += result.facets.size
-            counts[2] += int(result.special_cause_flag.sum())
-            counts[3] += len(result.gaps)
+            charts.chart(values, days, facet_names)
 
         for part in iter_columns(
             path,
@@ -599,10 +592,157 @@ def _spc_streamed(
                 pending = [(pending[-1][0][cut:], days[cut:], codes[cut:])]
                 pending_rows = codes.size - cut
                 chart(done)
-        if not pending_rows and first:
+        if not pending_rows and charts.first:
             raise _NotStreamedError  # no data rows: the whole-file path says so
         if pending_rows:
             chart(pending)
+
+    def with_summary(out: TextIO) -> None:
+        if summary_csv is None:
+            run(out, None)
+        else:
+            _atomic(summary_csv, lambda summary: run(out, summary))
+
+    try:
+        _atomic(output, with_summary)
+    except _NotStreamedError:
+        return None
+    return counts[0], counts[1], counts[2], counts[3]
+
+
+class _Charts:
+    """Charts groups of whole facets (each group in facet order, after the previous one) and
+    writes each group's output lines and summary rows as it goes; the files are what charting
+    every facet at once writes."""
+
+    def __init__(
+        self,
+        out: TextIO,
+        summary: TextIO | None,
+        rebase: list[date] | None,
+        target: float | None,
+        options: SpcOptions,
+        counts: list[int],
+    ) -> None:
+        self.out = out
+        self.writer = csv.writer(summary) if summary is not None else None
+        if self.writer is not None:
+            self.writer.writerow(csv_row(SUMMARY_COLUMNS))
+        self.rebase = rebase
+        self.target = target
+        self.options = options
+        self.counts = counts  # points, facets, special-cause points, calendar gaps
+        self.first = True
+
+    def chart(
+        self, values: NDArray[np.float64], days: NDArray[np.datetime64], facets: NDArray[np.str_]
+    ) -> None:
+        try:
+            result = spc_kernel(
+                values,
+                days,
+                facets=facets,
+                rebase=self.rebase,
+                target=self.target,
+                options=self.options,
+            )
+        except ValueError:
+            raise _NotStreamedError from None  # a duplicate date: reported by the whole-file path
+        pieces = _output_text(result)
+        header = next(pieces)
+        if self.first:
+            self.out.write(header)
+            self.first = False
+        for piece in pieces:
+            self.out.write(piece)
+        if self.writer is not None:
+            self.writer.writerows(csv_row(row) for row in _summary_rows(result))
+        self.counts[0] += result.value.size
+        self.counts[1] += result.facets.size
+        self.counts[2] += int(result.special_cause_flag.sum())
+        self.counts[3] += len(result.gaps)
+
+
+def _spc_unsorted(
+    path: Path,
+    value: str,
+    date_column: str,
+    facet: str,
+    target: float | None,
+    rebase: list[date] | None,
+    options: SpcOptions,
+    output: Path,
+    summary_csv: Path | None,
+) -> tuple[int, int, int, int] | None:
+    """Chart a plain file in any row order from its columns: facets and dates as integer codes,
+    the rows put in output order (facet, then date) by one argsort of a (facet rank, day rank)
+    key, then charted a group of whole facets at a time and written as it goes; the files
+    written are what charting the whole file at once writes. A bad date or a duplicate
+    (facet, date) is refused with the whole-file path's error; None, with nothing written, when
+    the file is not plain (the whole-file path then reads it through the validating reader)."""
+    fast = read_columns(
+        path,
+        texts=[date_column, facet],
+        numbers=[value],
+        missing=MISSING_CELLS,
+        block_bytes=STREAM_BLOCK_BYTES,
+    )
+    if isinstance(fast, Fallback):
+        return None
+    date_code, days = _day_codes(fast, path, date_column)
+    names = np.asarray(fast.texts[facet], dtype=str)
+    n_days = len(days)
+    facet_order = np.argsort(names, kind="stable")
+    facet_rank = np.empty(names.size, dtype=np.int64)
+    facet_rank[facet_order] = np.arange(names.size)
+    day_values = np.asarray(days, dtype="datetime64[D]")
+    day_order = np.argsort(day_values, kind="stable")
+    day_rank = np.empty(n_days, dtype=np.int64)
+    day_rank[day_order] = np.arange(n_days)
+    facet_codes = fast.codes.pop(facet)
+    key = facet_rank[facet_codes]
+    per_facet = np.bincount(key, minlength=names.size)
+    key *= n_days
+    key += day_rank[date_code]
+    order = np.argsort(key, kind="stable")
+    # A duplicate (facet, date) leaves two equal keys side by side in that order.
+    duplicate = False
+    for start in range(0, order.size, STREAM_ROWS):
+        stretch = key[order[max(start - 1, 0) : start + STREAM_ROWS]]
+        duplicate = duplicate or bool((stretch[1:] == stretch[:-1]).any())
+    if duplicate:
+        del key, order
+        codes = facet_codes.astype(np.int64)
+        _check_duplicates(
+            codes * n_days + date_code,
+            path,
+            date_column,
+            lambda k: str(names[codes[k]]),
+            days,
+            facet,
+        )
+    del date_code, facet_codes
+    values = fast.numbers.pop(value)
+    sorted_names = names[facet_order]
+    sorted_days = day_values[day_order]
+    # Groups of whole facets of about STREAM_ROWS rows: each ends at a facet's last row.
+    ends = np.cumsum(per_facet)
+    cuts = np.unique(ends[np.searchsorted(ends, np.arange(STREAM_ROWS, ends[-1], STREAM_ROWS))])
+    bounds = [0, *cuts.tolist(), int(ends[-1])]
+    counts = [0, 0, 0, 0]
+
+    def run(out: TextIO, summary: TextIO | None) -> None:
+        charts = _Charts(out, summary, rebase, target, options, counts)
+        for start, stop in itertools.pairwise(bounds):
+            if stop <= start:
+                continue
+            rows = order[start:stop]
+            keys = key[rows]
+            charts.chart(
+                values[rows],
+                sorted_days[keys % n_days],
+                sorted_names[keys // n_days],
+            )
 
     def with_summary(out: TextIO) -> None:
         if summary_csv is None:
