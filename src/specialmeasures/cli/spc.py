@@ -9,7 +9,7 @@ import math
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import click
 import numpy as np
@@ -159,12 +159,12 @@ def _read_series(
     return values, np.asarray(days, dtype="datetime64[D]")[date_code], names[facet_code]
 
 
-def _day_codes(fast: Columns, path: Path, date_column: str) -> tuple[NDArray[np.int64], list[date]]:
+def _day_codes(fast: Columns, path: Path, date_column: str) -> tuple[NDArray[np.int32], list[date]]:
     """Each row's index into the distinct days of the date column (in order of first
     appearance), and those days; the first bad date (by row) is reported."""
     texts = fast.texts[date_column]
     day_index: dict[date, int] = {}
-    text_day = np.empty(len(texts), dtype=np.int64)
+    text_day = np.empty(len(texts), dtype=np.int32)
     bad: list[tuple[int, str]] = []
     for k, text in enumerate(texts):
         try:
@@ -690,41 +690,45 @@ def _spc_unsorted(
     if isinstance(fast, Fallback):
         return None
     date_code, days = _day_codes(fast, path, date_column)
+    del fast.codes[date_column]
     names = np.asarray(fast.texts[facet], dtype=str)
     n_days = len(days)
+    # Ranks of the facets and days in output order; the key (facet rank, day rank) is one
+    # integer, int32 while it fits.
+    key_type: type[np.signedinteger[Any]] = np.int32 if names.size * n_days < 2**31 else np.int64
     facet_order = np.argsort(names, kind="stable")
-    facet_rank = np.empty(names.size, dtype=np.int64)
-    facet_rank[facet_order] = np.arange(names.size)
+    facet_rank = np.empty(names.size, dtype=key_type)
+    facet_rank[facet_order] = np.arange(names.size, dtype=key_type)
+    sorted_names = names[facet_order]
     day_values = np.asarray(days, dtype="datetime64[D]")
     day_order = np.argsort(day_values, kind="stable")
-    day_rank = np.empty(n_days, dtype=np.int64)
-    day_rank[day_order] = np.arange(n_days)
-    facet_codes = fast.codes.pop(facet)
-    key = facet_rank[facet_codes]
+    day_rank = np.empty(n_days, dtype=key_type)
+    day_rank[day_order] = np.arange(n_days, dtype=key_type)
+    sorted_days = day_values[day_order]
+    key: NDArray[np.signedinteger[Any]] = facet_rank[fast.codes.pop(facet)]
+    del facet_rank
     per_facet = np.bincount(key, minlength=names.size)
     key *= n_days
     key += day_rank[date_code]
+    del date_code
     order = np.argsort(key, kind="stable")
-    # A duplicate (facet, date) leaves two equal keys side by side in that order.
+    # A duplicate (facet, date) leaves two equal keys side by side in that order; the key is
+    # one-to-one with (facet, date), so the report is the whole-file path's.
     duplicate = False
     for start in range(0, order.size, STREAM_ROWS):
         stretch = key[order[max(start - 1, 0) : start + STREAM_ROWS]]
         duplicate = duplicate or bool((stretch[1:] == stretch[:-1]).any())
     if duplicate:
-        del key, order
-        codes = facet_codes.astype(np.int64)
+        del order
         _check_duplicates(
-            codes * n_days + date_code,
+            key.astype(np.int64),
             path,
             date_column,
-            lambda k: str(names[codes[k]]),
-            days,
+            lambda k: str(sorted_names[int(key[k]) // n_days]),
+            [day.item() for day in sorted_days],
             facet,
         )
-    del date_code, facet_codes
     values = fast.numbers.pop(value)
-    sorted_names = names[facet_order]
-    sorted_days = day_values[day_order]
     # Groups of whole facets of about STREAM_ROWS rows: each ends at a facet's last row.
     ends = np.cumsum(per_facet)
     cuts = np.unique(ends[np.searchsorted(ends, np.arange(STREAM_ROWS, ends[-1], STREAM_ROWS))])
