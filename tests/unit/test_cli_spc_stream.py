@@ -73,11 +73,20 @@ def test_streamed_equals_whole_file(
 
     monkeypatch.setattr(spc_module, "_spc_streamed", counted)
     streamed = _run(args, tmp_path, "streamed")
-    assert (calls[0] is None) == shuffle  # sorted files stream; shuffled ones cannot
+    # Sorted files stream; shuffled ones cannot (seen in their first lines, or when read).
+    assert (not calls or calls[0] is None) == shuffle
     _whole_file_only(monkeypatch)
     whole = _run(args, tmp_path, "whole")
     assert streamed[0] == whole[0] == 0
     assert streamed == whole
+
+
+def test_a_file_seen_unsorted_in_its_first_lines_skips_the_stream(tmp_path: Path) -> None:
+    assert spc_module._seen_unsorted(_input(tmp_path / "a.csv", shuffle=True), "org")
+    assert not spc_module._seen_unsorted(_input(tmp_path / "b.csv"), "org")
+    again = _input(tmp_path / "c.csv", extra="Trust 00,2030-01-01,5\n")  # back to a facet
+    assert spc_module._seen_unsorted(again, "org")
+    assert not spc_module._seen_unsorted(again, "trust")  # not a column: left to the readers
 
 
 @pytest.mark.parametrize(

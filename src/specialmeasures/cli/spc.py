@@ -460,7 +460,7 @@ def spc(
                 input_csv, value_column, date_column, facet_column, target, listed or None,
                 options, output, summary_csv,
             )
-            if listed is not None
+            if listed is not None and not _seen_unsorted(input_csv, facet_column)
             else None
         )  # fmt: skip
         if counts is None and listed is not None:
@@ -518,6 +518,34 @@ class _NotStreamedError(Exception):
 STREAM_ROWS = 1_000_000
 #: Bytes of the input read at a time on that path.
 STREAM_BLOCK_BYTES = BLOCK_BYTES
+
+
+#: Bytes at the start of the input looked at to tell a file not sorted by facet at once.
+SAMPLE_BYTES = 1 << 20
+
+
+def _seen_unsorted(path: Path, facet: str) -> bool:
+    """Whether the first lines of the file already show its rows are not sorted by facet (a
+    facet after a greater one, or back after another): then the sorted stream would read a
+    block for nothing. Only a shortcut: both paths write the same files."""
+    try:
+        with path.open("rb") as handle:
+            sample = handle.read(SAMPLE_BYTES)
+        lines = sample.decode("utf-8").lstrip("\ufeff").split("\n")[:-1]
+    except (OSError, UnicodeDecodeError):
+        return False
+    if len(lines) < 3 or '"' in sample.decode("utf-8"):
+        return False
+    header = [name.strip() for name in lines[0].rstrip("\r").split(",")]
+    if header.count(facet) != 1:
+        return False
+    column = header.index(facet)
+    cells = [line.split(",") for line in lines[1:]]
+    if any(len(row) != len(header) for row in cells):
+        return False
+    names = [row[column].strip() for row in cells]
+    runs = [names[0], *(b for a, b in itertools.pairwise(names) if a != b)]
+    return any(a >= b for a, b in itertools.pairwise(runs))
 
 
 def _spc_streamed(
