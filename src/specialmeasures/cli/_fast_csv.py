@@ -287,7 +287,7 @@ def _factorize(cells: NDArray[np.object_]) -> tuple[NDArray[np.intp], list[objec
 def _parse(
     block: bytes, columns: list[int], dtype: dict[int, Any], na_values: dict[int, list[str]]
 ) -> Any:
-    import pandas as pd  # type: ignore[import-untyped]
+    import pandas as pd
 
     return pd.read_csv(
         io.BytesIO(block),
