@@ -227,7 +227,7 @@ def indicator_chart(
     # Each per-point column taken once (the result's per-point properties build whole arrays).
     dates, values = result.date[mask], result.value[mask]
     means, lpls, upls = result.mean[mask], result.lpl[mask], result.upl[mask]
-    kinds, special = result.point_type[mask], result.special_cause_flag[mask]
+    kinds, flagged = result.point_type[mask], result.special_cause_flag[mask]
     points = []
     for k in range(mask.size):
         kind = str(kinds[k])
@@ -240,7 +240,7 @@ def indicator_chart(
                 "upper_process_limit": _num(upls[k]),
                 "point_type": kind,
                 "point_label": POINT_LABELS.get(kind, kind),
-                "special_cause": bool(special[k]),
+                "special_cause": bool(flagged[k]),
             }
         )
     summary = _summary(result, d, standard)
