@@ -739,9 +739,11 @@ def _spc_unsorted(
     key *= n_days
     key += day_rank[date_code]
     del date_code
-    order = np.argsort(key, kind="stable")
-    # A duplicate (facet, date) leaves two equal keys side by side in that order; the key is
-    # one-to-one with (facet, date), so the report is the whole-file path's.
+    # Keys are distinct unless a (facet, date) repeats, so any sort gives the one order (the
+    # default sort is about twice as fast as a stable one here). A duplicate leaves two equal
+    # keys side by side; the key is one-to-one with (facet, date), so the report (which sorts
+    # stably itself) is the whole-file path's.
+    order = np.argsort(key)
     duplicate = False
     for start in range(0, order.size, STREAM_ROWS):
         stretch = key[order[max(start - 1, 0) : start + STREAM_ROWS]]
