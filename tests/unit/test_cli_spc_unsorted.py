@@ -16,7 +16,7 @@ from specialmeasures.cli import spc as spc_module
 from specialmeasures.cli.main import cli
 
 
-def _lines(seed: int) -> list[str]:
+def _lines(seed: int, centre: float = 100.0) -> list[str]:
     rng = np.random.default_rng(seed)
     lines = []
     for k in range(31):
@@ -24,7 +24,7 @@ def _lines(seed: int) -> list[str]:
         months = np.arange("2018-01", "2024-01", dtype="datetime64[M]")[:n]
         keep = rng.random(n) > 0.08  # calendar gaps
         keep[0] = True
-        level = rng.normal(100, 10, n) + np.where(np.arange(n) > n // 2, 15.0, 0.0)
+        level = rng.normal(centre, 10, n) + np.where(np.arange(n) > n // 2, 15.0, 0.0)
         values = np.round(level, 0) if k % 3 == 0 else level  # ties in the values
         name = f"Trust {k:02d}" if k % 7 else f"trust {k:02d}"  # case differs: not the same
         for j, (month, y, kept) in enumerate(
@@ -99,6 +99,17 @@ def test_unsorted_equals_whole_file(
     assert len(calls) == 2
     assert calls[1] is not None  # charted by the unsorted path
     assert result[2].count(b"\r\n") > 400
+
+
+def test_negative_limits_and_means_are_written_as_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = _write(tmp_path / "in.csv", _lines(6, centre=-3.0), 6)
+    result, calls = _compare(source, ["--target", "-2"], tmp_path, monkeypatch)
+    assert result[0] == 0
+    assert calls[1] is not None
+    assert b",-" in result[3]  # negative numbers in the summary, not escaped as text
+    assert b"'-" not in result[3]
 
 
 @pytest.mark.parametrize(

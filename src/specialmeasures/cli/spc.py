@@ -30,7 +30,7 @@ from specialmeasures.cli._tables import (
     write_csv_atomic,
 )
 from specialmeasures.domain.errors import InputError
-from specialmeasures.reports.cells import csv_row
+from specialmeasures.reports.cells import FORMULA_TRIGGERS, csv_row, escape_text
 from specialmeasures.stats.spc_icons import POINT_TYPES
 from specialmeasures.stats.spc_options import SpcOptions
 from specialmeasures.stats.spc_tidy import NO_FACET, SpcResult
@@ -684,7 +684,11 @@ class _Charts:
         for piece in pieces:
             self.out.write(piece)
         if self.writer is not None:
-            self.writer.writerows(csv_row(row) for row in _summary_rows(result))
+            # Every summary cell is text: csv_cell escapes only those a spreadsheet would run.
+            self.writer.writerows(
+                [escape_text(c) if c.startswith(FORMULA_TRIGGERS) else c for c in row]
+                for row in _summary_rows(result)
+            )
         self.counts[0] += result.value.size
         self.counts[1] += result.facets.size
         self.counts[2] += int(result.special_cause_flag.sum())
