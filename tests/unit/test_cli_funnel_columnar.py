@@ -61,6 +61,7 @@ def test_columnar_equals_validating_reader(
 
     with monkeypatch.context() as patch:
         patch.setattr(funnel_module, "read_columns", counted)
+        patch.setattr(funnel_module, "COLUMNAR_BYTES", 0)  # read column by column however small
         fast = _run(source, kind, tmp_path, "fast")
     with monkeypatch.context() as patch:
         patch.setattr(funnel_module, "read_columns", lambda *a, **k: Fallback("forced"))
@@ -70,3 +71,11 @@ def test_columnar_equals_validating_reader(
         assert fast[0] == 0
         assert not isinstance(calls[0], Fallback)  # read column by column
         assert fast[2].count(b"\r\n") > 50  # a line per group
+
+
+def test_small_files_go_to_the_validating_reader(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("unit,observed,expected,n\n" + "\n".join(_lines()) + "\n")
+    assert source.stat().st_size < funnel_module.COLUMNAR_BYTES
+    got = funnel_module._read_input(source, "observed", "expected", "unit", "SR")
+    assert got[2].tolist()[0] == _lines()[0].split(",")[0].strip()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 import click
 import numpy as np
@@ -10,12 +13,13 @@ from numpy.typing import NDArray
 
 from specialmeasures.cli._fast_csv import Columns, Fallback, read_columns
 from specialmeasures.cli._tables import (
+    _atomic,
     read_table,
     refuse_if_too_large,
-    write_csv_atomic,
     write_json_atomic,
 )
 from specialmeasures.domain.errors import InputError
+from specialmeasures.reports.cells import FORMULA_TRIGGERS, csv_row, escape_text
 
 __all__ = ["COMMANDS", "funnel"]
 
@@ -52,13 +56,31 @@ def _reprs(values: NDArray[np.float64]) -> list[str]:
     return list(map(float.__repr__, np.asarray(values, dtype=np.float64).tolist()))
 
 
+def _escaped(texts: list[str]) -> list[str]:
+    """The column as ``csv_cell`` writes text cells (only a would-be formula is escaped)."""
+    return [escape_text(t) if t.startswith(FORMULA_TRIGGERS) else t for t in texts]
+
+
+#: Files smaller than this go straight to the validating reader: for them, loading the
+#: columnar reader's parser costs more than it saves.
+COLUMNAR_BYTES = 1 << 20
+
+
 def _read_input(
     path: Path, numerator: str, denominator: str, group: str, data_type: str
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.str_]]:
     """Numerators, denominators and group labels per row, read column by column from a plain
     file whose values all pass the checks (``_fast_csv``), else through the validating reader,
     which names the first bad cell; either way the same answer or error."""
-    fast = read_columns(path, texts=[group], numbers=[numerator, denominator])
+    try:
+        small = path.stat().st_size < COLUMNAR_BYTES
+    except OSError:
+        small = True  # the validating reader names the problem
+    fast = (
+        Fallback("a small file")
+        if small
+        else read_columns(path, texts=[group], numbers=[numerator, denominator])
+    )
     if isinstance(fast, Columns):
         o = fast.numbers[numerator]
         e = fast.numbers[denominator]
@@ -87,6 +109,14 @@ def _read_input(
         np.asarray(e_list, dtype=np.float64),
         np.asarray(table.text(group)),
     )
+
+
+def _write_rows(handle: TextIO, rows: Iterable[Sequence[object]]) -> None:
+    """What ``write_csv_atomic`` writes for these rows (their cells already as ``csv_cell``
+    makes them)."""
+    writer = csv.writer(handle)
+    writer.writerow(csv_row(OUTPUT_COLUMNS))
+    writer.writerows(rows)
 
 
 @click.command()
@@ -170,7 +200,8 @@ def funnel(
         *(_reprs(a[j]) for j in (0, 1) for a in (result.od_lower, result.od_upper)),
         result.outlier.astype(int).tolist(),
     ]
-    rows = list(zip(*columns, strict=True))
+    text_columns = [_escaped(column) for column in columns[:-1]]
+    rows = zip(*text_columns, columns[-1], strict=True)
     phi, tau2 = float(result.phi[0]), float(result.tau2[0])
     summary = {
         "phi": phi,
@@ -190,7 +221,7 @@ def funnel(
             "reference_compatible": reference_compatible,
         },
     }
-    write_csv_atomic(output, OUTPUT_COLUMNS, rows)
+    _atomic(output, lambda handle: _write_rows(handle, rows))
     write_json_atomic(summary_path(output), summary)
     click.echo(f"phi={phi!r} tau2={tau2!r}")
     click.echo(
