@@ -22,7 +22,8 @@ Scale: besides the 10,000 series, ``spc`` runs once on ``LARGE_SERIES`` series (
 6 million rows by default: a tenth of the million-series goal) for its time and peak memory,
 extrapolated linearly to 1,000,000 series against the goal of 5 minutes within 4 GB.
 ``SPECIALMEASURES_BENCH_LARGE=1`` (``make bench-large``) runs the full 1,000,000 x 60 instead
-(a 2.3 GB input written to the temporary folder first). ``SPECIALMEASURES_BENCH_SERIES``
+(a 2.3 GB input written to the temporary folder first); ``SPECIALMEASURES_BENCH_SHUFFLED=1``
+writes that input's rows in a random order (not sorted by facet). ``SPECIALMEASURES_BENCH_SERIES``
 changes the number of series of the first part.
 """
 
@@ -120,8 +121,12 @@ def _write_inputs(folder: Path, n: int) -> dict[str, Path]:
     return {"spc": spc_csv, "funnel": funnel_csv, "cusum": cusum_csv}
 
 
-def _write_spc_only(path: Path, n: int) -> None:
-    """The ``spc`` input of ``n`` series, written a block of series at a time (flat memory)."""
+def _write_spc_only(path: Path, n: int, *, shuffled: bool = False) -> None:
+    """The ``spc`` input of ``n`` series, written a block of series at a time (flat memory);
+    ``shuffled``: the same rows in a random order (not sorted by facet)."""
+    if shuffled:
+        _write_spc_shuffled(path, n)
+        return
     rng = np.random.default_rng(SEED)
     months = [f"{m}-01" for m in np.arange("2019-01", "2024-01", dtype="datetime64[M]")]
     block = 10_000
@@ -134,6 +139,31 @@ def _write_spc_only(path: Path, n: int) -> None:
                     f"T{first + i:07d},{months[j]},{row[j]!r}\n"
                     for i, row in enumerate(y)
                     for j in range(MONTHS)
+                )
+            )
+
+
+def _write_spc_shuffled(path: Path, n: int) -> None:
+    """The rows of :func:`_write_spc_only` (same series, same values) in a random order."""
+    rng = np.random.default_rng(SEED)
+    block = 10_000
+    y = np.concatenate([_series(min(block, n - first), rng) for first in range(0, n, block)])
+    months = np.asarray(
+        [f"{m}-01" for m in np.arange("2019-01", "2024-01", dtype="datetime64[M]")], dtype=object
+    )
+    order = np.random.default_rng(SEED + 1).permutation(n * MONTHS)
+    flat = y.reshape(-1)
+    with path.open("w") as handle:
+        handle.write("org,month,value\n")
+        for first in range(0, order.size, 1_000_000):
+            rows = order[first : first + 1_000_000]
+            series, month = np.divmod(rows, MONTHS)
+            handle.write(
+                "".join(
+                    f"T{i:07d},{m},{v!r}\n"
+                    for i, m, v in zip(
+                        series.tolist(), months[month].tolist(), flat[rows].tolist(), strict=True
+                    )
                 )
             )
 
@@ -163,9 +193,10 @@ def _run(args: list[str]) -> tuple[float, float, float]:
 
 def _large(folder: Path) -> dict[str, Any]:
     full = os.environ.get("SPECIALMEASURES_BENCH_LARGE") == "1"
+    shuffled = os.environ.get("SPECIALMEASURES_BENCH_SHUFFLED") == "1"
     n = MILLION if full else LARGE_SERIES
     source = folder / "spc_large.csv"
-    _write_spc_only(source, n)
+    _write_spc_only(source, n, shuffled=shuffled)
     load = _load()
     seconds, peak, cpu = _run(
         ["spc", str(source), "--value", "value", "--date", "month", "--facet", "org",
@@ -175,7 +206,7 @@ def _large(folder: Path) -> dict[str, Any]:
     scale = MILLION / n
     source.unlink()
     return {
-        "name": f"spc_cli_csv_to_csv_{n // 1000}k_series",
+        "name": f"spc_cli_csv_to_csv_{n // 1000}k_series{'_shuffled' if shuffled else ''}",
         "rows_in": n * MONTHS,
         "seconds": seconds,
         "cpu_seconds": cpu,

@@ -56,6 +56,14 @@ CASES = {
     "cr only": "org,month,value\rA,2020-01-01,1\rA,2020-02-01,2\r",
     "tab": "org,month,value\nA\t,2020-01-01,\t1\n",
     "empty facet": "org,month,value\n,2020-01-01,1\n",
+    "facets that look like numbers": (
+        "org,month,value\n030001,2020-01-01,1\n1e3,2020-01-01,2\n 030001 ,2020-02-01,3\n"
+        "1000,2020-01-01,4\n"
+    ),
+    "facets that look like numbers or not": (
+        "org,month,value\n030001,2020-01-01,1\nnan,2020-01-01,5\nTrue,2020-01-01,6\n"
+    ),
+    "blank facet of spaces": "org,month,value\n  ,2020-01-01,1\n",
 }
 
 
@@ -108,6 +116,15 @@ def test_plain_file_is_read_columnar(tmp_path: Path) -> None:
     assert got.n_rows == 3
     assert got.numbers["value"].tolist() == [1.5, 2.0, -3e-5]
     assert [got.texts["org"][c] for c in got.codes["org"]] == ["A", "A", "B"]
+
+
+def test_texts_that_look_like_numbers_keep_their_text(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text(CASES["facets that look like numbers"])
+    got = read_columns(path, texts=["org", "month"], numbers=["value"])
+    assert isinstance(got, Columns)
+    read = [got.texts["org"][c] for c in got.codes["org"]]
+    assert read == ["030001", "1e3", "030001", "1000"]
 
 
 @pytest.mark.parametrize("name", ["quoted cells", "blank line", "long row", "not a number"])

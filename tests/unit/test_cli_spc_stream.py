@@ -40,6 +40,12 @@ def _run(args: list[str], folder: Path, name: str) -> tuple[int, str, bytes, byt
     return result.exit_code, result.stderr.replace(str(out), "OUT"), read(out), read(summary)
 
 
+def _whole_file_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chart with the whole-file path only (neither the sorted stream nor the unsorted one)."""
+    monkeypatch.setattr(spc_module, "_spc_streamed", lambda *a, **k: None)
+    monkeypatch.setattr(spc_module, "_spc_unsorted", lambda *a, **k: None)
+
+
 OPTIONS = [
     [],
     ["--target", "104"],
@@ -67,11 +73,20 @@ def test_streamed_equals_whole_file(
 
     monkeypatch.setattr(spc_module, "_spc_streamed", counted)
     streamed = _run(args, tmp_path, "streamed")
-    assert (calls[0] is None) == shuffle  # sorted files stream; shuffled ones cannot
-    monkeypatch.setattr(spc_module, "_spc_streamed", lambda *a, **k: None)
+    # Sorted files stream; shuffled ones cannot (seen in their first lines, or when read).
+    assert (not calls or calls[0] is None) == shuffle
+    _whole_file_only(monkeypatch)
     whole = _run(args, tmp_path, "whole")
     assert streamed[0] == whole[0] == 0
     assert streamed == whole
+
+
+def test_a_file_seen_unsorted_in_its_first_lines_skips_the_stream(tmp_path: Path) -> None:
+    assert spc_module._seen_unsorted(_input(tmp_path / "a.csv", shuffle=True), "org")
+    assert not spc_module._seen_unsorted(_input(tmp_path / "b.csv"), "org")
+    again = _input(tmp_path / "c.csv", extra="Trust 00,2030-01-01,5\n")  # back to a facet
+    assert spc_module._seen_unsorted(again, "org")
+    assert not spc_module._seen_unsorted(again, "trust")  # not a column: left to the readers
 
 
 @pytest.mark.parametrize(
@@ -91,7 +106,7 @@ def test_problems_are_reported_as_by_the_whole_file(
     monkeypatch.setattr(spc_module, "STREAM_ROWS", 40)
     monkeypatch.setattr(spc_module, "STREAM_BLOCK_BYTES", 300)
     streamed = _run(args, tmp_path, "streamed")
-    monkeypatch.setattr(spc_module, "_spc_streamed", lambda *a, **k: None)
+    _whole_file_only(monkeypatch)
     whole = _run(args, tmp_path, "whole")
     assert streamed == whole
     assert not list(tmp_path.glob(".*.tmp"))  # nothing half-written left behind

@@ -204,7 +204,7 @@ def iter_columns(
         return
     commas = len(header) - 1
     position = {name: header.index(name) for name in wanted}
-    dtype: dict[int, Any] = {position[name]: "category" for name in texts}
+    dtype: dict[int, Any] = {position[name]: object for name in texts}
     dtype.update({position[name]: np.float64 for name in numbers})
     na_values = {position[name]: list(missing) for name in numbers}
     index: dict[str, dict[str, int]] = {name: {} for name in texts}
@@ -236,21 +236,22 @@ def iter_columns(
                 return
             part.numbers[name] = column
         for name in texts:
-            category = frame[position[name]].array
+            # Cells kept as the texts they are (a "category" column would read "030001" as
+            # the number 30001), then coded by one hash pass.
+            codes, distinct = _factorize(frame[position[name]].to_numpy(dtype=object))
+            if codes.size and (int(codes.min()) < 0 or "" in distinct):
+                yield Fallback("an empty cell", n_rows + 2)
+                return
             seen = index[name]
             # Distinct texts of this block, stripped, mapped to the file's codes.
-            remap = np.empty(len(category.categories), dtype=np.int32)
-            for k, text in enumerate(category.categories):
+            remap = np.empty(len(distinct), dtype=np.int32)
+            for k, text in enumerate(distinct):
                 stripped = str(text).strip()
                 code = seen.get(stripped)
                 if code is None:
                     code = seen[stripped] = len(names[name])
                     names[name].append(stripped)
                 remap[k] = code
-            codes = np.asarray(category.codes, dtype=np.intp)
-            if codes.size and int(codes.min()) < 0:
-                yield Fallback("an empty cell", n_rows + 2)
-                return
             part.codes[name] = remap[codes]
             part.texts[name] = names[name]
         if _blank_rows(part, index):
@@ -275,10 +276,18 @@ def _blank_rows(part: Columns, index: dict[str, dict[str, int]]) -> bool:
     return blank is not None and bool(blank.any())
 
 
+def _factorize(cells: NDArray[np.object_]) -> tuple[NDArray[np.intp], list[object]]:
+    """Codes into the distinct cells (in order of first appearance), -1 for a missing one."""
+    import pandas as pd  # type: ignore[import-untyped]
+
+    codes, distinct = pd.factorize(cells)
+    return np.asarray(codes, dtype=np.intp), list(distinct)
+
+
 def _parse(
     block: bytes, columns: list[int], dtype: dict[int, Any], na_values: dict[int, list[str]]
 ) -> Any:
-    import pandas as pd  # type: ignore[import-untyped]
+    import pandas as pd
 
     return pd.read_csv(
         io.BytesIO(block),

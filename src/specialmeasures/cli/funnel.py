@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 import click
 import numpy as np
+from numpy.typing import NDArray
 
-from specialmeasures.cli._tables import read_table, write_csv_atomic, write_json_atomic
+from specialmeasures.cli._fast_csv import Columns, Fallback, read_columns
+from specialmeasures.cli._tables import (
+    _atomic,
+    read_table,
+    refuse_if_too_large,
+    write_json_atomic,
+)
 from specialmeasures.domain.errors import InputError
+from specialmeasures.reports.cells import FORMULA_TRIGGERS, csv_row, escape_text
 
 __all__ = ["COMMANDS", "funnel"]
 
@@ -39,6 +50,73 @@ def summary_path(output: Path) -> Path:
 
 def _non_negative(value: float) -> str | None:
     return "must not be negative" if value < 0 else None
+
+
+def _reprs(values: NDArray[np.float64]) -> list[str]:
+    return list(map(float.__repr__, np.asarray(values, dtype=np.float64).tolist()))
+
+
+def _escaped(texts: list[str]) -> list[str]:
+    """The column as ``csv_cell`` writes text cells (only a would-be formula is escaped)."""
+    return [escape_text(t) if t.startswith(FORMULA_TRIGGERS) else t for t in texts]
+
+
+#: Files smaller than this go straight to the validating reader: for them, loading the
+#: columnar reader's parser costs more than it saves.
+COLUMNAR_BYTES = 1 << 20
+
+
+def _read_input(
+    path: Path, numerator: str, denominator: str, group: str, data_type: str
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.str_]]:
+    """Numerators, denominators and group labels per row, read column by column from a plain
+    file whose values all pass the checks (``_fast_csv``), else through the validating reader,
+    which names the first bad cell; either way the same answer or error."""
+    try:
+        small = path.stat().st_size < COLUMNAR_BYTES
+    except OSError:
+        small = True  # the validating reader names the problem
+    fast = (
+        Fallback("a small file")
+        if small
+        else read_columns(path, texts=[group], numbers=[numerator, denominator])
+    )
+    if isinstance(fast, Columns):
+        o = fast.numbers[numerator]
+        e = fast.numbers[denominator]
+        if (
+            bool((o >= 0).all())
+            and bool((e >= 0).all())
+            and (data_type != "PR" or bool((o <= e).all()))
+        ):
+            names = np.asarray(fast.texts[group], dtype=str)
+            return o, e, names[fast.codes[group]]
+        fast = Fallback("a value the checks refuse")
+    refuse_if_too_large(path, fast)
+    table = read_table(path)
+    table.require(numerator, denominator, group)
+    o_list = table.numbers(numerator, _non_negative)
+    e_list = table.numbers(denominator, _non_negative)
+    if data_type == "PR":
+        for offset, (oi, ei) in enumerate(zip(o_list, e_list, strict=True)):
+            if oi > ei:
+                raise InputError(
+                    f"observed ({numerator}) exceeds denominator ({denominator}) for a proportion",
+                    file=str(path), row=offset + 2, column=numerator, value=oi,
+                )  # fmt: skip
+    return (
+        np.asarray(o_list, dtype=np.float64),
+        np.asarray(e_list, dtype=np.float64),
+        np.asarray(table.text(group)),
+    )
+
+
+def _write_rows(handle: TextIO, rows: Iterable[Sequence[object]]) -> None:
+    """What ``write_csv_atomic`` writes for these rows (their cells already as ``csv_cell``
+    makes them)."""
+    writer = csv.writer(handle)
+    writer.writerow(csv_row(OUTPUT_COLUMNS))
+    writer.writerows(rows)
 
 
 @click.command()
@@ -96,19 +174,9 @@ def funnel(
         )
     except ValueError as error:
         raise InputError(f"bad option: {error}") from None
-    table = read_table(input_csv)
-    table.require(numerator, denominator, group)
-    o = table.numbers(numerator, _non_negative)
-    e = table.numbers(denominator, _non_negative)
+    o, e, groups = _read_input(input_csv, numerator, denominator, group, data_type)
     file = str(input_csv)
-    if data_type == "PR":
-        for offset, (oi, ei) in enumerate(zip(o, e, strict=True)):
-            if oi > ei:
-                raise InputError(
-                    f"observed ({numerator}) exceeds denominator ({denominator}) for a proportion",
-                    file=file, row=offset + 2, column=numerator, value=oi,
-                )  # fmt: skip
-    labels, o_sum, e_sum = aggregate_groups(o, e, table.text(group))
+    labels, o_sum, e_sum = aggregate_groups(o, e, groups)
     for label, total in zip(labels.tolist(), e_sum.tolist(), strict=True):
         if total <= 0:
             raise InputError(
@@ -121,20 +189,19 @@ def funnel(
         raise InputError(str(error), file=file) from None
 
     m = options.multiplier
-    rows = []
-    for i, label in enumerate(labels.tolist()):
-        rows.append(
-            [
-                label,
-                repr(float(result.numerator[i])),
-                repr(float(result.denominator[i])),
-                repr(float(result.ratio[i] * m)),
-                repr(float(result.z[i])),
-                *(repr(float(a[j, i])) for j in (0, 1) for a in (result.lower, result.upper)),
-                *(repr(float(a[j, i])) for j in (0, 1) for a in (result.od_lower, result.od_upper)),
-                int(result.outlier[i]),
-            ]
-        )
+    # Each output column built once from the result's arrays, then laid out row by row.
+    columns = [
+        labels.tolist(),
+        _reprs(result.numerator),
+        _reprs(result.denominator),
+        _reprs(result.ratio * m),
+        _reprs(result.z),
+        *(_reprs(a[j]) for j in (0, 1) for a in (result.lower, result.upper)),
+        *(_reprs(a[j]) for j in (0, 1) for a in (result.od_lower, result.od_upper)),
+        result.outlier.astype(int).tolist(),
+    ]
+    text_columns = [_escaped(column) for column in columns[:-1]]
+    rows = zip(*text_columns, columns[-1], strict=True)
     phi, tau2 = float(result.phi[0]), float(result.tau2[0])
     summary = {
         "phi": phi,
@@ -154,7 +221,7 @@ def funnel(
             "reference_compatible": reference_compatible,
         },
     }
-    write_csv_atomic(output, OUTPUT_COLUMNS, rows)
+    _atomic(output, lambda handle: _write_rows(handle, rows))
     write_json_atomic(summary_path(output), summary)
     click.echo(f"phi={phi!r} tau2={tau2!r}")
     click.echo(

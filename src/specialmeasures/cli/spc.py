@@ -9,13 +9,19 @@ import math
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import click
 import numpy as np
 from numpy.typing import NDArray
 
-from specialmeasures.cli._fast_csv import BLOCK_BYTES, Fallback, iter_columns, read_columns
+from specialmeasures.cli._fast_csv import (
+    BLOCK_BYTES,
+    Columns,
+    Fallback,
+    iter_columns,
+    read_columns,
+)
 from specialmeasures.cli._tables import (
     Table,
     _atomic,
@@ -24,7 +30,7 @@ from specialmeasures.cli._tables import (
     write_csv_atomic,
 )
 from specialmeasures.domain.errors import InputError
-from specialmeasures.reports.cells import csv_row
+from specialmeasures.reports.cells import FORMULA_TRIGGERS, csv_row, escape_text
 from specialmeasures.stats.spc_icons import POINT_TYPES
 from specialmeasures.stats.spc_options import SpcOptions
 from specialmeasures.stats.spc_tidy import NO_FACET, SpcResult
@@ -135,10 +141,30 @@ def _read_series(
         refuse_if_too_large(path, fast)
         return _read_series_validated(path, value, date_column, facet)
     values = fast.numbers[value]
+    date_code, days = _day_codes(fast, path, date_column)
+    if facet:
+        names = np.asarray(fast.texts[facet], dtype=str)
+        facet_code = fast.codes[facet].astype(np.int64)
+    else:
+        names = np.asarray([NO_FACET], dtype=str)
+        facet_code = np.zeros(values.size, dtype=np.int64)
+    _check_duplicates(
+        facet_code * len(days) + date_code,
+        path,
+        date_column,
+        lambda k: str(names[facet_code[k]]),
+        days,
+        facet,
+    )
+    return values, np.asarray(days, dtype="datetime64[D]")[date_code], names[facet_code]
+
+
+def _day_codes(fast: Columns, path: Path, date_column: str) -> tuple[NDArray[np.int32], list[date]]:
+    """Each row's index into the distinct days of the date column (in order of first
+    appearance), and those days; the first bad date (by row) is reported."""
     texts = fast.texts[date_column]
-    days: list[date] = []
     day_index: dict[date, int] = {}
-    text_day = np.empty(len(texts), dtype=np.int64)
+    text_day = np.empty(len(texts), dtype=np.int32)
     bad: list[tuple[int, str]] = []
     for k, text in enumerate(texts):
         try:
@@ -156,23 +182,7 @@ def _read_series(
             column=date_column,
             value=text,
         )
-    days = list(day_index)
-    date_code = text_day[fast.codes[date_column]]
-    if facet:
-        names = np.asarray(fast.texts[facet], dtype=str)
-        facet_code = fast.codes[facet].astype(np.int64)
-    else:
-        names = np.asarray([NO_FACET], dtype=str)
-        facet_code = np.zeros(values.size, dtype=np.int64)
-    _check_duplicates(
-        facet_code * len(days) + date_code,
-        path,
-        date_column,
-        lambda k: str(names[facet_code[k]]),
-        days,
-        facet,
-    )
-    return values, np.asarray(days, dtype="datetime64[D]")[date_code], names[facet_code]
+    return text_day[fast.codes[date_column]], list(day_index)
 
 
 def _read_series_validated(
@@ -450,9 +460,14 @@ def spc(
                 input_csv, value_column, date_column, facet_column, target, listed or None,
                 options, output, summary_csv,
             )
-            if listed is not None
+            if listed is not None and not _seen_unsorted(input_csv, facet_column)
             else None
         )  # fmt: skip
+        if counts is None and listed is not None:
+            counts = _spc_unsorted(
+                input_csv, value_column, date_column, facet_column, target, listed or None,
+                options, output, summary_csv,
+            )  # fmt: skip
         if counts is not None:
             _report(*counts, output)
             return
@@ -505,6 +520,34 @@ STREAM_ROWS = 1_000_000
 STREAM_BLOCK_BYTES = BLOCK_BYTES
 
 
+#: Bytes at the start of the input looked at to tell a file not sorted by facet at once.
+SAMPLE_BYTES = 1 << 20
+
+
+def _seen_unsorted(path: Path, facet: str) -> bool:
+    """Whether the first lines of the file already show its rows are not sorted by facet (a
+    facet after a greater one, or back after another): then the sorted stream would read a
+    block for nothing. Only a shortcut: both paths write the same files."""
+    try:
+        with path.open("rb") as handle:
+            sample = handle.read(SAMPLE_BYTES)
+        lines = sample.decode("utf-8").lstrip("\ufeff").split("\n")[:-1]
+    except (OSError, UnicodeDecodeError):
+        return False
+    if len(lines) < 3 or '"' in sample.decode("utf-8"):
+        return False
+    header = [name.strip() for name in lines[0].rstrip("\r").split(",")]
+    if header.count(facet) != 1:
+        return False
+    column = header.index(facet)
+    cells = [line.split(",") for line in lines[1:]]
+    if any(len(row) != len(header) for row in cells):
+        return False
+    names = [row[column].strip() for row in cells]
+    runs = [names[0], *(b for a, b in itertools.pairwise(names) if a != b)]
+    return any(a >= b for a, b in itertools.pairwise(runs))
+
+
 def _spc_streamed(
     path: Path,
     value: str,
@@ -525,44 +568,22 @@ def _spc_streamed(
     counts = [0, 0, 0, 0]  # points, facets, special-cause points, calendar gaps
 
     def run(out: TextIO, summary: TextIO | None) -> None:
-        writer = csv.writer(summary) if summary is not None else None
-        if writer is not None:
-            writer.writerow(csv_row(SUMMARY_COLUMNS))
+        charts = _Charts(out, summary, rebase, target, options, counts)
         day_of_text: list[int] = []
         pending: list[tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int32]]] = []
         pending_rows = 0
         last_name: str | None = None
         names: list[str] = []
-        first = True
 
         def chart(
             parts: list[tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int32]]],
         ) -> None:
-            nonlocal first
             values = np.concatenate([p[0] for p in parts])
             days = np.concatenate([p[1] for p in parts]).astype("datetime64[D]")
             codes = np.concatenate([p[2] for p in parts])
             present, inverse = np.unique(codes, return_inverse=True)
             facet_names = np.asarray([names[c] for c in present.tolist()], dtype=str)[inverse]
-            try:
-                result = spc_kernel(
-                    values, days, facets=facet_names, rebase=rebase, target=target, options=options
-                )
-            except ValueError:
-                raise _NotStreamedError from None  # a duplicate date: reported by the whole-file path
-            pieces = _output_text(result)
-            header = next(pieces)
-            if first:
-                out.write(header)
-                first = False
-            for piece in pieces:
-                out.write(piece)
-            if writer is not None:
-                writer.writerows(csv_row(row) for row in _summary_rows(result))
-            counts[0] += result.value.size
-            counts[1] += result.facets.size
-            counts[2] += int(result.special_cause_flag.sum())
-            counts[3] += len(result.gaps)
+            charts.chart(values, days, facet_names)
 
         for part in iter_columns(
             path,
@@ -599,10 +620,167 @@ def _spc_streamed(
                 pending = [(pending[-1][0][cut:], days[cut:], codes[cut:])]
                 pending_rows = codes.size - cut
                 chart(done)
-        if not pending_rows and first:
+        if not pending_rows and charts.first:
             raise _NotStreamedError  # no data rows: the whole-file path says so
         if pending_rows:
             chart(pending)
+
+    def with_summary(out: TextIO) -> None:
+        if summary_csv is None:
+            run(out, None)
+        else:
+            _atomic(summary_csv, lambda summary: run(out, summary))
+
+    try:
+        _atomic(output, with_summary)
+    except _NotStreamedError:
+        return None
+    return counts[0], counts[1], counts[2], counts[3]
+
+
+class _Charts:
+    """Charts groups of whole facets (each group in facet order, after the previous one) and
+    writes each group's output lines and summary rows as it goes; the files are what charting
+    every facet at once writes."""
+
+    def __init__(
+        self,
+        out: TextIO,
+        summary: TextIO | None,
+        rebase: list[date] | None,
+        target: float | None,
+        options: SpcOptions,
+        counts: list[int],
+    ) -> None:
+        self.out = out
+        self.writer = csv.writer(summary) if summary is not None else None
+        if self.writer is not None:
+            self.writer.writerow(csv_row(SUMMARY_COLUMNS))
+        self.rebase = rebase
+        self.target = target
+        self.options = options
+        self.counts = counts  # points, facets, special-cause points, calendar gaps
+        self.first = True
+
+    def chart(
+        self, values: NDArray[np.float64], days: NDArray[np.datetime64], facets: NDArray[np.str_]
+    ) -> None:
+        try:
+            result = spc_kernel(
+                values,
+                days,
+                facets=facets,
+                rebase=self.rebase,
+                target=self.target,
+                options=self.options,
+            )
+        except ValueError:
+            raise _NotStreamedError from None  # a duplicate date: reported by the whole-file path
+        pieces = _output_text(result)
+        header = next(pieces)
+        if self.first:
+            self.out.write(header)
+            self.first = False
+        for piece in pieces:
+            self.out.write(piece)
+        if self.writer is not None:
+            # Every summary cell is text: csv_cell escapes only those a spreadsheet would run.
+            self.writer.writerows(
+                [escape_text(c) if c.startswith(FORMULA_TRIGGERS) else c for c in row]
+                for row in _summary_rows(result)
+            )
+        self.counts[0] += result.value.size
+        self.counts[1] += result.facets.size
+        self.counts[2] += int(result.special_cause_flag.sum())
+        self.counts[3] += len(result.gaps)
+
+
+def _spc_unsorted(
+    path: Path,
+    value: str,
+    date_column: str,
+    facet: str,
+    target: float | None,
+    rebase: list[date] | None,
+    options: SpcOptions,
+    output: Path,
+    summary_csv: Path | None,
+) -> tuple[int, int, int, int] | None:
+    """Chart a plain file in any row order from its columns: facets and dates as integer codes,
+    the rows put in output order (facet, then date) by one argsort of a (facet rank, day rank)
+    key, then charted a group of whole facets at a time and written as it goes; the files
+    written are what charting the whole file at once writes. A bad date or a duplicate
+    (facet, date) is refused with the whole-file path's error; None, with nothing written, when
+    the file is not plain (the whole-file path then reads it through the validating reader)."""
+    fast = read_columns(
+        path,
+        texts=[date_column, facet],
+        numbers=[value],
+        missing=MISSING_CELLS,
+        block_bytes=STREAM_BLOCK_BYTES,
+    )
+    if isinstance(fast, Fallback):
+        return None
+    date_code, days = _day_codes(fast, path, date_column)
+    del fast.codes[date_column]
+    names = np.asarray(fast.texts[facet], dtype=str)
+    n_days = len(days)
+    # Ranks of the facets and days in output order; the key (facet rank, day rank) is one
+    # integer, int32 while it fits.
+    key_type: type[np.signedinteger[Any]] = np.int32 if names.size * n_days < 2**31 else np.int64
+    facet_order = np.argsort(names, kind="stable")
+    facet_rank = np.empty(names.size, dtype=key_type)
+    facet_rank[facet_order] = np.arange(names.size, dtype=key_type)
+    sorted_names = names[facet_order]
+    day_values = np.asarray(days, dtype="datetime64[D]")
+    day_order = np.argsort(day_values, kind="stable")
+    day_rank = np.empty(n_days, dtype=key_type)
+    day_rank[day_order] = np.arange(n_days, dtype=key_type)
+    sorted_days = day_values[day_order]
+    key: NDArray[np.signedinteger[Any]] = facet_rank[fast.codes.pop(facet)]
+    del facet_rank
+    per_facet = np.bincount(key, minlength=names.size)
+    key *= n_days
+    key += day_rank[date_code]
+    del date_code
+    # Keys are distinct unless a (facet, date) repeats, so any sort gives the one order (the
+    # default sort is about twice as fast as a stable one here). A duplicate leaves two equal
+    # keys side by side; the key is one-to-one with (facet, date), so the report (which sorts
+    # stably itself) is the whole-file path's.
+    order = np.argsort(key)
+    duplicate = False
+    for start in range(0, order.size, STREAM_ROWS):
+        stretch = key[order[max(start - 1, 0) : start + STREAM_ROWS]]
+        duplicate = duplicate or bool((stretch[1:] == stretch[:-1]).any())
+    if duplicate:
+        del order
+        _check_duplicates(
+            key.astype(np.int64),
+            path,
+            date_column,
+            lambda k: str(sorted_names[int(key[k]) // n_days]),
+            [day.item() for day in sorted_days],
+            facet,
+        )
+    values = fast.numbers.pop(value)
+    # Groups of whole facets of about STREAM_ROWS rows: each ends at a facet's last row.
+    ends = np.cumsum(per_facet)
+    cuts = np.unique(ends[np.searchsorted(ends, np.arange(STREAM_ROWS, ends[-1], STREAM_ROWS))])
+    bounds = [0, *cuts.tolist(), int(ends[-1])]
+    counts = [0, 0, 0, 0]
+
+    def run(out: TextIO, summary: TextIO | None) -> None:
+        charts = _Charts(out, summary, rebase, target, options, counts)
+        for start, stop in itertools.pairwise(bounds):
+            if stop <= start:
+                continue
+            rows = order[start:stop]
+            keys = key[rows]
+            charts.chart(
+                values[rows],
+                sorted_days[keys % n_days],
+                sorted_names[keys // n_days],
+            )
 
     def with_summary(out: TextIO) -> None:
         if summary_csv is None:

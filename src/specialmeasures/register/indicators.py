@@ -224,19 +224,23 @@ def indicator_chart(
         raise NotFoundError(f"series of {code} by {as_of}", indicator_id)
     result, d, standard = charts[indicator_id]
     mask = np.flatnonzero(result.facet == indicator_id)
+    # Each per-point column taken once (the result's per-point properties build whole arrays).
+    dates, values = result.date[mask], result.value[mask]
+    means, lpls, upls = result.mean[mask], result.lpl[mask], result.upl[mask]
+    kinds, flagged = result.point_type[mask], result.special_cause_flag[mask]
     points = []
-    for k in mask:
-        kind = str(result.point_type[k])
+    for k in range(mask.size):
+        kind = str(kinds[k])
         points.append(
             {
-                "period": str(result.date[k]),
-                "value": _num(result.value[k]),
-                "mean": _num(result.mean[k]),
-                "lower_process_limit": _num(result.lpl[k]),
-                "upper_process_limit": _num(result.upl[k]),
+                "period": str(dates[k]),
+                "value": _num(values[k]),
+                "mean": _num(means[k]),
+                "lower_process_limit": _num(lpls[k]),
+                "upper_process_limit": _num(upls[k]),
                 "point_type": kind,
                 "point_label": POINT_LABELS.get(kind, kind),
-                "special_cause": bool(result.special_cause_flag[k]),
+                "special_cause": bool(flagged[k]),
             }
         )
     summary = _summary(result, d, standard)
