@@ -22,6 +22,8 @@ from web_country import World, build_world, client_for
 REPR = re.compile(r"\['|\bNone\b(?! [a-z])")  # "None recorded." is English
 SNAKE = re.compile(r"(?<![\w./-])[a-z]+(?:_[a-z0-9]+)+(?![\w./-])")
 LONG_FLOAT = re.compile(r"\d\.\d{7,}")
+#: An abbreviation capitalised as a word ("Smq entries", "Mou date"): a heading made by code.
+ACRONYM = re.compile(r"\b(?:Mou|Smq|Cqc|Oag|Nhsi?|Rsp|Pip|Icb|Ceo|Cp|Saf|Nof|Id)\b")
 #: Pages whose text is code by design: the API reference names JSON fields.
 SKIP = {"/api/docs"}
 
@@ -52,7 +54,9 @@ def visible_text(html: str) -> str:
 
 
 def problems(text: str) -> list[str]:
-    found = [m.group(0) for pattern in (REPR, SNAKE, LONG_FLOAT) for m in pattern.finditer(text)]
+    found = [
+        m.group(0) for pattern in (REPR, SNAKE, LONG_FLOAT, ACRONYM) for m in pattern.finditer(text)
+    ]
     return sorted(set(found))
 
 
@@ -60,6 +64,8 @@ def test_the_checks_bite() -> None:
     text = visible_text("<p>must_do ['governance'] None 0.12345678901 <code>in_progress</code></p>")
     assert problems(text) == ["0.12345678901", "None", "['", "must_do"]
     assert problems(visible_text("<p>Must do, 0.123, £120,000, rtt-52 a.b_c</p>")) == []
+    assert problems(visible_text("<th>Mou date</th><th>Smq entries</th>")) == ["Mou", "Smq"]
+    assert problems(visible_text("<th>MoU date</th><th>SMQ entries</th>")) == []
 
 
 @pytest.fixture(scope="module")

@@ -100,6 +100,27 @@ def label(value: object) -> str:
     return text[:1].upper() + text[1:]
 
 
+#: Words that a column heading writes in capitals (or as spelt) rather than lower case.
+_HEADING_WORDS = {
+    "id": "ID", "mou": "MoU", "oag": "OAG", "cqc": "CQC", "nhs": "NHS", "nhsi": "NHSI",
+    "smq": "SMQ", "cp": "CP", "rsp": "RSP", "pip": "PIP", "icb": "ICB", "ods": "ODS",
+    "saf": "SAF", "nof": "NOF", "spc": "SPC", "ae": "A&E", "kq": "KQ", "ceo": "CEO",
+}  # fmt: skip
+
+
+def heading(column: str) -> str:
+    """A column's name as a table heading: words spaced, the first capitalised, abbreviations in
+    capitals.
+
+    >>> heading("mou_date"), heading("smq_entries"), heading("longest_smq_days"), heading("id")
+    ('MoU date', 'SMQ entries', 'Longest SMQ days', 'ID')
+    """
+    words = [_HEADING_WORDS.get(w.lower(), w.lower()) for w in column.split("_") if w]
+    if words and words[0] == words[0].lower():
+        words[0] = words[0][:1].upper() + words[0][1:]
+    return " ".join(words)
+
+
 def cell(value: object) -> str:
     """Any value as a page shows it: None as a dash, booleans as Yes/No, lists joined, enums and
     snake_case values as words, floats with sensible decimals, integers with separators.
@@ -147,6 +168,7 @@ class Renderer:
             pounds=pounds,
             identifiers=identifiers,
             label=label,
+            heading=heading,
         )
         # Who recorded something is named as the audit log names them: ``username (role)``.
         self.env.filters["actor"] = self.actor
