@@ -252,14 +252,15 @@ def evaluate(
     if not ignore_validity and not policy.in_force(as_of):
         return ()
     by_name = _as_mapping(facts)
+    results: tuple[RuleResult, ...] | None
     if memo is None:
         labels = _labels(policy, by_name)
         results = trace(policy, by_name, as_of)
     else:
-        names = ("labels", policy.id, policy.version, tuple(by_name))
-        known = memo.get(names)
+        label_key = ("labels", policy.id, policy.version, tuple(by_name))
+        known = memo.get(label_key)
         if known is None:
-            known = memo[names] = _labels(policy, by_name)
+            known = memo[label_key] = _labels(policy, by_name)
         labels = dict(known)  # each call's own: the loop below adds to it
         # The values' types are part of the key: True == 1, but they are different facts.
         values = tuple((n, type(f.value), f.value) for n, f in by_name.items())

@@ -11,7 +11,10 @@ that shared level, the ``read_models`` table:
 * a worker that finds the row claimed waits for it to become ready (polling), reads the stored
   result and does not compute; if the claimer fails, its claim is removed and the next waiter
   claims; a claim older than ``STALE_SECONDS`` (a worker killed mid-computation) is taken over;
-* storing a result at version N removes the rows of older versions.
+* storing a result at version N removes the rows of older versions;
+* a precomputation (``deferring_claimed``) does not wait for a row another worker claimed: it
+  gets ``ClaimedElsewhereError`` and moves on to the next read model, so that several workers'
+  precomputations after a change share the read models out instead of queueing behind one.
 
 What is stored is a result computed for no one in particular: the callers cache only
 role-independent read models (the whole watch list, the backtest, the evaluation documents),
@@ -34,7 +37,9 @@ import logging
 import math
 import time
 import zlib
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
 
@@ -43,7 +48,15 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from specialmeasures.store.tables import read_models
 
-__all__ = ["STALE_SECONDS", "SharedReadModels", "decode", "encode", "key_text"]
+__all__ = [
+    "STALE_SECONDS",
+    "ClaimedElsewhereError",
+    "SharedReadModels",
+    "decode",
+    "deferring_claimed",
+    "encode",
+    "key_text",
+]
 
 T = TypeVar("T")
 _log = logging.getLogger(__name__)
@@ -54,6 +67,24 @@ STALE_SECONDS = 900.0
 POLL_SECONDS = 0.05
 #: Only dataclasses and enums of this package are rebuilt from stored rows.
 _PACKAGE = "specialmeasures."
+
+
+_DEFER: ContextVar[bool] = ContextVar("defer_claimed_read_models", default=False)
+
+
+class ClaimedElsewhereError(Exception):
+    """Another worker is computing this read model (raised only under ``deferring_claimed``)."""
+
+
+@contextmanager
+def deferring_claimed() -> Iterator[None]:
+    """Within this block (this thread or task only), a read model another worker is computing
+    raises ``ClaimedElsewhereError`` instead of being waited for."""
+    token = _DEFER.set(True)
+    try:
+        yield
+    finally:
+        _DEFER.reset(token)
 
 
 class NotEncodableError(TypeError):
@@ -209,6 +240,8 @@ class SharedReadModels:
             age = (_now() - row.claimed_at).total_seconds()
             if age > self.stale_seconds and self._take_over(engine, digest, version, row):
                 return self._compute_and_store(engine, digest, version, compute)
+            if _DEFER.get():
+                raise ClaimedElsewhereError(text)
             time.sleep(self.poll)
 
     @staticmethod

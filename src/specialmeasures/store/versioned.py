@@ -10,14 +10,18 @@ one worker computed at version N is read, not recomputed, by every other worker 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from threading import Event, Lock, Thread
 from typing import Any, TypeVar, cast
 
 from sqlalchemy.exc import DBAPIError
 
 from specialmeasures.store import data_version as _versions
-from specialmeasures.store.read_models import SharedReadModels
+from specialmeasures.store.read_models import (
+    ClaimedElsewhereError,
+    SharedReadModels,
+    deferring_claimed,
+)
 from specialmeasures.store.repository import Repository
 
 __all__ = ["Refresher", "VersionedCache", "data_version"]
@@ -113,25 +117,56 @@ class Refresher:
 
     Each registered ``warm`` function computes one read model through a :class:`VersionedCache`
     (so the result lands where requests look for it). A background thread runs them all at
-    start and again whenever the data version changes, polling every ``interval`` seconds, so
-    a page's first request after an import or a decision usually finds its result ready, and
-    otherwise waits for the computation already under way instead of starting another.
+    start and again whenever the data version changes (a write by this process or any other;
+    polled every ``interval`` seconds, one small query), so a page's first request after an
+    import or a decision usually finds its result ready, and otherwise waits for the
+    computation already under way instead of starting another.
+
+    With several workers each runs a refresher, and each read model is computed once: the
+    first refresher to reach it claims it in the database (``store.read_models``); another
+    that finds it claimed moves on to the next (``deferring_claimed``) and, once it has been
+    through the list, reads the ones it skipped into its own cache. Nothing here runs on a
+    request's path, and a request never gets a result of another data version (the caches
+    are keyed on the version the request reads).
     """
 
-    def __init__(self, repository: Repository, *, interval: float = 2.0) -> None:
+    def __init__(self, repository: Repository, *, interval: float = 0.5) -> None:
         self.repository = repository
         self.interval = interval
-        self._warm: list[tuple[str, Callable[[], object]]] = []
+        self._warm: list[tuple[str, Callable[[], Iterable[Callable[[], object]]]]] = []
         self._stop = Event()
         self._thread: Thread | None = None
         self.refreshed = 0  # how many times the read models were recomputed
 
     def add(self, name: str, warm: Callable[[], object]) -> None:
-        self._warm.append((name, warm))
+        self._warm.append((name, lambda: [warm]))
+
+    def add_each(self, name: str, warms: Callable[[], Iterable[Callable[[], object]]]) -> None:
+        """Warm functions found at each refresh (e.g. for the parameters asked for lately)."""
+        self._warm.append((name, warms))
 
     def refresh(self) -> None:
-        """Run every warm function once (errors are logged: a request will report them)."""
-        for name, warm in self._warm:
+        """Run every warm function once (errors are logged: a request will report them).
+
+        Read models another worker is computing are skipped at first and read at the end."""
+        deferred: list[tuple[str, Callable[[], object]]] = []
+        with deferring_claimed():
+            for name, warms in self._warm:
+                try:
+                    found = list(warms())
+                except Exception:
+                    _log.exception("listing what to precompute for %s failed", name)
+                    continue
+                for warm in found:
+                    if self._stop.is_set():
+                        return
+                    try:
+                        warm()
+                    except ClaimedElsewhereError:
+                        deferred.append((name, warm))
+                    except Exception:
+                        _log.exception("precomputing %s failed", name)
+        for name, warm in deferred:  # computed by another worker: wait for it and keep it
             if self._stop.is_set():
                 return
             try:

@@ -1,10 +1,13 @@
 """Precomputed read models: the slowest regulator pages' data, ready before anyone asks.
 
 The watch list (as of the default date), the entry policy's backtest over its default window
-and the balancing measures take seconds to compute. ``serve`` installs a
+and over the window the overview shows (cut at today's month), the balancing measures and the
+impact estimates asked for lately take seconds to compute. ``serve`` installs a
 :class:`~specialmeasures.store.versioned.Refresher` that computes them when the app starts and
-again within seconds of each change to the data (the data version in the database, so a change
+again within a second of each change to the data (the data version in the database, so a change
 made by another process or another worker counts too), into the same caches the routes read.
+With several workers, each read model is computed by one of them (claimed in
+``store.read_models``) and read by the others.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from specialmeasures.evaluation.documents import ImpactCache
 from specialmeasures.monitoring.watchlist import WatchList
 from specialmeasures.store import Repository
 from specialmeasures.store.versioned import Refresher, VersionedCache
@@ -29,6 +33,7 @@ def precompute_read_models(
     today: Callable[[], date],
     cached_screen: Callable[[Repository, date], WatchList],
     balancing_cache: VersionedCache,
+    impact_cache: ImpactCache | None = None,
 ) -> None:
     """Compute the slowest regulator read models at start and after every change to the data
     (``store.versioned.Refresher``), so that their pages' first requests find them ready."""
@@ -44,11 +49,17 @@ def precompute_read_models(
         ),
     )
     refresher.add(
+        "overview backtest",
+        lambda: _overview_backtest(app, repository, today()),
+    )
+    refresher.add(
         "balancing",
         lambda: balancing_cache.get(
             repository, ("balancing", None), lambda: balancing_document(repository, None)
         ),
     )
+    if impact_cache is not None:
+        refresher.add_each("impact", lambda: _impact_warms(repository, impact_cache))
     app.state.refresher = refresher
     served = app.router.lifespan_context
 
@@ -62,3 +73,25 @@ def precompute_read_models(
             refresher.stop()
 
     app.router.lifespan_context = lifespan
+
+
+def _overview_backtest(app: FastAPI, repository: Repository, today: date) -> object:
+    """The backtest the overview shows as of today (its window ends before today's month)."""
+    from specialmeasures.regime.backtest_views import DEFAULT_POLICY, DEFAULT_START
+    from specialmeasures.web.backtest import backtest_end
+
+    end = backtest_end(today)
+    if end is None:
+        return None
+    return app.state.backtest_cache.get(repository, DEFAULT_POLICY, DEFAULT_START, end)
+
+
+def _impact_warms(repository: Repository, cache: ImpactCache) -> list[Callable[[], object]]:
+    """One warm function per impact estimate asked for lately, newest first."""
+
+    def warm(indicator: str, event: str, design: str, level: float) -> Callable[[], object]:
+        return lambda: cache.document(
+            repository, indicator, event=event, design=design, level=level
+        )
+
+    return [warm(*asked) for asked in reversed(cache.recent())]
