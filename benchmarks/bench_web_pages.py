@@ -133,7 +133,7 @@ def _shared(url: str) -> dict[str, Any]:
             t = read_models
             count, seconds = conn.execute(
                 select(func.count(), func.coalesce(func.sum(t.c.compute_seconds), 0.0)).where(
-                    t.c.version == version, t.c.state == "ready"
+                    t.c.version == version, t.c.state == "ready", t.c.name != "precompute"
                 )
             ).one()
     finally:

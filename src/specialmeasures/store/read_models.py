@@ -77,10 +77,11 @@ class ClaimedElsewhereError(Exception):
 
 
 @contextmanager
-def deferring_claimed() -> Iterator[None]:
+def deferring_claimed(defer: bool = True) -> Iterator[None]:
     """Within this block (this thread or task only), a read model another worker is computing
-    raises ``ClaimedElsewhereError`` instead of being waited for."""
-    token = _DEFER.set(True)
+    raises ``ClaimedElsewhereError`` instead of being waited for (``defer=False``: waited for
+    again, inside a deferring block)."""
+    token = _DEFER.set(defer)
     try:
         yield
     finally:

@@ -24,7 +24,10 @@ from specialmeasures.store.read_models import (
 )
 from specialmeasures.store.repository import Repository
 
-__all__ = ["Refresher", "VersionedCache", "data_version"]
+__all__ = ["PRECOMPUTE", "Refresher", "VersionedCache", "data_version"]
+
+#: The key of a data version's precomputation in ``read_models`` (claimed by one worker).
+PRECOMPUTE = ("precompute",)
 
 T = TypeVar("T")
 _log = logging.getLogger(__name__)
@@ -122,17 +125,25 @@ class Refresher:
     import or a decision usually finds its result ready, and otherwise waits for the
     computation already under way instead of starting another.
 
-    With several workers each runs a refresher, and each read model is computed once: the
-    first refresher to reach it claims it in the database (``store.read_models``); another
-    that finds it claimed moves on to the next (``deferring_claimed``) and, once it has been
-    through the list, reads the ones it skipped into its own cache. Nothing here runs on a
-    request's path, and a request never gets a result of another data version (the caches
-    are keyed on the version the request reads).
+    With several workers each runs a refresher, and one of them precomputes each data
+    version: it claims the version in the database (``store.read_models``, the key
+    ``PRECOMPUTE``) and the others leave it to that one (``skipped`` counts the versions they
+    left); their requests read what it stores. On a small machine one precomputation at a
+    time gets the read models most pages ask for first ready soonest. Within it, a read model
+    a request of another worker is computing is not waited for: it is skipped, the next one
+    computed, and the skipped ones read at the end (``deferring_claimed``). Nothing here runs
+    on a request's path, and a request never gets a result of another data version (the
+    caches are keyed on the version the request reads). ``shared=False`` precomputes in every
+    process, without the database's claim.
     """
 
-    def __init__(self, repository: Repository, *, interval: float = 0.5) -> None:
+    def __init__(
+        self, repository: Repository, *, interval: float = 0.5, shared: bool = True
+    ) -> None:
         self.repository = repository
         self.interval = interval
+        self.shared = SharedReadModels() if shared else None
+        self.skipped = 0  # data versions another worker precomputed
         self._warm: list[tuple[str, Callable[[], Iterable[Callable[[], object]]]]] = []
         self._stop = Event()
         self._thread: Thread | None = None
@@ -166,13 +177,14 @@ class Refresher:
                         deferred.append((name, warm))
                     except Exception:
                         _log.exception("precomputing %s failed", name)
-        for name, warm in deferred:  # computed by another worker: wait for it and keep it
-            if self._stop.is_set():
-                return
-            try:
-                warm()
-            except Exception:
-                _log.exception("precomputing %s failed", name)
+        with deferring_claimed(False):
+            for name, warm in deferred:  # computed by another worker: wait for it and keep it
+                if self._stop.is_set():
+                    return
+                try:
+                    warm()
+                except Exception:
+                    _log.exception("precomputing %s failed", name)
         self.refreshed += 1
 
     def _run(self) -> None:
@@ -183,10 +195,28 @@ class Refresher:
                 version = data_version(self.repository)
             except Exception:
                 _log.exception("reading the data version failed")
-            if version != seen:
+            if version != seen and version is not None:
                 seen = version
-                self.refresh()
+                self._refresh_version(version)
             self._stop.wait(self.interval)
+
+    def _refresh_version(self, version: int) -> None:
+        """Precompute ``version`` here, unless another worker has claimed it."""
+        if self.shared is None:
+            self.refresh()
+            return
+
+        def refreshed() -> None:
+            self.refresh()
+
+        try:
+            with deferring_claimed():
+                self.shared.get(self.repository.engine, version, PRECOMPUTE, refreshed)
+        except ClaimedElsewhereError:
+            self.skipped += 1
+        except DBAPIError:  # no shared table (a database not migrated yet): precompute here
+            _log.warning("could not claim the precomputation", exc_info=True)
+            self.refresh()
 
     def start(self) -> None:
         if self._thread is None:
