@@ -17,7 +17,7 @@ from sqlalchemy import select
 from specialmeasures.bootstrap import Platform, bootstrap
 from specialmeasures.settings import Settings
 from specialmeasures.store import audit
-from specialmeasures.store.read_models import SharedReadModels, key_text
+from specialmeasures.store.read_models import SharedReadModels, key_text, stored_keys
 from specialmeasures.store.tables import read_models
 from specialmeasures.store.versioned import PRECOMPUTE, Refresher, VersionedCache, data_version
 
@@ -162,3 +162,19 @@ def test_a_read_model_claimed_elsewhere_is_skipped_then_read(
     assert [k for _, k, _ in calls] == ["backtest"]  # never computed "watch list" itself
     assert worker.cached("watch list") == {"by": "a"}
     assert worker.refresher.refreshed == 1
+
+
+def test_the_keys_asked_for_before_a_change_can_be_listed(
+    two: tuple[Platform, Platform],
+) -> None:
+    a, b = two
+    key = ("impact", "ae_four_hour", "entry", "matched", (-12, 24), 0.95)
+    other = ("impact", "shmi", "exit", "did", (-12, 24), 0.95)
+    SharedReadModels().get(a.repository.engine, data_version(a.repository), key, dict)
+    _write(a)
+    SharedReadModels().get(a.repository.engine, data_version(a.repository), other, dict)
+    # Newest first, rebuilt as the keys they were (tuples, floats); other names left out.
+    SharedReadModels().get(a.repository.engine, data_version(a.repository), "watch list", dict)
+    assert stored_keys(b.repository.engine, "impact") == [other]  # storing removed the older
+    _write(b)
+    assert stored_keys(b.repository.engine, "impact") == [other]  # until a newer is stored

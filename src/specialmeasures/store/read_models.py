@@ -56,6 +56,7 @@ __all__ = [
     "deferring_claimed",
     "encode",
     "key_text",
+    "stored_keys",
 ]
 
 T = TypeVar("T")
@@ -201,6 +202,20 @@ def decode(payload: bytes) -> Any:
 def key_text(key: Hashable) -> str:
     """A canonical text of a cache key (tuples of strings, numbers, dates, None)."""
     return json.dumps(_to_json(key), separators=(",", ":"), sort_keys=True)
+
+
+def stored_keys(engine: Engine, name: str) -> list[Hashable]:
+    """The keys of the read models named ``name`` stored now (any data version), newest first:
+    what was asked for before the latest change, for a precomputation to compute again."""
+    t = read_models
+    query = (
+        select(t.c.key_text)
+        .where(t.c.name == name, t.c.state == "ready")
+        .order_by(t.c.version.desc(), t.c.claimed_at.desc())
+    )
+    with engine.connect() as conn:
+        texts = [str(text) for (text,) in conn.execute(query)]
+    return [cast(Hashable, _from_json(json.loads(text))) for text in dict.fromkeys(texts)]
 
 
 def _name(key: Hashable) -> str:

@@ -161,13 +161,14 @@ class Refresher:
 
         Read models another worker is computing are skipped at first and read at the end."""
         deferred: list[tuple[str, Callable[[], object]]] = []
+        listed: list[tuple[str, list[Callable[[], object]]]] = []
+        for name, warms in self._warm:  # all listed first: before anything new is stored
+            try:
+                listed.append((name, list(warms())))
+            except Exception:
+                _log.exception("listing what to precompute for %s failed", name)
         with deferring_claimed():
-            for name, warms in self._warm:
-                try:
-                    found = list(warms())
-                except Exception:
-                    _log.exception("listing what to precompute for %s failed", name)
-                    continue
+            for name, found in listed:
                 for warm in found:
                     if self._stop.is_set():
                         return

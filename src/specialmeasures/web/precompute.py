@@ -18,10 +18,12 @@ from datetime import date
 from typing import Any
 
 from fastapi import FastAPI
+from sqlalchemy.exc import DBAPIError
 
 from specialmeasures.evaluation.documents import ImpactCache
 from specialmeasures.monitoring.watchlist import WatchList
 from specialmeasures.store import Repository
+from specialmeasures.store.read_models import stored_keys
 from specialmeasures.store.versioned import Refresher, VersionedCache
 
 __all__ = ["precompute_read_models"]
@@ -87,12 +89,26 @@ def _overview_backtest(app: FastAPI, repository: Repository, today: date) -> obj
     return app.state.backtest_cache.get(repository, DEFAULT_POLICY, DEFAULT_START, end)
 
 
+#: At most this many impact estimates are computed again after a change.
+IMPACT_PRECOMPUTED = 8
+
+
 def _impact_warms(repository: Repository, cache: ImpactCache) -> list[Callable[[], object]]:
-    """One warm function per impact estimate asked for lately, newest first."""
+    """One warm function per impact estimate asked for lately, newest first: of this worker,
+    then of every worker (those stored in ``read_models`` before the change)."""
 
     def warm(indicator: str, event: str, design: str, level: float) -> Callable[[], object]:
         return lambda: cache.document(
             repository, indicator, event=event, design=design, level=level
         )
 
-    return [warm(*asked) for asked in reversed(cache.recent())]
+    asked: dict[tuple[str, str, str, float], None] = dict.fromkeys(reversed(cache.recent()))
+    try:  # what any worker was asked for before the change (stored until the next is stored)
+        stored = stored_keys(repository.engine, "impact")
+    except DBAPIError:
+        stored = []
+    for key in stored:
+        if isinstance(key, tuple) and len(key) == 6:
+            _, indicator, event, design, _, level = key
+            asked.setdefault((str(indicator), str(event), str(design), float(level)), None)
+    return [warm(*parameters) for parameters in list(asked)[:IMPACT_PRECOMPUTED]]
