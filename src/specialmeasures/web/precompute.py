@@ -43,7 +43,8 @@ def precompute_read_models(
     from specialmeasures.regime.backtest_views import DEFAULT_END, DEFAULT_POLICY, DEFAULT_START
 
     refresher = Refresher(repository)
-    # In the order of the regulator's menu: the pages read first are ready first.
+    # In the order pages are usually read (the watch list and the overview first), so the
+    # pages read first are ready first.
     refresher.add("watch list", lambda: cached_screen(repository, today()))
     refresher.add(
         "overview backtest",
