@@ -72,10 +72,20 @@ def sample_document(
 class ImpactCache:
     """Event-study documents per parameters, reused until the data changes
     (``store.versioned``: any import, decision or change makes a fresh estimate); computed by one
-    worker and shared with the others through the database (``store.read_models``)."""
+    worker and shared with the others through the database (``store.read_models``).
 
-    def __init__(self, size: int = 32) -> None:
+    ``recent`` names the parameters last asked for (up to ``remember``), newest last: the
+    served app computes those again after a change to the data, before anyone asks
+    (``web.precompute``)."""
+
+    def __init__(self, size: int = 32, *, remember: int = 4) -> None:
         self._cache = VersionedCache(size=size)
+        self.remember = remember
+        self._recent: dict[tuple[str, str, str, float], None] = {}
+
+    def recent(self) -> list[tuple[str, str, str, float]]:
+        """(indicator, event, design, level) of the estimates asked for lately, oldest first."""
+        return list(self._recent)
 
     def clear(self) -> None:
         self._cache.clear()
@@ -94,9 +104,15 @@ class ImpactCache:
             raise InputError(f"design: must be one of {', '.join(IMPACT_DESIGNS)}", value=design)
         window = load_thresholds().event_window
         key = ("impact", indicator, event, design, window, level)
-        return self._cache.get(
+        document = self._cache.get(
             repo, key, lambda: _estimate(repo, indicator, event, design, window, level)
         )
+        asked = (indicator, event, design, level)  # only parameters that gave an estimate
+        self._recent.pop(asked, None)
+        self._recent[asked] = None
+        while len(self._recent) > self.remember:
+            self._recent.pop(next(iter(self._recent)), None)
+        return document
 
 
 def _estimate(

@@ -171,6 +171,10 @@ class _Replay:
     months: list[date]
     recs: list[tuple[Recommendation, ...]] = field(default_factory=list)
     in_regime: list[bool] = field(default_factory=list)
+    #: Reused between the months: the rating facts per set of published inspections, and
+    #: which rules hold per set of fact values (``build_facts``'s and ``evaluate``'s ``memo``).
+    facts_memo: dict[Any, Any] = field(default_factory=dict)
+    rules_memo: dict[Any, Any] = field(default_factory=dict)
 
     def run(self) -> None:
         for m in self.months:
@@ -186,10 +190,11 @@ class _Replay:
             inspections=h.inspections,
             episodes=as_known(episodes, day),
             judgements=h.judgements,
+            memo=self.facts_memo,
         )
 
     def evaluate(self, day: date, episodes: Sequence[RegimeEpisode]) -> tuple[Recommendation, ...]:
-        return evaluate(self.policy, self.facts(day, episodes), day)
+        return evaluate(self.policy, self.facts(day, episodes), day, memo=self.rules_memo)
 
 
 def _hits(recs: Iterable[Recommendation], outcomes: frozenset[str]) -> list[Recommendation]:

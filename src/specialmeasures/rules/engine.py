@@ -219,6 +219,7 @@ def evaluate(
     as_of: date,
     *,
     ignore_validity: bool = False,
+    memo: dict[Any, Any] | None = None,
 ) -> tuple[Recommendation, ...]:
     """Evaluate ``policy`` on one provider's ``facts`` as of ``as_of``.
 
@@ -231,6 +232,11 @@ def evaluate(
     as_of
         The day of the evaluation. Outside the policy's validity nothing is recommended,
         unless ``ignore_validity`` (for what-if questions and backtests).
+    memo
+        Optional, for a caller evaluating one policy many times (a backtest): a dict kept
+        between the calls. Which rules hold depends only on the facts' values, so each set of
+        values is traced once and its result reused; the recommendations are the same as
+        without it (each still carries its own day and facts).
 
     Returns
     -------
@@ -246,9 +252,24 @@ def evaluate(
     if not ignore_validity and not policy.in_force(as_of):
         return ()
     by_name = _as_mapping(facts)
-    labels = {name: policy.fact_spec(name).label for name in by_name if _known(policy, name)}
+    results: tuple[RuleResult, ...] | None
+    if memo is None:
+        labels = _labels(policy, by_name)
+        results = trace(policy, by_name, as_of)
+    else:
+        label_key = ("labels", policy.id, policy.version, tuple(by_name))
+        known = memo.get(label_key)
+        if known is None:
+            known = memo[label_key] = _labels(policy, by_name)
+        labels = dict(known)  # each call's own: the loop below adds to it
+        # The values' types are part of the key: True == 1, but they are different facts.
+        values = tuple((n, type(f.value), f.value) for n, f in by_name.items())
+        key = ("trace", policy.id, policy.version, values)
+        results = memo.get(key)
+        if results is None:
+            results = memo[key] = trace(policy, by_name, as_of)
     out = []
-    for result in trace(policy, by_name, as_of):
+    for result in results:
         if not result.matched:
             continue
         rule = result.rule
@@ -274,6 +295,10 @@ def evaluate(
             )
         )
     return tuple(out)
+
+
+def _labels(policy: Policy, by_name: Mapping[str, Fact]) -> dict[str, str]:
+    return {name: policy.fact_spec(name).label for name in by_name if _known(policy, name)}
 
 
 def _known(policy: Policy, name: str) -> bool:

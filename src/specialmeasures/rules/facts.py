@@ -21,12 +21,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from specialmeasures.domain import (
     Inspection,
     Judgement,
     KeyQuestion,
     Rating,
+    RatingsInForce,
     Regime,
     RegimeEpisode,
     judgements_in_force,
@@ -120,6 +122,35 @@ def _months(start: date, stop: date) -> float:
     return round(max(0, (stop - start).days) / _DAYS_PER_MONTH, 2)
 
 
+def _rating_facts(
+    in_force: RatingsInForce,
+) -> tuple[dict[str, Fact], date | None, dict[str, Fact]]:
+    """The facts of the ratings in force: those before ``months_since_inspection`` (which
+    depends on the day, so the caller adds it), the latest publication date, those after."""
+    before: dict[str, Fact] = {}
+    after: dict[str, Fact] = {}
+    for kq, found in in_force.ratings.items():
+        source = (
+            f"{found.source} inspection of {found.inspection_date}, published {found.published}"
+        )
+        name = "overall" if kq is KeyQuestion.OVERALL else f"kq.{kq.value}"
+        before[name] = Fact(name, found.rating, source, found.published)
+    latest = in_force.latest_published
+    if latest is not None:
+        rated = "ratings in force (each with its own publication date)"
+        for rating in Rating:
+            name = f"count.{rating.name.lower()}"
+            before[name] = Fact(name, in_force.count(rating), rated, latest)
+        before["ratings.complete"] = Fact("ratings.complete", in_force.complete, rated, latest)
+        result = in_force.aggregate()
+        if result is not None:
+            name = "overall.judgement_needed"
+            after[name] = Fact(
+                name, result.judgement_needed, f"CQC ratings principles: {result.reason}", latest
+            )
+    return before, latest, after
+
+
 def build_facts(
     *,
     as_of: date,
@@ -128,6 +159,7 @@ def build_facts(
     judgements: Iterable[Judgement] = (),
     extra: Iterable[Fact] = (),
     well_led_gate: bool = True,
+    memo: dict[Any, Any] | None = None,
 ) -> dict[str, Fact]:
     """Build one provider's named facts as of ``as_of``; pure, no clock.
 
@@ -143,6 +175,11 @@ def build_facts(
     well_led_gate
         Passed to ``ratings_in_force``: trust-level ratings change only after a trust-level
         well-led assessment.
+    memo
+        Optional, for a caller building one provider's facts for many days (a backtest): a
+        dict kept between the calls, always with the same ``inspections`` in the same order.
+        The rating facts depend only on which inspections were published by ``as_of``; they
+        are computed once per such set and reused (the facts are the same as without it).
 
     Returns
     -------
@@ -163,28 +200,21 @@ def build_facts(
     def put(name: str, value: FactValue, source: str, day: date) -> None:
         facts[name] = Fact(name, value, source, day)
 
-    in_force = ratings_in_force(inspections, as_of, well_led_gate=well_led_gate)
-    for kq, found in in_force.ratings.items():
-        source = (
-            f"{found.source} inspection of {found.inspection_date}, published {found.published}"
-        )
-        name = "overall" if kq is KeyQuestion.OVERALL else f"kq.{kq.value}"
-        put(name, found.rating, source, found.published)
-    latest = in_force.latest_published
+    key: tuple[Any, ...] | None = None
+    if memo is not None:
+        published = tuple(k for k, i in enumerate(inspections) if i.publication_date <= as_of)
+        key = ("ratings", well_led_gate, published)
+    cached = memo.get(key) if memo is not None else None
+    if cached is None:
+        cached = _rating_facts(ratings_in_force(inspections, as_of, well_led_gate=well_led_gate))
+        if memo is not None:
+            memo[key] = cached
+    before, latest, after = cached
+    facts.update(before)
     if latest is not None:
         rated = "ratings in force (each with its own publication date)"
-        for rating in Rating:
-            put(f"count.{rating.name.lower()}", in_force.count(rating), rated, latest)
-        put("ratings.complete", in_force.complete, rated, latest)
         put("months_since_inspection", _months(latest, as_of), rated, as_of)
-        result = in_force.aggregate()
-        if result is not None:
-            put(
-                "overall.judgement_needed",
-                result.judgement_needed,
-                f"CQC ratings principles: {result.reason}",
-                latest,
-            )
+        facts.update(after)
 
     episodes = [e for e in episodes if e.start <= as_of]
     last_exit: tuple[date, str] | None = None

@@ -11,7 +11,10 @@ that shared level, the ``read_models`` table:
 * a worker that finds the row claimed waits for it to become ready (polling), reads the stored
   result and does not compute; if the claimer fails, its claim is removed and the next waiter
   claims; a claim older than ``STALE_SECONDS`` (a worker killed mid-computation) is taken over;
-* storing a result at version N removes the rows of older versions.
+* storing a result at version N removes the rows of older versions;
+* a precomputation (``deferring_claimed``) does not wait for a row another worker claimed: it
+  gets ``ClaimedElsewhereError`` and moves on to the next read model, so that several workers'
+  precomputations after a change share the read models out instead of queueing behind one.
 
 What is stored is a result computed for no one in particular: the callers cache only
 role-independent read models (the whole watch list, the backtest, the evaluation documents),
@@ -34,7 +37,9 @@ import logging
 import math
 import time
 import zlib
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
 
@@ -43,7 +48,16 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from specialmeasures.store.tables import read_models
 
-__all__ = ["STALE_SECONDS", "SharedReadModels", "decode", "encode", "key_text"]
+__all__ = [
+    "STALE_SECONDS",
+    "ClaimedElsewhereError",
+    "SharedReadModels",
+    "decode",
+    "deferring_claimed",
+    "encode",
+    "key_text",
+    "stored_keys",
+]
 
 T = TypeVar("T")
 _log = logging.getLogger(__name__)
@@ -54,6 +68,25 @@ STALE_SECONDS = 900.0
 POLL_SECONDS = 0.05
 #: Only dataclasses and enums of this package are rebuilt from stored rows.
 _PACKAGE = "specialmeasures."
+
+
+_DEFER: ContextVar[bool] = ContextVar("defer_claimed_read_models", default=False)
+
+
+class ClaimedElsewhereError(Exception):
+    """Another worker is computing this read model (raised only under ``deferring_claimed``)."""
+
+
+@contextmanager
+def deferring_claimed(defer: bool = True) -> Iterator[None]:
+    """Within this block (this thread or task only), a read model another worker is computing
+    raises ``ClaimedElsewhereError`` instead of being waited for (``defer=False``: waited for
+    again, inside a deferring block)."""
+    token = _DEFER.set(defer)
+    try:
+        yield
+    finally:
+        _DEFER.reset(token)
 
 
 class NotEncodableError(TypeError):
@@ -171,6 +204,20 @@ def key_text(key: Hashable) -> str:
     return json.dumps(_to_json(key), separators=(",", ":"), sort_keys=True)
 
 
+def stored_keys(engine: Engine, name: str) -> list[Hashable]:
+    """The keys of the read models named ``name`` stored now (any data version), newest first:
+    what was asked for before the latest change, for a precomputation to compute again."""
+    t = read_models
+    query = (
+        select(t.c.key_text)
+        .where(t.c.name == name, t.c.state == "ready")
+        .order_by(t.c.version.desc(), t.c.claimed_at.desc())
+    )
+    with engine.connect() as conn:
+        texts = [str(text) for (text,) in conn.execute(query)]
+    return [cast(Hashable, _from_json(json.loads(text))) for text in dict.fromkeys(texts)]
+
+
 def _name(key: Hashable) -> str:
     first = key[0] if isinstance(key, tuple) and key else key
     return str(first)[:100]
@@ -209,6 +256,8 @@ class SharedReadModels:
             age = (_now() - row.claimed_at).total_seconds()
             if age > self.stale_seconds and self._take_over(engine, digest, version, row):
                 return self._compute_and_store(engine, digest, version, compute)
+            if _DEFER.get():
+                raise ClaimedElsewhereError(text)
             time.sleep(self.poll)
 
     @staticmethod

@@ -10,17 +10,24 @@ one worker computed at version N is read, not recomputed, by every other worker 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from threading import Event, Lock, Thread
 from typing import Any, TypeVar, cast
 
 from sqlalchemy.exc import DBAPIError
 
 from specialmeasures.store import data_version as _versions
-from specialmeasures.store.read_models import SharedReadModels
+from specialmeasures.store.read_models import (
+    ClaimedElsewhereError,
+    SharedReadModels,
+    deferring_claimed,
+)
 from specialmeasures.store.repository import Repository
 
-__all__ = ["Refresher", "VersionedCache", "data_version"]
+__all__ = ["PRECOMPUTE", "Refresher", "VersionedCache", "data_version"]
+
+#: The key of a data version's precomputation in ``read_models`` (claimed by one worker).
+PRECOMPUTE = ("precompute",)
 
 T = TypeVar("T")
 _log = logging.getLogger(__name__)
@@ -113,31 +120,72 @@ class Refresher:
 
     Each registered ``warm`` function computes one read model through a :class:`VersionedCache`
     (so the result lands where requests look for it). A background thread runs them all at
-    start and again whenever the data version changes, polling every ``interval`` seconds, so
-    a page's first request after an import or a decision usually finds its result ready, and
-    otherwise waits for the computation already under way instead of starting another.
+    start and again whenever the data version changes (a write by this process or any other;
+    polled every ``interval`` seconds, one small query), so a page's first request after an
+    import or a decision usually finds its result ready, and otherwise waits for the
+    computation already under way instead of starting another.
+
+    With several workers each runs a refresher, and one of them precomputes each data
+    version: it claims the version in the database (``store.read_models``, the key
+    ``PRECOMPUTE``) and the others leave it to that one (``skipped`` counts the versions they
+    left); their requests read what it stores. On a small machine one precomputation at a
+    time gets the read models most pages ask for first ready soonest. Within it, a read model
+    a request of another worker is computing is not waited for: it is skipped, the next one
+    computed, and the skipped ones read at the end (``deferring_claimed``). Nothing here runs
+    on a request's path, and a request never gets a result of another data version (the
+    caches are keyed on the version the request reads). ``shared=False`` precomputes in every
+    process, without the database's claim.
     """
 
-    def __init__(self, repository: Repository, *, interval: float = 2.0) -> None:
+    def __init__(
+        self, repository: Repository, *, interval: float = 0.5, shared: bool = True
+    ) -> None:
         self.repository = repository
         self.interval = interval
-        self._warm: list[tuple[str, Callable[[], object]]] = []
+        self.shared = SharedReadModels() if shared else None
+        self.skipped = 0  # data versions another worker precomputed
+        self._warm: list[tuple[str, Callable[[], Iterable[Callable[[], object]]]]] = []
         self._stop = Event()
         self._thread: Thread | None = None
         self.refreshed = 0  # how many times the read models were recomputed
 
     def add(self, name: str, warm: Callable[[], object]) -> None:
-        self._warm.append((name, warm))
+        self._warm.append((name, lambda: [warm]))
+
+    def add_each(self, name: str, warms: Callable[[], Iterable[Callable[[], object]]]) -> None:
+        """Warm functions found at each refresh (e.g. for the parameters asked for lately)."""
+        self._warm.append((name, warms))
 
     def refresh(self) -> None:
-        """Run every warm function once (errors are logged: a request will report them)."""
-        for name, warm in self._warm:
-            if self._stop.is_set():
-                return
+        """Run every warm function once (errors are logged: a request will report them).
+
+        Read models another worker is computing are skipped at first and read at the end."""
+        deferred: list[tuple[str, Callable[[], object]]] = []
+        listed: list[tuple[str, list[Callable[[], object]]]] = []
+        for name, warms in self._warm:  # all listed first: before anything new is stored
             try:
-                warm()
+                listed.append((name, list(warms())))
             except Exception:
-                _log.exception("precomputing %s failed", name)
+                _log.exception("listing what to precompute for %s failed", name)
+        with deferring_claimed():
+            for name, found in listed:
+                for warm in found:
+                    if self._stop.is_set():
+                        return
+                    try:
+                        warm()
+                    except ClaimedElsewhereError:
+                        deferred.append((name, warm))
+                    except Exception:
+                        _log.exception("precomputing %s failed", name)
+        with deferring_claimed(False):
+            for name, warm in deferred:  # computed by another worker: wait for it and keep it
+                if self._stop.is_set():
+                    return
+                try:
+                    warm()
+                except Exception:
+                    _log.exception("precomputing %s failed", name)
         self.refreshed += 1
 
     def _run(self) -> None:
@@ -148,10 +196,28 @@ class Refresher:
                 version = data_version(self.repository)
             except Exception:
                 _log.exception("reading the data version failed")
-            if version != seen:
+            if version != seen and version is not None:
                 seen = version
-                self.refresh()
+                self._refresh_version(version)
             self._stop.wait(self.interval)
+
+    def _refresh_version(self, version: int) -> None:
+        """Precompute ``version`` here, unless another worker has claimed it."""
+        if self.shared is None:
+            self.refresh()
+            return
+
+        def refreshed() -> None:
+            self.refresh()
+
+        try:
+            with deferring_claimed():
+                self.shared.get(self.repository.engine, version, PRECOMPUTE, refreshed)
+        except ClaimedElsewhereError:
+            self.skipped += 1
+        except DBAPIError:  # no shared table (a database not migrated yet): precompute here
+            _log.warning("could not claim the precomputation", exc_info=True)
+            self.refresh()
 
     def start(self) -> None:
         if self._thread is None:

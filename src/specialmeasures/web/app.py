@@ -30,6 +30,7 @@ from specialmeasures import __version__
 from specialmeasures.access import Accounts, Action, LoginThrottle, can
 from specialmeasures.bootstrap import Platform
 from specialmeasures.domain import NotFoundError, SpecialMeasuresError
+from specialmeasures.evaluation.documents import ImpactCache
 from specialmeasures.monitoring.watchlist import WatchList, screen
 from specialmeasures.regime.backtest_views import BacktestCache
 from specialmeasures.store import Repository
@@ -138,8 +139,11 @@ def create_app(
         return cache.get(repository, ("watchlist", day), lambda: screen(repository, day))
 
     balancing_cache = VersionedCache(size=8)
+    impact_cache = ImpactCache()
     if precompute:
-        precompute_read_models(app, platform.repository, today, cached_screen, balancing_cache)
+        precompute_read_models(
+            app, platform.repository, today, cached_screen, balancing_cache, impact_cache
+        )
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # The NHS.UK stylesheet refers to its icons under /assets.
@@ -156,7 +160,9 @@ def create_app(
     app.include_router(build_overview_router(renderer, gate, today))
     app.include_router(build_systems_router(renderer, gate, today, cached_screen))
     app.include_router(build_interventions_router(renderer, gate, today))
-    app.include_router(build_evaluation_router(renderer, gate, today, balancing_cache))
+    app.include_router(
+        build_evaluation_router(renderer, gate, today, balancing_cache, impact_cache)
+    )
     app.include_router(build_backtest_router(renderer))
     app.include_router(build_nof_router(renderer, gate))
     app.include_router(build_support_router(renderer, gate))

@@ -127,10 +127,12 @@ def build_evaluation_router(
     gate: Gate,
     today: Callable[[], date],
     balancing_cache: VersionedCache | None = None,
+    impact_cache: ImpactCache | None = None,
 ) -> APIRouter:
     router = APIRouter()
     repo = renderer.platform.repository
-    impact_cache = ImpactCache()
+    # Given by the app when it precomputes the estimates asked for lately.
+    impact_cache = impact_cache or ImpactCache()
     # Given by the app when it precomputes the default balancing document.
     balancing_cache = balancing_cache or VersionedCache(size=8)
 
