@@ -167,3 +167,17 @@ def test_duplicate_dates_in_different_facets_are_fine(tmp_path: Path) -> None:
     )
     assert code == 2
     assert "duplicate date" in err
+
+
+def test_a_facet_a_spreadsheet_would_run_is_escaped_in_the_output(tmp_path: Path) -> None:
+    """The one export rule (reports/cells.py) holds for the output too: the facet is text."""
+    hostile = "=HYPERLINK(1)"
+    rows = [*[[hostile, r[1], r[2]] for r in GOOD], *[["-12", r[1], r[2]] for r in GOOD]]
+    out = tmp_path / "out.csv"
+    code, err = run(
+        [str(series(tmp_path, rows)), "--value", "value", "--date", "month", "--facet", "org",
+         "-o", str(out)]
+    )  # fmt: skip
+    assert code == 0, err
+    facets = {r["facet"] for r in read(out)}
+    assert facets == {"'" + hostile, "-12"}  # a plain number is left as it is

@@ -273,9 +273,11 @@ _EOL = "\r\n"
 
 
 def _cell(text: str) -> str:
-    """One CSV field exactly as ``csv.writer`` writes it (quoted only where needed)."""
+    """One text field as ``csv.writer`` writes it (quoted only where needed), escaped by the one
+    export rule (``reports/cells.py``: a facet such as ``=HYPERLINK(...)`` is not run by a
+    spreadsheet; plain numbers are left as they are)."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerow([text, ""])
+    csv.writer(buffer).writerow([escape_text(text), ""])
     return buffer.getvalue()[: -len("," + _EOL)]
 
 
