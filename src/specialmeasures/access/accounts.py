@@ -75,6 +75,20 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def account_from_row(r: Any, scopes: Iterable[str]) -> Account:
+    """The account of a row of ``accounts`` (a mapping) and its provider codes, in order."""
+    return Account(
+        id=r["id"],
+        username=r["username"],
+        display_name=r["display_name"],
+        role=Role(r["role"]),
+        active=bool(r["active"]),
+        providers=tuple(scopes),
+        created_at=r["created_at"],
+        has_password=r["password_hash"] is not None,
+    )
+
+
 class Accounts:
     """Create, read, change and authenticate accounts.
 
@@ -128,19 +142,7 @@ class Accounts:
                     .order_by(account_providers.c.provider_code)
                 ):
                     scopes.setdefault(r.account_id, []).append(r.provider_code)
-        return [
-            Account(
-                id=r["id"],
-                username=r["username"],
-                display_name=r["display_name"],
-                role=Role(r["role"]),
-                active=bool(r["active"]),
-                providers=tuple(scopes.get(r["id"], [])),
-                created_at=r["created_at"],
-                has_password=r["password_hash"] is not None,
-            )
-            for r in rows
-        ]
+        return [account_from_row(r, scopes.get(r["id"], [])) for r in rows]
 
     # -- authentication -------------------------------------------------------------------
     def authenticate(self, username: str, password: str) -> Account | None:

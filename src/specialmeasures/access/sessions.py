@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, insert, select
 
-from specialmeasures.access.accounts import Account, Accounts
+from specialmeasures.access.accounts import Account, Accounts, account_from_row
 from specialmeasures.store import Repository
-from specialmeasures.store.tables import web_sessions
+from specialmeasures.store.tables import account_providers, accounts, web_sessions
 
 __all__ = ["SESSION_LIFETIME", "Session", "Sessions"]
 
@@ -78,16 +78,33 @@ class Sessions:
         """The live session for a cookie value, or None (unknown, expired or account disabled)."""
         if not token or len(token) > 200:
             return None
+        # One round trip per request: the session, its account and the account's scope, read
+        # fresh every time (so signing out or disabling an account counts at once).
+        query = (
+            select(
+                web_sessions.c.csrf_token,
+                web_sessions.c.expires_at,
+                accounts,
+                account_providers.c.provider_code,
+            )
+            .select_from(
+                web_sessions.join(accounts, accounts.c.id == web_sessions.c.account_id).outerjoin(
+                    account_providers, account_providers.c.account_id == accounts.c.id
+                )
+            )
+            .where(web_sessions.c.token_hash == _digest(token))
+            .order_by(account_providers.c.provider_code)
+        )
         with self.repo.engine.connect() as conn:
-            row = conn.execute(
-                select(web_sessions).where(web_sessions.c.token_hash == _digest(token))
-            ).first()
-        if row is None or row.expires_at <= self._stamp():
+            rows = list(conn.execute(query).mappings())
+        if not rows:
             return None
-        account = self.accounts.by_id(int(row.account_id))
-        if account is None or not account.active:
+        row = rows[0]
+        if row["expires_at"] <= self._stamp() or not row["active"]:
             return None
-        return Session(token, account, str(row.csrf_token), row.expires_at)
+        scopes = [r["provider_code"] for r in rows if r["provider_code"] is not None]
+        account = account_from_row(row, scopes)
+        return Session(token, account, str(row["csrf_token"]), row["expires_at"])
 
     def end(self, token: str | None) -> None:
         if not token:

@@ -8,6 +8,7 @@ from typing import Any
 from specialmeasures.domain import KeyQuestion, Provider, RegimeEpisode
 from specialmeasures.domain.as_known import episode_as_known
 from specialmeasures.register.public_record import public_record_marks, successions
+from specialmeasures.register.summaries import provider_summaries
 from specialmeasures.store import Repository
 
 __all__ = ["PROVIDER_LIST_COLUMNS", "provider_list", "provider_profile"]
@@ -74,7 +75,7 @@ def provider_list(
     """
     rows: list[dict[str, Any]] = []
     needle = (search or "").strip().lower()
-    for s in repo.provider_summaries(as_of):
+    for s in provider_summaries(repo, as_of):
         p = s.provider
         regimes = [e for e in s.regimes if include_confidential or not e.regime.confidential]
         regime_values = [e.regime.value for e in regimes]
