@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from specialmeasures.web.admin import build_admin_router
 from specialmeasures.web.api_reference import build_api_reference_router
 from specialmeasures.web.audit_log import build_audit_router
 from specialmeasures.web.backtest import build_backtest_router
+from specialmeasures.web.body_cache import BodyCache, BodyCacheMiddleware, CachedBodyHitError
 from specialmeasures.web.dates import check_query_dates
 from specialmeasures.web.decisions import build_decisions_router
 from specialmeasures.web.evaluation import build_evaluation_router
@@ -113,11 +115,19 @@ def create_app(
     )
     renderer = Renderer(platform)
 
+    # Rendered bodies of the regulator pages and twins, per data version and visibility.
+    bodies = BodyCache(platform.repository, today)
+    gate.bodies = bodies
+
     def page_context(request: Request) -> dict[str, Any]:
         user = gate.user(request)
+        csrf = gate.csrf_token(request)
+        if bodies.building(request):  # kept for every reader alike: their own put back per answer
+            user = replace(user, display_name=bodies.name_mark)
+            csrf = bodies.csrf_mark
         return {
             "user": user,
-            "csrf_token": gate.csrf_token(request),
+            "csrf_token": csrf,
             "can_manage_accounts": can(user, Action.ACCOUNTS_MANAGE).allowed,
             "can_read_watchlist": can(user, Action.WATCHLIST_READ).allowed,
             "can_read_recommendations": can(user, Action.RECOMMENDATION_READ).allowed,
@@ -203,6 +213,12 @@ def create_app(
             return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
         return error_response(request, error.status, error.code, error.message, error.headers)
 
+    @app.exception_handler(CachedBodyHitError)
+    async def cached_body(request: Request, hit: CachedBodyHitError) -> Response:
+        for action, entity, entity_key, payload in hit.entry.audit:
+            gate.record(request, action, entity, entity_key, payload)
+        return bodies.answer(hit)
+
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, error: NotFoundError) -> Response:
         return error_response(request, 404, "not_found", str(error))
@@ -228,6 +244,7 @@ def create_app(
         )
 
     settings = platform.settings
+    app.add_middleware(BodyCacheMiddleware, cache=bodies)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_request_bytes, render=error_response)
     app.add_middleware(SecurityHeadersMiddleware, base_url=settings.base_url)
 

@@ -42,6 +42,7 @@ from specialmeasures.access import (
 from specialmeasures.access.throttle_shared import database_throttle
 from specialmeasures.bootstrap import Platform
 from specialmeasures.store import audit
+from specialmeasures.web.body_cache import BodyCache
 from specialmeasures.web.denials import DenialKind, DenialLog
 from specialmeasures.web.multipart import Upload, parse_multipart
 
@@ -130,6 +131,8 @@ class Gate:
         self._audit_lock = threading.Lock()
         # Refusals are aggregated per actor, client, kind and minute (web/denials.py).
         self.denials = DenialLog(self._write_denial)
+        #: Rendered bodies kept per data version and visibility (web/body_cache.py), if any.
+        self.bodies: BodyCache | None = None
 
     # -- who is asking ----------------------------------------------------------------------
     def session(self, request: Request) -> Session | None:
@@ -143,6 +146,10 @@ class Gate:
     def user(self, request: Request) -> Principal:
         session = self.session(request)
         return session.account.principal() if session else ANONYMOUS
+
+    def _display_name(self, request: Request) -> str:
+        session = self.session(request)
+        return session.account.display_name if session else ANONYMOUS.display_name
 
     def csrf_token(self, request: Request) -> str:
         """The token forms on this page must carry: the session's, or the anonymous cookie's."""
@@ -220,6 +227,8 @@ class Gate:
                 code or request.url.path,
                 {"path": request.url.path},
             )
+        if self.bodies is not None:  # checked and audited: answer from the cache if it can
+            self.bodies.check(request, user, self._display_name(request), self.csrf_token(request))
 
     async def form(self, request: Request) -> dict[str, str]:
         """The URL-encoded form of a POST, parsed once; a ``multipart/form-data`` form (one
@@ -315,6 +324,9 @@ class Gate:
     ) -> None:
         who = user or self.user(request)
         client = request.client.host if request.client else ""
+        if self.bodies is not None and user is None:
+            # Written again with each answer from the body cache (a route's own audit rows).
+            self.bodies.note_audit(request, action, entity, entity_key, payload)
         with self._audit_lock, self.platform.repository.transaction() as conn:
             audit.append(
                 conn,
