@@ -15,10 +15,22 @@ and measures, per page:
   model the pages used is stored again for the new data version (computed at write time by the
   workers' refreshers, no request asking: ``precompute_s`` in the summary row says how long
   that took), then each page's first request;
-- ``p50_ms``/``p95_ms``: 50 users requesting random pages with no pause for
-  ``SM_BENCH_PAGES_SECONDS`` (default 30) seconds, every page audited as a confidential read.
+- ``p50_ms``/``p95_ms``: 50 users, each with a session of its own (made in the database, as a
+  sign-in would) and one keep-alive connection, requesting random pages with no pause for
+  ``SM_BENCH_PAGES_SECONDS`` (default 30) seconds, every page audited as a confidential read
+  (the stress case);
+- ``think_p50_ms``/``think_p95_ms``: the same 50 users reading between pages, each pause drawn
+  uniformly from ``SM_BENCH_THINK_SECONDS`` (default "1 5"), for the same time (the realistic
+  case). ``SM_BENCH_THINK_SECONDS=""`` skips it; ``SM_BENCH_PAGES_FIRST=0`` skips the first
+  requests above (only the repeated ones are measured).
 
-Per server, a summary row: the requests per second and the read models the workers shared
+The load generator is ``benchmarks/_loadgen.py`` (raw asyncio streams, HTTP/1.1 keep-alive, a
+minimal parser), cheap so that it takes little of the cores it shares with the server.
+
+Per server and run, a summary row: the requests per second; the CPU seconds of the server (all
+its worker processes) and of the load generator over the run, their milliseconds per request
+(``server_ms_per_request`` is the server's service time under load) and the client's share of
+the CPU used; the load average (1 min) before and after; and the read models the workers shared
 (``store.read_models``): how many were stored at the final data version, and the seconds their
 one computation each took (every other worker read them instead of computing).
 
@@ -30,9 +42,7 @@ the 2 cores with the server, so read the ratios, not the absolute times.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import random
 import re
 import socket
 import subprocess
@@ -47,8 +57,9 @@ import httpx2
 import numpy as np
 from sqlalchemy import func, select
 
+from benchmarks._loadgen import LoadResult, client_cpu, process_tree_cpu, run_users
 from benchmarks._postgres import PostgresUnavailableError, postgres
-from specialmeasures.access import create_demo_accounts
+from specialmeasures.access import Accounts, Sessions, create_demo_accounts
 from specialmeasures.bootstrap import bootstrap
 from specialmeasures.settings import Settings
 from specialmeasures.store import audit
@@ -157,36 +168,51 @@ def _timed(client: httpx2.Client, path: str) -> float:
     return time.perf_counter() - started
 
 
-async def _user(
-    client: httpx2.AsyncClient, paths: list[str], stop: float, seed: int,
-    out: dict[str, list[float]], errors: dict[str, int],
-) -> None:  # fmt: skip
-    rng = random.Random(seed)
-    while time.perf_counter() < stop:
-        path = rng.choice(paths)
-        started = time.perf_counter()
-        try:
-            ok = (await client.get(path)).status_code == 200
-        except httpx2.HTTPError:
-            ok = False
-        if ok:
-            out[path].append(time.perf_counter() - started)
-        else:
-            errors[path] += 1
+def _sessions(url: str, count: int) -> list[str]:
+    """``count`` sessions of the demo regulator, made in the database as a sign-in makes them
+    (one per simulated user, without the sign-in form's password hashing and throttle)."""
+    platform = bootstrap(Settings(database_url=url))
+    try:
+        accounts = Accounts(platform.repository)
+        account = accounts.get(USERNAME)
+        sessions = Sessions(platform.repository, accounts, now=lambda: datetime.now(UTC))
+        return [f"sm_session={sessions.start(account).token}" for _ in range(count)]
+    finally:
+        platform.close()
 
 
-async def _load(
-    base: str, cookies: dict[str, str], paths: list[str], seconds: float
-) -> tuple[dict[str, list[float]], dict[str, int]]:
-    out: dict[str, list[float]] = {p: [] for p in paths}
-    errors = dict.fromkeys(paths, 0)
-    limits = httpx2.Limits(max_connections=USERS, max_keepalive_connections=USERS)
-    async with httpx2.AsyncClient(
-        base_url=base, cookies=cookies, limits=limits, timeout=120
-    ) as client:
-        stop = time.perf_counter() + seconds
-        await asyncio.gather(*(_user(client, paths, stop, i, out, errors) for i in range(USERS)))
-    return out, errors
+def _think() -> tuple[float, float] | None:
+    text = os.environ.get("SM_BENCH_THINK_SECONDS", "1 5").strip()
+    if not text:
+        return None
+    low, high = (float(x) for x in re.split(r"[ ,]+", text))
+    return low, high
+
+
+def _measured_load(
+    base: str, server: subprocess.Popen[bytes], cookies: list[str], paths: list[str],
+    seconds: float, think: tuple[float, float] | None,
+) -> tuple[LoadResult, dict[str, Any]]:  # fmt: skip
+    """One run of the users, with the CPU both sides used and the load average around it."""
+    load_before = os.getloadavg()[0]
+    server_before, client_before = process_tree_cpu(server.pid), client_cpu()
+    pause = (lambda rng: rng.uniform(*think)) if think else None
+    result = run_users(base, paths, seconds, users=USERS, cookies=cookies, think=pause)
+    server_s = process_tree_cpu(server.pid) - server_before
+    client_s = client_cpu() - client_before
+    total = sum(len(v) for v in result.timings.values())
+    return result, {
+        "requests": total,
+        "per_second": total / result.elapsed,
+        "errors": sum(result.errors.values()),
+        "server_cpu_s": server_s,
+        "client_cpu_s": client_s,
+        "server_ms_per_request": 1000 * server_s / max(total, 1),
+        "client_ms_per_request": 1000 * client_s / max(total, 1),
+        "client_cpu_share": client_s / max(server_s + client_s, 1e-9),
+        "load_average_1min_start": load_before,
+        "load_average_1min": os.getloadavg()[0],
+    }
 
 
 def _serve(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
@@ -215,8 +241,12 @@ def _one_server(
 ) -> list[dict[str, Any]]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    load_at_start = os.getloadavg()[0]
+    first_requests = os.environ.get("SM_BENCH_PAGES_FIRST", "1") != "0"
     server = _serve(url, port, workers)
+    first: dict[str, float] = {}
+    after: dict[str, float] = {}
+    ready: dict[str, float] = {}
+    precompute_s = float("nan")
     try:
         _wait_ready(base)
         cookies = _sign_in(base, password)
@@ -227,18 +257,27 @@ def _one_server(
             pages = [p.format(system=name, code=code) for p in PAGES]
             paths = [x for p in pages for x in (p, _twin(p))]
             first = {p: _timed(client, p) for p in paths}
-            _change_data(url)
-            after = {p: _timed(client, p) for p in paths}
-            models = _shared(url)["shared_read_models"]
-            _change_data(url)
-            precompute_s = _precomputed(url, models)
-            ready = {p: _timed(client, p) for p in paths}
-        started = time.perf_counter()
-        timings, errors = asyncio.run(_load(base, cookies, [*paths, PEER], seconds))
-        elapsed = time.perf_counter() - started
+            if first_requests:
+                _change_data(url)
+                after = {p: _timed(client, p) for p in paths}
+                models = _shared(url)["shared_read_models"]
+                _change_data(url)
+                precompute_s = _precomputed(url, models)
+                ready = {p: _timed(client, p) for p in paths}
+            for p in [*paths, PEER]:  # every page once more: the runs measure repeated requests
+                _timed(client, p)
+        sessions = _sessions(url, USERS)
+        stress, stress_row = _measured_load(base, server, sessions, [*paths, PEER], seconds, None)
+        think = _think()
+        reading = (
+            _measured_load(base, server, sessions, [*paths, PEER], seconds, think)
+            if think
+            else None
+        )
     finally:
         server.terminate()
         server.wait(timeout=60)
+    timings, errors = stress.timings, stress.errors
     peer = np.asarray(timings[PEER]) * 1000
     peer_p95 = float(np.percentile(peer, 95)) if peer.size else float("nan")
     rows: list[dict[str, Any]] = []
@@ -252,29 +291,41 @@ def _one_server(
             "p50_ms": float(np.percentile(ms, 50)) if ms.size else float("nan"),
             "p95_ms": p95,
         }
+        if reading is not None:
+            read_ms = np.asarray(reading[0].timings[path]) * 1000
+            row.update(
+                think_requests=int(read_ms.size),
+                think_errors=reading[0].errors[path],
+                think_p50_ms=float(np.percentile(read_ms, 50)) if read_ms.size else float("nan"),
+                think_p95_ms=float(np.percentile(read_ms, 95)) if read_ms.size else float("nan"),
+            )
         if path != PEER:
             row.update(
-                first_s=first[path],
-                after_change_s=after[path],
-                after_precompute_s=ready[path],
-                within_goal=p95 < 1000 and after[path] < 5 and errors[path] == 0,
+                first_s=first.get(path, float("nan")),
+                after_change_s=after.get(path, float("nan")),
+                after_precompute_s=ready.get(path, float("nan")),
+                within_goal=p95 < 1000 and after.get(path, 0.0) < 5 and errors[path] == 0,
                 peer=f"{PEER} (same run)",
                 ratio_p95=p95 / peer_p95,
             )
         rows.append(row)
-    total = sum(len(v) for v in timings.values())
+    shared = _shared(url)
     rows.append(
         {
-            "name": f"{label}, {workers} worker(s): all pages",
-            "requests": total,
-            "per_second": total / elapsed,
-            "errors": sum(errors.values()),
-            "load_average_1min_start": load_at_start,
-            "load_average_1min": os.getloadavg()[0],
+            "name": f"{label}, {workers} worker(s): all pages, no pause (stress)",
+            **stress_row,
             "precompute_s": precompute_s,
-            **_shared(url),
+            **shared,
         }
     )
+    if reading is not None:
+        low, high = think or (0.0, 0.0)
+        rows.append(
+            {
+                "name": f"{label}, {workers} worker(s): all pages, {low:g}-{high:g} s reading",
+                **reading[1],
+            }
+        )
     return rows
 
 
