@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 __all__ = ["LoadResult", "client_cpu", "fetch", "process_tree_cpu", "run_users"]
 
@@ -66,7 +67,8 @@ class _Connection:
                 await self._open()
             assert self.reader is not None
             assert self.writer is not None
-            request = f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n{self.extra}\r\n"
+            target = quote(path, safe="/?=&:%+,;@!$'()*-._~")  # spaces and the like, as httpx
+            request = f"GET {target} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n{self.extra}\r\n"
             try:
                 self.writer.write(request.encode("latin-1"))
                 return await self._response()
