@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-__all__ = ["LoadResult", "client_cpu", "fetch", "process_tree_cpu", "run_users"]
+__all__ = ["Connection", "LoadResult", "client_cpu", "fetch", "process_tree_cpu", "run_users"]
 
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
@@ -44,7 +44,7 @@ class LoadResult:
     statuses: dict[int, int] = field(default_factory=dict)
 
 
-class _Connection:
+class Connection:
     def __init__(self, host: str, port: int, headers: dict[str, str]) -> None:
         self.host = host
         self.port = port
@@ -120,7 +120,7 @@ class _Connection:
 async def fetch(base: str, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
     """One GET (a connection of its own)."""
     host, port = _host_port(base)
-    conn = _Connection(host, port, headers or {})
+    conn = Connection(host, port, headers or {})
     try:
         return await conn.get(path)
     finally:
@@ -134,7 +134,7 @@ def _host_port(base: str) -> tuple[str, int]:
 
 
 async def _user(
-    conn: _Connection,
+    conn: Connection,
     paths: Sequence[str],
     stop: float,
     seed: int,
@@ -172,7 +172,7 @@ async def _run(
     host, port = _host_port(base)
     result = LoadResult({p: [] for p in paths}, dict.fromkeys(paths, 0), 0.0)
     conns = [
-        _Connection(host, port, {"Cookie": cookies[i % len(cookies)]} if cookies else {})
+        Connection(host, port, {"Cookie": cookies[i % len(cookies)]} if cookies else {})
         for i in range(users)
     ]
     started = time.perf_counter()
