@@ -161,12 +161,16 @@ class BodyCache:
             user.signed_in,
         )
 
-    def check(self, request: Request, user: Principal, name: str, csrf: str) -> None:
+    def check(
+        self, request: Request, user: Principal, reader: Callable[[], tuple[str, str]]
+    ) -> None:
         """Raise :class:`CachedBodyHitError` with the stored answer, or mark the request so that
-        its answer is stored (and its page built with the placeholders)."""
+        its answer is stored (and its page built with the placeholders). ``reader`` gives the
+        reader's own name and CSRF token (asked only for a request whose answer is kept)."""
         key = self.key(request, user)
         if key is None:
             return
+        name, csrf = reader()
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:

@@ -11,6 +11,11 @@ The gate also checks the CSRF token of every state-changing request, and writes 
 log every sensitive read and (through the sign-in routes) every sign-in, failed sign-in and
 sign-out; denials and throttled sign-ins are written aggregated per actor, client and minute
 (``web/denials.py``), so a flood of them cannot fill the log.
+
+Once a request is checked and audited, the gate asks the body cache (``web/body_cache.py``)
+whether the same answer is kept for this data version and this reader's visibility; if so it
+raises ``CachedBodyHitError`` and the app answers with the kept body, writing again the audit
+rows the route itself wrote when it was built.
 """
 
 from __future__ import annotations
@@ -228,7 +233,9 @@ class Gate:
                 {"path": request.url.path},
             )
         if self.bodies is not None:  # checked and audited: answer from the cache if it can
-            self.bodies.check(request, user, self._display_name(request), self.csrf_token(request))
+            self.bodies.check(
+                request, user, lambda: (self._display_name(request), self.csrf_token(request))
+            )
 
     async def form(self, request: Request) -> dict[str, str]:
         """The URL-encoded form of a POST, parsed once; a ``multipart/form-data`` form (one
