@@ -37,8 +37,8 @@ one computation each took (every other worker read them instead of computing).
 Goals (speed issue): p95 under 1 s on repeated requests with 50 users, and the first request
 after a data change under 5 s. Peer, measured in the same run: ``/providers.json`` (a public
 list; its body is kept per data version like the regulator pages', so it is the floor of a
-request the server answers: session, gate, any audit row). The load generator shares the 2 cores with
-the server, so read the ratios, not the absolute times.
+request the server answers: session, gate, any audit row). The load generator shares the 2
+cores with the server, so read the ratios, not the absolute times.
 """
 
 from __future__ import annotations
