@@ -109,7 +109,7 @@ def test_acceptance_the_director_applies_for_funding_and_records_plan_actions(
     action, actor, payload = last_action(platform)
     assert (action, actor, payload["amount"]) == ("funding.applied", director, 200_000)
 
-    page.locator("#plan-kind").select_option("must_do")
+    page.locator("#plan-finding_kind").select_option("must_do")
     page.get_by_label("The inspection's finding").fill("Serious incidents not investigated")
     page.get_by_label("Action", exact=True).fill("Weekly serious-incident panel")
     page.locator("#plan-domain").select_option("governance")

@@ -43,7 +43,7 @@ from specialmeasures.access.throttle_shared import database_throttle
 from specialmeasures.bootstrap import Platform
 from specialmeasures.store import audit
 from specialmeasures.web.denials import DenialKind, DenialLog
-from specialmeasures.web.multipart import Upload, parse_multipart
+from specialmeasures.web.submissions import Upload, parse_multipart
 
 __all__ = [
     "COOKIE_CSRF",

@@ -38,6 +38,7 @@ from specialmeasures.interventions.views import (
     regime_status,
     returns_view,
 )
+from specialmeasures.web import submissions as forms
 from specialmeasures.web.dates import EARLIEST, date_problem
 from specialmeasures.web.downloads import csv_response
 from specialmeasures.web.gate import Gate, permission
@@ -187,14 +188,21 @@ def build_interventions_router(
             submit_return(repo, MonthlyReturn(code, day, values), who)
         except (ValueError, SpecialMeasuresError) as error:
             data = returns_data(request, code, None)
+            # The field the refusal is about: the month, or an item (drawn as item-N).
+            ids = {item: f"item-{n}" for n, item in enumerate(data["items"], start=1)}
+            problems = (
+                forms.service_problem(error, "period", ("period", *ids))
+                if isinstance(error, SpecialMeasuresError)
+                else [("period", "Enter the month as YYYY-MM")]
+            )
+            shown = [(ids.get(field, "period"), text) for field, text in problems]
             return returns_html(
                 request,
                 data,
                 400,
-                error=str(error) if isinstance(error, SpecialMeasuresError) else
-                "period: give the month as YYYY-MM",
+                errors=forms.summary(shown),
                 form_values={**values, "period": period},
-            )  # fmt: skip
+            )
         return RedirectResponse(f"/providers/{code}/returns?submitted={period}", status_code=303)
 
     # -- across trusts ------------------------------------------------------------------------
