@@ -25,15 +25,15 @@ from specialmeasures.regime.views import decision_view
 from specialmeasures.web.backtest import backtest_end, cached_backtest
 from specialmeasures.web.dates import EARLIEST, LATEST, date_problem, in_window
 from specialmeasures.web.gate import Gate, permission
+from specialmeasures.web.query import BLANK_IS_ABSENT, AsOf
 from specialmeasures.web.rendering import Renderer
 
 __all__ = ["build_decisions_router"]
 
 Code = Annotated[str, Path(max_length=20)]
-AsOf = Annotated[
-    date | None, Query(description="Answer as of this date (YYYY-MM-DD); default today.")
+Recorded = Annotated[
+    int | None, Query(ge=1, description="The decision just recorded."), BLANK_IS_ABSENT
 ]
-Recorded = Annotated[int | None, Query(ge=1, description="The decision just recorded.")]
 FIELDS = ("decision", "on", "rationale", "recommendation", "verdict")
 
 

@@ -42,18 +42,20 @@ from specialmeasures.web import submissions as forms
 from specialmeasures.web.dates import EARLIEST, date_problem
 from specialmeasures.web.downloads import csv_response
 from specialmeasures.web.gate import Gate, permission
+from specialmeasures.web.query import BLANK_IS_ABSENT, AsOf
 from specialmeasures.web.rendering import Renderer
 from specialmeasures.web.work_due import returns_due
 
 __all__ = ["build_interventions_router"]
 
-AsOf = Annotated[
-    date | None, Query(description="Answer as of this date (YYYY-MM-DD); default today.")
-]
 Code = Annotated[str, Path(max_length=20)]
-Month = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
+Month = Annotated[
+    str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM"), BLANK_IS_ABSENT
+]
 Providers = Annotated[
-    str | None, Query(max_length=2000, description="Comma-separated provider codes.")
+    str | None,
+    Query(max_length=2000, description="Comma-separated provider codes."),
+    BLANK_IS_ABSENT,
 ]
 NO_STORE = {"Cache-Control": "no-store"}
 

@@ -41,18 +41,20 @@ from specialmeasures.register.inspections import record_inspection
 from specialmeasures.rules import load_policies
 from specialmeasures.web import submissions as forms
 from specialmeasures.web.gate import Gate, permission
+from specialmeasures.web.query import BLANK_IS_ABSENT, AsOf
 from specialmeasures.web.rendering import Renderer
 
 __all__ = ["build_regulator_forms_router"]
 
 Code = Annotated[str, Path(max_length=20)]
-AsOf = Annotated[
-    date | None, Query(description="Answer as of this date (YYYY-MM-DD); default today.")
-]
 Recorded = Annotated[
-    str | None, Query(pattern=r"^(?:[a-z]{1,8}-)?\d{1,12}$", description="What was just recorded.")
+    str | None,
+    Query(pattern=r"^(?:[a-z]{1,8}-)?\d{1,12}$", description="What was just recorded."),
+    BLANK_IS_ABSENT,
 ]
-ScopeQuery = Annotated[str | None, Query(max_length=40, description="The buddying scope.")]
+ScopeQuery = Annotated[
+    str | None, Query(max_length=40, description="The buddying scope."), BLANK_IS_ABSENT
+]
 RATING_CHOICES = [(r.label, r.label) for r in sorted(Rating, reverse=True)]
 QUESTIONS = (KeyQuestion.OVERALL, *KeyQuestion.five())
 
