@@ -52,7 +52,6 @@ __all__ = [
     "Upload",
     "actor_of",
     "body_schema",
-    "day",
     "form_fields",
     "json_fields",
     "json_problems",
@@ -340,13 +339,6 @@ class Reader:
             self.problem(name, f"Enter {what} as a whole number of pounds above £0")
             return None
         return number
-
-
-def day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
 
 
 # -- who acts, and the OpenAPI body --------------------------------------------------------------
