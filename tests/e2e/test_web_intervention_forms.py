@@ -109,6 +109,11 @@ def test_funding_input_is_checked_field_by_field(platform: Platform) -> None:
         "approved": True})  # fmt: skip
     assert extra.status_code == 400
     assert set(fields(extra)) == {"approved"}
+    nested = director.post(f"/providers/{OWN}/funding.json", {
+        "stage": "rsp", "aims": [{"aim": "Board", "amount": 1_000, "approved": True}],
+        "on": "2025-11-03", "rationale": "x"})  # fmt: skip
+    assert nested.status_code == 400
+    assert fields(nested) == {"aims[0].approved": "unknown field 'approved'"}
     # The application must belong to the trust the permission was decided for.
     foreign = [v.application.id for v in funding.applications(platform.repository, "ZA4")]
     maker = As(app, accounts[Role.REGULATOR_DECISION_MAKER])

@@ -222,6 +222,8 @@ def _aims(sent: Mapping[str, Any], reader: forms.Reader) -> list[tuple[str, int]
     aims: list[tuple[str, int]] = []
     for index, item in enumerate(listed):
         one = forms.Reader(item if isinstance(item, Mapping) else {})
+        for key in sorted(set(one.sent) - {"aim", "amount"}):  # as unknown as a top-level field
+            reader.problems.append((f"aims[{index}].{key}", f"unknown field {key!r}"))
         aim = one.text("aim", "the improvement aim the money is for")
         amount = one.pounds("amount", "the amount")
         reader.problems += [(f"aims[{index}].{f}", m) for f, m in one.problems]
