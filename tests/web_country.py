@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -25,6 +26,11 @@ from specialmeasures.store.loader import load_country
 from specialmeasures.store.tables import director_assignments, monthly_returns
 from specialmeasures.web.app import create_app
 from specialmeasures.web.gate import COOKIE_SESSION
+
+try:  # FastAPI >= 0.16x keeps included routers lazily; older versions flatten them.
+    from fastapi.routing import iter_route_contexts
+except ImportError:  # pragma: no cover
+    iter_route_contexts = None
 
 TODAY = date(2016, 12, 1)
 AT = datetime(2016, 12, 1, 9, tzinfo=UTC)
@@ -80,3 +86,23 @@ def client_for(world: World, role: Role) -> TestClient:
         session = world.app.state.gate.sessions.start(world.accounts[role])
         client.cookies.set(COOKIE_SESSION, session.token)
     return client
+
+
+def country_html_pages(world: World, skip: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """Every HTML page of the app (GET routes but the JSON, CSV, SVG and PDF twins and ``skip``)
+    with ``{code}`` as the scoped roles' trust, and the impact page with an estimate and costs
+    by trust (pages a query opens)."""
+    paths = []
+    routes = iter_route_contexts(world.app.routes) if iter_route_contexts else world.app.routes
+    for ctx in routes:
+        original = getattr(ctx, "original_route", ctx)
+        path = ctx.path
+        if not isinstance(original, APIRoute) or "GET" not in (ctx.methods or set()):
+            continue
+        if path.endswith((".json", ".csv", ".svg", ".pdf")) or path in skip:
+            continue
+        paths.append(path.replace("{code}", world.own))
+    # The impact page with an estimate (its tables carried 17-digit floats), and costs by trust.
+    indicator = world.platform.repository.indicators()[0].id
+    paths += [f"/evaluation/impact?indicator={indicator}", "/evaluation/costs?by=trust"]
+    return sorted({p for p in paths if "{" not in p})

@@ -352,7 +352,7 @@ def test_director_reads_buddy_suggestions_and_records_a_plan_action(
     before = len(table_rows(page, "#plan-actions"))
     statuses = page.locator("#update-status option").all_inner_texts()
     assert {"Not started", "In progress", "Complete", "Dropped"} <= set(statuses)
-    page.locator("#plan-kind").select_option("should_do")
+    page.locator("#plan-finding_kind").select_option("should_do")
     page.get_by_label("The inspection's finding").fill("Synthetic finding: handover delays")
     page.get_by_label("Action", exact=True).fill("Synthetic action: hospital handover audit")
     page.locator("#plan-domain").select_option("external_partnerships")

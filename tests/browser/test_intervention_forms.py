@@ -109,7 +109,7 @@ def test_acceptance_the_director_applies_for_funding_and_records_plan_actions(
     action, actor, payload = last_action(platform)
     assert (action, actor, payload["amount"]) == ("funding.applied", director, 200_000)
 
-    page.locator("#plan-kind").select_option("must_do")
+    page.locator("#plan-finding_kind").select_option("must_do")
     page.get_by_label("The inspection's finding").fill("Serious incidents not investigated")
     page.get_by_label("Action", exact=True).fill("Weekly serious-incident panel")
     page.locator("#plan-domain").select_option("governance")
@@ -228,10 +228,14 @@ def test_deep_dive_and_leadership_change(
     assert "Enter the start date as a real date" in summary(page)
     page.locator("#leader-start").fill("2025-07-01")
     page.locator("#leader-interim").select_option("yes")
+    page.locator("#leader-previous_smq").select_option("yes")
     page.get_by_role("button", name="Record the holder").click()
-    page.wait_for_selector("#leader-end")
+    page.wait_for_selector("#leader-left")
     assert "Morgan Synthetic" in page.inner_text("#leadership-table")
-    assert last_action(platform)[0] == "leader.appointed"
+    action, _, payload = last_action(platform)
+    assert (action, payload["interim"], payload["previous_smq_experience"], payload["end"]) == (
+        "leader.appointed", True, True, None,
+    )  # fmt: skip
     option = page.locator("#end-term option", has_text="Morgan Synthetic")
     page.locator("#end-term").select_option(option.get_attribute("value"))
     page.locator("#end-end").fill("2025-11-15")
@@ -240,6 +244,18 @@ def test_deep_dive_and_leadership_change(
     page.wait_for_selector("#leadership-table")
     action, _, payload = last_action(platform)
     assert (action, payload["holder"]) == ("leader.left", "Morgan Synthetic")
+    # A past holder, with the day they left, as the JSON twin and the command line take it.
+    page.locator("#leader-post").select_option("chair")
+    page.locator("#leader-holder").fill("Casey Synthetic")
+    page.locator("#leader-start").fill("2024-01-01")
+    page.locator("#leader-end").fill("2024-12-31")
+    page.locator("#leader-rationale").fill("Board history")
+    page.get_by_role("button", name="Record the holder").click()
+    page.wait_for_selector("#leadership-table")
+    action, _, payload = last_action(platform)
+    assert (action, payload["holder"], payload["end"], payload["previous_smq_experience"]) == (
+        "leader.appointed", "Casey Synthetic", "2024-12-31", False,
+    )  # fmt: skip
 
 
 def test_other_roles_and_other_trusts_are_refused(

@@ -93,7 +93,7 @@ def test_judgement_form(page: Page, browser: Browser, own_server: LiveServer) ->
     page.get_by_role("button", name="Record the judgement").click()
     found = summary(page)
     assert "Enter the judgement's value" in found
-    assert "Enter the date it is in force from as YYYY-MM-DD" in found
+    assert "Enter the date it is in force from as a real date, YYYY-MM-DD" in found
     assert describe(axe_violations(page)) == []
     page.get_by_label("Value").fill("low")
     page.get_by_label("In force from (YYYY-MM-DD)").fill("2016-05-01")

@@ -31,7 +31,7 @@ def test_rsp_system_case_opened_progressed_and_exited(page: Page, live_server: L
     page.locator("#exit-rationale").fill("Trying early.")
     page.get_by_role("button", name="Exit the case").click()
     page.wait_for_selector(".nhsuk-error-summary")
-    assert "exit refused" in page.inner_text(".nhsuk-error-summary")
+    assert "Exit refused" in page.inner_text(".nhsuk-error-summary")
     for index in range(3):
         page.locator("#criterion").select_option(index=index)
         page.locator("#status").select_option("met")

@@ -198,3 +198,23 @@ def test_each_role_lands_on_its_own_start_page_unless_next_says_otherwise(setup:
         assert client.get(start).status_code == 200, role  # the start page is the role's own
         asked = sign_in(client, name, next="/providers/ZA1")
         assert asked.headers["location"] == "/providers/ZA1", role
+
+
+def test_account_json_gives_a_json_client_its_own_csrf_token(setup: Setup) -> None:
+    client, *_ = setup
+    assert client.get("/account.json").status_code == 401  # nobody's token for the public
+    assert sign_in(client, "tina").status_code == 303
+    answer = client.get("/account.json")
+    token = answer.json()["csrf_token"]
+    assert len(token) >= 20
+    assert "no-store" in answer.headers["cache-control"]
+    other = TestClient(client.app, base_url=BASE_URL)
+    assert sign_in(other, "rex").status_code == 303
+    assert other.get("/account.json").json()["csrf_token"] != token  # each session its own
+    # Rex's token does not work for tina, hers does: a JSON write with the header alone.
+    wrong = client.post("/logout", headers={"X-CSRF-Token": other.get("/account.json").json()[
+        "csrf_token"]}, follow_redirects=False)  # fmt: skip
+    assert wrong.status_code == 403
+    done = client.post("/logout", headers={"X-CSRF-Token": token}, follow_redirects=False)
+    assert done.status_code == 303
+    assert client.get("/account.json").status_code == 401

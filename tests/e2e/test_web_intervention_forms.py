@@ -109,6 +109,11 @@ def test_funding_input_is_checked_field_by_field(platform: Platform) -> None:
         "approved": True})  # fmt: skip
     assert extra.status_code == 400
     assert set(fields(extra)) == {"approved"}
+    nested = director.post(f"/providers/{OWN}/funding.json", {
+        "stage": "rsp", "aims": [{"aim": "Board", "amount": 1_000, "approved": True}],
+        "on": "2025-11-03", "rationale": "x"})  # fmt: skip
+    assert nested.status_code == 400
+    assert fields(nested) == {"aims[0].approved": "unknown field 'approved'"}
     # The application must belong to the trust the permission was decided for.
     foreign = [v.application.id for v in funding.applications(platform.repository, "ZA4")]
     maker = As(app, accounts[Role.REGULATOR_DECISION_MAKER])
@@ -220,3 +225,47 @@ def test_deep_dives_and_leadership_changes(platform: Platform) -> None:
         "leader.appointed",
         "leader.left",
     ]
+
+
+def test_the_interventions_page_names_who_approved_and_who_set_each_action(
+    platform: Platform,
+) -> None:
+    app, accounts = forms_world(platform)
+    director = As(app, accounts[Role.IMPROVEMENT_DIRECTOR])
+    maker = As(app, accounts[Role.REGULATOR_DECISION_MAKER])
+    made = director.post(f"/providers/{OWN}/plan.json", {
+        "finding_kind": "must_do", "finding": "Serious incidents not investigated in time",
+        "action": "Weekly serious-incident panel", "domains": ["governance"],
+        "owner": "Medical director", "due": "2026-03-01", "on": "2025-05-12",
+        "rationale": "Agreed at the OAG"})  # fmt: skip
+    assert made.status_code == 201, made.text
+    applied = director.post(f"/providers/{OWN}/funding.json", {
+        "stage": "rsp", "aim": "Board development", "amount": 100_000, "on": "2025-11-03",
+        "rationale": "Agreed with the board"})  # fmt: skip
+    assert applied.status_code == 201, applied.text
+    assert maker.post(f"/providers/{OWN}/funding/approve.json", {
+        "application": applied.json()["id"], "on": "2025-11-10", "rationale": "Fits"},
+    ).status_code == 201  # fmt: skip
+    director_name = accounts[Role.IMPROVEMENT_DIRECTOR].username
+    maker_name = accounts[Role.REGULATOR_DECISION_MAKER].username
+    # Every role that reads the trust's interventions sees who recorded them, as username (role).
+    for role in (Role.TRUST_USER, Role.OAG_MEMBER, Role.IMPROVEMENT_DIRECTOR,
+                 Role.REGULATOR_ANALYST):  # fmt: skip
+        client, _ = client_as(app, accounts[role])
+        data = client.get(f"/providers/{OWN}/interventions.json").json()
+        action = next(a for a in data["plan"]["actions"] if a["id"] == made.json()["id"])
+        assert (action["recorded_by"], action["recorded_role"]) == (
+            director_name, "improvement_director",
+        ), role  # fmt: skip
+        application = next(a for a in data["funding"]["applications"]
+                           if a["id"] == applied.json()["id"])  # fmt: skip
+        assert application["approved_by"] == maker_name, role
+        page = client.get(f"/providers/{OWN}/interventions").text
+        assert f"{director_name} ({Role.IMPROVEMENT_DIRECTOR.label})" in page, role
+        assert f"{maker_name} ({Role.REGULATOR_DECISION_MAKER.label})" in page, role
+    # Not yet approved on the day before: no approver, as known then.
+    client, _ = client_as(app, accounts[Role.REGULATOR_ANALYST])
+    before = client.get(f"/providers/{OWN}/interventions.json?as_of=2025-11-09").json()
+    application = next(a for a in before["funding"]["applications"]
+                       if a["id"] == applied.json()["id"])  # fmt: skip
+    assert application["approved_by"] is None

@@ -13,11 +13,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from fastapi.routing import APIRoute
 
 from specialmeasures.access import Role
 from specialmeasures.interventions.demo_current import prepare_demo_work
-from web_country import World, build_world, client_for
+from web_country import World, build_world, client_for, country_html_pages
 
 REPR = re.compile(r"\['|\bNone\b(?! [a-z])")  # "None recorded." is English
 SNAKE = re.compile(r"(?<![\w./-])[a-z]+(?:_[a-z0-9]+)+(?![\w./-])")
@@ -78,27 +77,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         made.platform.close()
 
 
-try:  # FastAPI >= 0.16x keeps included routers lazily; older versions flatten them.
-    from fastapi.routing import iter_route_contexts
-except ImportError:  # pragma: no cover
-    iter_route_contexts = None
-
-
 def html_pages(world: World) -> list[str]:
-    paths = []
-    routes = iter_route_contexts(world.app.routes) if iter_route_contexts else world.app.routes
-    for ctx in routes:
-        original = getattr(ctx, "original_route", ctx)
-        path = ctx.path
-        if not isinstance(original, APIRoute) or "GET" not in (ctx.methods or set()):
-            continue
-        if path.endswith((".json", ".csv", ".svg", ".pdf")) or path in SKIP:
-            continue
-        paths.append(path.replace("{code}", world.own))
-    # The impact page with an estimate (its tables carried 17-digit floats), and costs by trust.
-    indicator = world.platform.repository.indicators()[0].id
-    paths += [f"/evaluation/impact?indicator={indicator}", "/evaluation/costs?by=trust"]
-    return sorted({p for p in paths if "{" not in p})
+    return country_html_pages(world, SKIP)
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])

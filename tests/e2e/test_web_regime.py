@@ -141,7 +141,7 @@ def test_recording_an_illegal_or_incomplete_decision_changes_nothing(demo_web: D
     response = client.post(url, data=illegal)
     assert response.status_code == 400
     assert "nhsuk-error-summary" in response.text
-    assert "cannot &#39;exit&#39;" in response.text
+    assert "Cannot &#39;exit&#39;" in response.text
     empty = {"csrf_token": csrf, "decision": "", "on": "June", "rationale": "", "verdict": "x"}
     response = client.post(url, data=empty)
     assert response.status_code == 400

@@ -167,7 +167,10 @@ def test_json_twins_refuse_bad_input_by_field_and_change_nothing(platform: Platf
         "buddy": FOREIGN, "scope": "everything", "arranged_by": "nhsi", "start": "2016-13-01",
         "rationale": "x",
     })  # fmt: skip
-    assert found == {"scope": "Select the scope", "start": "Enter the start date as YYYY-MM-DD"}
+    assert found == {
+        "scope": "Select the scope",
+        "start": "Enter the start date as a real date, YYYY-MM-DD",
+    }
     found = fields(f"/providers/{FOREIGN}/buddies.json", {
         "buddy": FOREIGN, "scope": "trust-wide", "arranged_by": "nhsi", "start": "2016-05-01",
         "rationale": "x",

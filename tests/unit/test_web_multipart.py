@@ -1,8 +1,8 @@
-"""The standard-library reading of ``multipart/form-data`` bodies (web/multipart.py)."""
+"""The standard-library reading of ``multipart/form-data`` bodies (web/submissions.py)."""
 
 from __future__ import annotations
 
-from specialmeasures.web.multipart import MAX_PARTS, parse_multipart
+from specialmeasures.web.submissions import MAX_PARTS, parse_multipart
 
 TYPE = "multipart/form-data; boundary=XyZ"
 

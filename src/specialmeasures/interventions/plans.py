@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from sqlalchemy import Connection, func, insert, select, update
@@ -18,7 +19,13 @@ from specialmeasures.domain.oversight import (
 )
 from specialmeasures.interventions._common import Actor, check_provider, record
 from specialmeasures.store import Repository
-from specialmeasures.store.tables import deep_dives, plan_actions, plan_updates, regime_episodes
+from specialmeasures.store.tables import (
+    audit_log,
+    deep_dives,
+    plan_actions,
+    plan_updates,
+    regime_episodes,
+)
 
 __all__ = [
     "add_action",
@@ -27,8 +34,26 @@ __all__ = [
     "deep_dives_of",
     "plan_of",
     "progress",
+    "recorders",
     "update_action",
 ]
+
+
+def recorders(repository: Repository, code: str) -> dict[int, tuple[str, str]]:
+    """Who added each of a trust's plan actions: the actor and role of its audit row
+    (``plan.action_added``), by action id."""
+    query = select(audit_log.c.actor, audit_log.c.role, audit_log.c.payload).where(
+        audit_log.c.action == "plan.action_added",
+        audit_log.c.entity == "provider",
+        audit_log.c.entity_key == code,
+    )
+    found: dict[int, tuple[str, str]] = {}
+    with repository.engine.connect() as conn:
+        for actor, role, payload in conn.execute(query):
+            action_id = json.loads(payload).get("action_id")
+            if isinstance(action_id, int):
+                found[action_id] = (str(actor), str(role))
+    return found
 
 
 def actions_in(conn: Connection, code: str | None = None) -> list[PlanAction]:

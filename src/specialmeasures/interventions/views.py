@@ -108,6 +108,7 @@ def provider_interventions(repo: Repository, code: str, as_of: date) -> dict[str
                 "status": app.status if approved or app.status != "approved" else "applied",
                 "approved_amount": app.approved_amount if approved else None,
                 "approved_on": _day(app.approved_on) if approved else None,
+                "approved_by": app.approved_by if approved else None,
                 "spent": v.spent,
                 "remaining": ((app.approved_amount or 0) if approved else 0) - v.spent,
                 "aims": [{"aim": a.aim, "amount": a.amount} for a in app.aims],
@@ -116,6 +117,7 @@ def provider_interventions(repo: Repository, code: str, as_of: date) -> dict[str
     posts, stable = leadership.leadership_summary(repo, code, as_of)
     actions = [a for a in plans.plan_of(repo, code) if (a.created_on or as_of) <= as_of]
     status_on = _plan_status_on(repo, [a.id for a in actions if a.id is not None], as_of)
+    recorded = plans.recorders(repo, code)
     by_domain = []
     for domain in DriverDomain:
         mine = [a for a in actions if domain in a.domains]
@@ -170,6 +172,8 @@ def provider_interventions(repo: Repository, code: str, as_of: date) -> dict[str
                     "owner": a.owner,
                     "due": _day(a.due),
                     "status": status_on.get(a.id or 0, ActionStatus.NOT_STARTED).value,
+                    "recorded_by": recorded.get(a.id or 0, (None, None))[0],
+                    "recorded_role": recorded.get(a.id or 0, (None, None))[1],
                 }
                 for a in actions
             ],

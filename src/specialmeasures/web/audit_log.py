@@ -24,23 +24,29 @@ from specialmeasures.domain import InputError
 from specialmeasures.web.dates import date_problem
 from specialmeasures.web.downloads import csv_response
 from specialmeasures.web.gate import permission
+from specialmeasures.web.query import BLANK_IS_ABSENT, blank_is
 from specialmeasures.web.rendering import Renderer
 from specialmeasures.web.signin import AUTH_RESPONSES
 
 __all__ = ["build_audit_router"]
 
-Text = Annotated[str | None, Query(max_length=120, description="Matches the start of the field.")]
-# Dates as text: the page's filter form sends an empty box as ``from=``, which means no limit.
-_DAY = r"^(\d{4}-\d{2}-\d{2})?$"
+Text = Annotated[
+    str | None,
+    Query(max_length=120, description="Matches the start of the field."),
+    BLANK_IS_ABSENT,
+]
+# Dates as text, checked by ``_day`` (a bad one is 400 naming it); empty: no limit.
+_DAY = r"^\d{4}-\d{2}-\d{2}$"
 From = Annotated[str | None, Query(alias="from", pattern=_DAY, description="First day, "
-                                   "YYYY-MM-DD (empty: no limit).")]  # fmt: skip
+                                   "YYYY-MM-DD (empty: no limit)."), BLANK_IS_ABSENT]  # fmt: skip
 To = Annotated[str | None, Query(alias="to", pattern=_DAY, description="Last day, YYYY-MM-DD "
-                                 "(empty: no limit).")]  # fmt: skip
+                                 "(empty: no limit)."), BLANK_IS_ABSENT]  # fmt: skip
 Kind = Annotated[
-    str, Query(pattern=f"^({'|'.join(KINDS)})?$", description="all (or empty), read (who "
-               "looked or tried) or write (a change).")
+    str, Query(pattern=f"^({'|'.join(KINDS)})$", description="all (or empty), read (who "
+               "looked or tried) or write (a change)."),
+    blank_is("all"),
 ]  # fmt: skip
-Page = Annotated[int, Query(ge=1, le=1_000_000, description="Page, newest first.")]
+Page = Annotated[int, Query(ge=1, le=1_000_000, description="Page, newest first."), blank_is(1)]
 #: Rows of one CSV download (newest first).
 CSV_ROWS = 500
 NO_STORE = {"Cache-Control": "no-store"}
@@ -66,8 +72,8 @@ def build_audit_router(renderer: Renderer) -> APIRouter:
     def data(request: Request, entity: str | None, action: str | None, actor: str | None,
              start: str | None, end: str | None, kind: str, page: int,
              per_page: int = PER_PAGE) -> dict[str, Any]:  # fmt: skip
-        wanted = AuditFilter(entity or None, action or None, actor or None, _day("from", start),
-                             _day("to", end), kind or "all", page, per_page)  # fmt: skip
+        wanted = AuditFilter(entity, action, actor, _day("from", start), _day("to", end), kind,
+                             page, per_page)  # fmt: skip
         found = {"confidential": True, **search(engine, wanted)}
         user = request.app.state.gate.user(request)
         if not can(user, Action.CONFIDENTIAL_READ).allowed:

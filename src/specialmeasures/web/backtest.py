@@ -22,13 +22,20 @@ from specialmeasures.regime.backtest_views import (
     backtest_summary,
 )
 from specialmeasures.web.gate import permission
+from specialmeasures.web.query import BLANK_IS_ABSENT
 from specialmeasures.web.rendering import Renderer
 
 __all__ = ["build_backtest_router", "cached_backtest"]
 
 Policy = Annotated[str, Query(pattern=r"^[a-z0-9-]{1,40}$", description="Policy id.")]
-From = Annotated[date | None, Query(alias="from", description="First month (default 2013-07-01).")]
-To = Annotated[date | None, Query(alias="to", description="Last month (default 2019-09-01).")]
+From = Annotated[
+    date | None,
+    Query(alias="from", description="First month (default 2013-07-01)."),
+    BLANK_IS_ABSENT,
+]
+To = Annotated[
+    date | None, Query(alias="to", description="Last month (default 2019-09-01)."), BLANK_IS_ABSENT
+]
 #: The longest replay one request may ask for: its cost grows with every month replayed.
 MAX_YEARS = 20
 

@@ -22,18 +22,19 @@ from specialmeasures.access.classification import public_dataset_meta
 from specialmeasures.domain import Regime, SpecialMeasuresError
 from specialmeasures.regime import record_decision
 from specialmeasures.regime.views import decision_view
+from specialmeasures.web import submissions as forms
 from specialmeasures.web.backtest import backtest_end, cached_backtest
-from specialmeasures.web.dates import EARLIEST, LATEST, date_problem, in_window
+from specialmeasures.web.dates import in_window
 from specialmeasures.web.gate import Gate, permission
+from specialmeasures.web.query import BLANK_IS_ABSENT, AsOf
 from specialmeasures.web.rendering import Renderer
 
 __all__ = ["build_decisions_router"]
 
 Code = Annotated[str, Path(max_length=20)]
-AsOf = Annotated[
-    date | None, Query(description="Answer as of this date (YYYY-MM-DD); default today.")
+Recorded = Annotated[
+    int | None, Query(ge=1, description="The decision just recorded."), BLANK_IS_ABSENT
 ]
-Recorded = Annotated[int | None, Query(ge=1, description="The decision just recorded.")]
 FIELDS = ("decision", "on", "rationale", "recommendation", "verdict")
 
 
@@ -97,9 +98,8 @@ def build_decisions_router(renderer: Renderer, gate: Gate, today: Callable[[], d
     async def record(request: Request, code: Code) -> Response:
         code = code.upper()
         repo.provider(code)
-        sent = await gate.form(request)
-        form = {k: sent.get(k, "").strip() for k in FIELDS}
-        errors = _check(form)
+        form = forms.form_fields(await gate.form(request), FIELDS)
+        errors = forms.summary(_check(form))
         if not errors:
             user = gate.user(request)
             ref = form["recommendation"] or None
@@ -119,7 +119,7 @@ def build_decisions_router(renderer: Renderer, gate: Gate, today: Callable[[], d
                     overridden=ref is not None and form["verdict"] == "override",
                 )
             except SpecialMeasuresError as error:
-                errors = [{"text": str(error), "href": "#decision"}]
+                errors = forms.summary(forms.service_problem(error, "decision", FIELDS))
             else:
                 return RedirectResponse(
                     f"/providers/{code}/decisions?recorded={done.decision_id}", status_code=303
@@ -138,25 +138,14 @@ def _day(text: str) -> date | None:
         return None
 
 
-def _check(form: dict[str, str]) -> list[dict[str, str]]:
-    """The form's own checks (the service checks the rest), each linked to its field."""
-    errors = []
+def _check(form: dict[str, str]) -> forms.FieldErrors:
+    """The form's own checks (the service checks the rest), each by field."""
+    reader = forms.Reader(form)
     regime, _, transition = form["decision"].partition(":")
     if regime not in {r.value for r in Regime} or not transition:
-        errors.append({"text": "Select the decision", "href": "#decision"})
-    on = _day(form["on"])
-    if on is None:
-        errors.append({"text": "Enter the date it takes effect as YYYY-MM-DD", "href": "#on"})
-    elif date_problem("on", on):
-        errors.append({"text": f"Enter a date from {EARLIEST} to {LATEST}", "href": "#on"})
-    if not form["rationale"]:
-        errors.append({"text": "Enter the rationale for the decision", "href": "#rationale"})
-    elif len(form["rationale"]) > 20_000:
-        errors.append(
-            {"text": "The rationale must be 20,000 characters or fewer", "href": "#rationale"}
-        )
+        reader.problem("decision", "Select the decision")
+    reader.day("on", "the date it takes effect")
+    reader.text("rationale", "the rationale for the decision", limit=forms.MAX_RATIONALE)
     if form["verdict"] not in ("accept", "override"):
-        errors.append(
-            {"text": "Say whether the decision follows the recommendation", "href": "#verdict"}
-        )
-    return errors
+        reader.problem("verdict", "Say whether the decision follows the recommendation")
+    return reader.problems

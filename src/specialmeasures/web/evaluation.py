@@ -52,43 +52,61 @@ from specialmeasures.store.versioned import VersionedCache
 from specialmeasures.web.downloads import csv_response
 from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.paging import page_of
+from specialmeasures.web.query import BLANK_IS_ABSENT, AsOf, blank_is
 from specialmeasures.web.rendering import Renderer
 
 __all__ = ["build_evaluation_router"]
 
-AsOf = Annotated[
-    date | None, Query(description="Answer as of this date (YYYY-MM-DD); default today.")
+Codes = Annotated[
+    str | None, Query(max_length=2000, description="Comma-separated codes."), BLANK_IS_ABSENT
 ]
-Codes = Annotated[str | None, Query(max_length=2000, description="Comma-separated codes.")]
-Seed = Annotated[int, Query(ge=0, le=2**31 - 1, description="Seed of the sample's draw.")]
-PerGroup = Annotated[int | None, Query(ge=1, le=50, description="Sites per group.")]
-Indicator = Annotated[str | None, Query(max_length=100, description="Indicator id.")]
+Seed = Annotated[
+    int, Query(ge=0, le=2**31 - 1, description="Seed of the sample's draw."), blank_is(2019)
+]
+PerGroup = Annotated[
+    int | None, Query(ge=1, le=50, description="Sites per group."), BLANK_IS_ABSENT
+]
+Indicator = Annotated[
+    str | None, Query(max_length=100, description="Indicator id."), BLANK_IS_ABSENT
+]
 Event = Annotated[
     str,
     Query(pattern=f"^({'|'.join(EVENTS)})$", description="SMQ entry or exit, or the start of "
           "an intervention (director, buddy, funding) among SMQ trusts."),
+    blank_is("entry"),
 ]  # fmt: skip
-Design = Annotated[str, Query(pattern="^(matched|did)$", description="matched or did (did2s).")]
+Design = Annotated[
+    str,
+    Query(pattern="^(matched|did)$", description="matched or did (did2s)."),
+    blank_is("matched"),
+]
 KmBy = Annotated[
     str,
     Query(pattern="^(all|group|trust-type)$", description="One survival curve per group, per "
           "trust type, or one for all exits."),
+    blank_is("group"),
 ]  # fmt: skip
 Months = Annotated[
-    int | None, Query(ge=1, le=60, description="Months before and after entry (default 12).")
+    int | None,
+    Query(ge=1, le=60, description="Months before and after entry (default 12)."),
+    BLANK_IS_ABSENT,
 ]
 CostBy = Annotated[
-    str, Query(pattern="^(group|trust)$", description="One row per trajectory group or trust.")
+    str,
+    Query(pattern="^(group|trust)$", description="One row per trajectory group or trust."),
+    blank_is("group"),
 ]
 Group = Annotated[
     str | None,
     Query(max_length=60, description="Only trusts whose primary trajectory group is this id "
           "(e.g. cp_only); the page, its JSON twin and the CSV filter alike."),
+    BLANK_IS_ABSENT,
 ]  # fmt: skip
 Page = Annotated[
     int | None,
     Query(alias="page", ge=1, le=10_000, description="Page of 20 trusts (the HTML page shows page 1 when not "
           "given; the JSON twin gives every trust unless a page is asked for)."),
+    BLANK_IS_ABSENT,
 ]  # fmt: skip
 NO_STORE = {"Cache-Control": "no-store"}
 #: Trusts drawn in the trajectory figure when none are chosen: the first of each group.
@@ -171,7 +189,6 @@ def build_evaluation_router(
     ) -> dict[str, Any]:
         names = pseudonyms(request)
         codes = _real_codes(codes, names, "codes")
-        group = group or None  # the form's "Every group" sends group=
         day = as_of or today()
         every = trajectory_rows(repo, day)
         rows = trajectory_group_rows(day, group)

@@ -22,7 +22,7 @@ from datetime import UTC, date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from specialmeasures.access import Action, Principal, Resource, can
@@ -36,16 +36,9 @@ from specialmeasures.evaluation.evidence_store import (
 )
 from specialmeasures.ingest.validation import DateWindow
 from specialmeasures.interventions.views import regime_status
+from specialmeasures.web import submissions as forms
 from specialmeasures.web.gate import AccessDeniedError, Gate, permission
 from specialmeasures.web.rendering import Renderer, words
-from specialmeasures.web.submissions import (
-    FieldErrors,
-    FieldProblemsError,
-    body_schema,
-    json_fields,
-    json_problems,
-    summary,
-)
 
 __all__ = ["build_evidence_forms_router"]
 
@@ -53,7 +46,6 @@ Code = Annotated[str, Path(max_length=20)]
 #: The form's fields: the evidence CSV's columns but the site (the page's trust).
 RECORD_FIELDS = tuple(c for c in EVIDENCE_COLUMNS if c != "site")
 FORM_FILE = "evidence form"
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 class RecordIn(BaseModel):
@@ -137,7 +129,7 @@ def build_evidence_forms_router(
             tiers=TIERS, rap_headings=RAP_HEADINGS, codes=codes,
             query=str(request.url.query),
         )  # fmt: skip
-        return HTMLResponse(html, status_code=status, headers=NO_STORE)
+        return HTMLResponse(html, status_code=status, headers=forms.NO_STORE)
 
     def run_import(request: Request, code: str, name: str, content: bytes) -> dict[str, int]:
         user = gate.user(request)
@@ -157,23 +149,23 @@ def build_evidence_forms_router(
         except InputError as error:
             field = str(error.column or "ref")
             label = field.replace("rap_", "").replace("_", " ").capitalize()
-            raise FieldProblemsError([(field, label + " " + str(error).removeprefix(
+            raise forms.FieldProblemsError([(field, label + " " + str(error).removeprefix(
                 _where(error)))]) from error  # fmt: skip
         except SpecialMeasuresError as error:
-            raise FieldProblemsError([("ref", str(error))]) from error
+            raise forms.FieldProblemsError([("ref", str(error))]) from error
 
     def upload(request: Request, code: str, name: str, content: bytes) -> dict[str, int]:
-        errors: FieldErrors = []
+        errors: forms.FieldErrors = []
         if not name:
             errors.append(("file", "Choose an evidence CSV file"))
         elif not content:
             errors.append(("file", f"{name} is empty"))
         if errors:
-            raise FieldProblemsError(errors)
+            raise forms.FieldProblemsError(errors)
         try:
             return run_import(request, code, name, content)
         except SpecialMeasuresError as error:
-            raise FieldProblemsError([("file", str(error))]) from error
+            raise forms.FieldProblemsError([("file", str(error))]) from error
 
     @router.get("/providers/{code}/evidence.json", tags=["evaluation"],
                 summary="A trust's qualitative evidence records (JSON twin; confidential)")  # fmt: skip
@@ -196,11 +188,11 @@ def build_evidence_forms_router(
         code = code.upper()
         repo.provider(code)
         raw = await gate.form(request)
-        sent = {k: raw.get(k, "").strip() for k in RECORD_FIELDS}
+        sent = forms.form_fields(raw, RECORD_FIELDS)
         try:
             counts = add_record(request, code, sent)
-        except FieldProblemsError as problems:
-            return page(request, code, summary(problems.errors, "record-"),
+        except forms.FieldProblemsError as problems:
+            return page(request, code, forms.summary(problems.errors, "record-"),
                         {**sent, "form": "record"}, status=400)  # fmt: skip
         return RedirectResponse(f"/providers/{code}/evidence?done={counts['records']}",
                                 status_code=303)  # fmt: skip
@@ -208,18 +200,16 @@ def build_evidence_forms_router(
     @router.post(
         "/providers/{code}/evidence.json", tags=["evaluation"], status_code=201,
         summary="Submit one evidence record for one's own trust (JSON twin of the form)",
-        openapi_extra=body_schema(RecordIn),
+        openapi_extra=forms.body_schema(RecordIn),
     )  # fmt: skip
     @permission(Action.EVIDENCE_SUBMIT, provider="code")
     async def evidence_post_json(request: Request, code: Code) -> Response:
         code = code.upper()
         repo.provider(code)
-        try:
-            sent = await json_fields(request, RECORD_FIELDS)
-            counts = add_record(request, code, sent)
-        except FieldProblemsError as problems:
-            return json_problems(problems.errors)
-        return JSONResponse({"ok": True, "counts": counts}, status_code=201, headers=NO_STORE)
+        return await forms.json_write(
+            request, RECORD_FIELDS, lambda sent: add_record(request, code, sent),
+            lambda _, counts: {"ok": True, "counts": counts},
+        )  # fmt: skip
 
     @router.post("/providers/{code}/evidence/import", include_in_schema=False)
     @permission(Action.EVIDENCE_SUBMIT, provider="code")
@@ -229,8 +219,8 @@ def build_evidence_forms_router(
         name, content = (await gate.files(request)).get("file", ("", b""))
         try:
             counts = upload(request, code, name, content)
-        except FieldProblemsError as problems:
-            return page(request, code, summary(problems.errors, "upload-"), {"form": "upload"},
+        except forms.FieldProblemsError as problems:
+            return page(request, code, forms.summary(problems.errors, "upload-"), {"form": "upload"},
                         status=400)  # fmt: skip
         return RedirectResponse(f"/providers/{code}/evidence?done={counts['records']}",
                                 status_code=303)  # fmt: skip
@@ -238,19 +228,21 @@ def build_evidence_forms_router(
     @router.post(
         "/providers/{code}/evidence/import.json", tags=["evaluation"], status_code=201,
         summary="Import an evidence CSV for one's own trust (JSON twin of the upload)",
-        openapi_extra=body_schema(UploadIn),
+        openapi_extra=forms.body_schema(UploadIn),
     )  # fmt: skip
     @permission(Action.EVIDENCE_SUBMIT, provider="code")
     async def evidence_upload_json(request: Request, code: Code) -> Response:
         code = code.upper()
         repo.provider(code)
-        try:
-            sent = await json_fields(request, ("file_name", "csv"),
-                                     limit=renderer.platform.settings.max_request_bytes)  # fmt: skip
+
+        def from_text(sent: dict[str, Any]) -> dict[str, int]:
             name = sent["file_name"].replace("\\", "/").rsplit("/", 1)[-1][:300]
-            counts = upload(request, code, name, sent["csv"].encode("utf-8"))
-        except FieldProblemsError as problems:
-            return json_problems(problems.errors)
-        return JSONResponse({"ok": True, "counts": counts}, status_code=201, headers=NO_STORE)
+            return upload(request, code, name, sent["csv"].encode("utf-8"))
+
+        return await forms.json_write(
+            request, ("file_name", "csv"), from_text,
+            lambda _, counts: {"ok": True, "counts": counts},
+            limit=renderer.platform.settings.max_request_bytes,
+        )  # fmt: skip
 
     return router

@@ -49,7 +49,7 @@ from specialmeasures.bootstrap import Platform
 from specialmeasures.store import audit
 from specialmeasures.web.body_cache import BodyCache
 from specialmeasures.web.denials import DenialKind, DenialLog
-from specialmeasures.web.multipart import Upload, parse_multipart
+from specialmeasures.web.submissions import Upload, parse_multipart
 
 __all__ = [
     "COOKIE_CSRF",

@@ -14,26 +14,17 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from specialmeasures.access import Action, Principal, Resource, can
 from specialmeasures.domain import SpecialMeasuresError
 from specialmeasures.interventions.id_notes import NOTE_MAX_LENGTH, add_note, notes
 from specialmeasures.interventions.views import regime_status
-from specialmeasures.web.dates import EARLIEST, date_problem
+from specialmeasures.web import submissions as forms
+from specialmeasures.web.dates import EARLIEST
 from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.rendering import Renderer
-from specialmeasures.web.submissions import (
-    FieldProblemsError,
-    actor_of,
-    body_schema,
-    day,
-    json_fields,
-    json_problems,
-    service_problem,
-    summary,
-)
 
 __all__ = ["build_id_notes_router"]
 
@@ -77,26 +68,19 @@ def build_id_notes_router(renderer: Renderer, gate: Gate, today: Callable[[], da
         }
 
     def write(request: Request, code: str, sent: dict[str, Any]) -> int:
-        errors = []
-        on = day(sent["on"])
-        if on is None:
-            errors.append(("on", "Enter the date as YYYY-MM-DD"))
-        elif date_problem("on", on) or on > today():
-            errors.append(("on", f"Enter a date from {EARLIEST} to today"))
-        if not sent["note"]:
-            errors.append(("note", "Enter the note"))
-        elif len(sent["note"]) > NOTE_MAX_LENGTH:
-            errors.append(("note", f"The note must be {NOTE_MAX_LENGTH:,} characters or fewer"))
-        if not sent["rationale"]:
-            errors.append(("rationale", "Enter the rationale"))
-        if errors:
-            raise FieldProblemsError(errors)
+        reader = forms.Reader(sent)
+        on = reader.day("on", "the date")
+        if on is not None and on > today():
+            reader.problem("on", f"Enter a date from {EARLIEST} to today")
+        reader.text("note", "the note", limit=NOTE_MAX_LENGTH)
+        reader.rationale()
+        reader.done()
         assert on is not None
         try:
-            who = actor_of(gate, request, sent["office"], sent["rationale"])
+            who = forms.actor_of(gate, request, sent["office"], sent["rationale"])
             return add_note(repo, code, on, sent["note"], who)
         except SpecialMeasuresError as error:
-            raise FieldProblemsError(service_problem(error, "note")) from error
+            raise forms.FieldProblemsError(forms.service_problem(error, "note")) from error
 
     def page(request: Request, code: str, errors: list[dict[str, str]] | None = None,
              form: dict[str, str] | None = None, status: int = 200,
@@ -105,7 +89,7 @@ def build_id_notes_router(renderer: Renderer, gate: Gate, today: Callable[[], da
             "id_notes.html", request=request, data=data(request, code), errors=errors or [],
             form=form or {"on": today().isoformat()}, added=added, query=str(request.url.query),
         )  # fmt: skip
-        return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+        return HTMLResponse(html, status_code=status, headers=forms.NO_STORE)
 
     @router.get("/providers/{code}/id-notes.json", tags=["interventions"],
                 summary="Improvement Director notes about a trust (JSON twin; confidential)")  # fmt: skip
@@ -124,29 +108,26 @@ def build_id_notes_router(renderer: Renderer, gate: Gate, today: Callable[[], da
         code = code.upper()
         repo.provider(code)
         raw = await gate.form(request)
-        sent = {k: raw.get(k, "").strip() for k in FIELDS}
+        sent = forms.form_fields(raw, FIELDS)
         try:
             write(request, code, sent)
-        except FieldProblemsError as problems:
-            return page(request, code, summary(problems.errors, "note-"),
+        except forms.FieldProblemsError as problems:
+            return page(request, code, forms.summary(problems.errors, "note-"),
                         {k: raw.get(k, "") for k in FIELDS}, status=400)  # fmt: skip
         return RedirectResponse(f"/providers/{code}/id-notes?added=1", status_code=303)
 
     @router.post(
         "/providers/{code}/id-notes.json", tags=["interventions"], status_code=201,
         summary="Write an Improvement Director note about one's own trust (JSON twin of the form)",
-        openapi_extra=body_schema(NoteIn),
+        openapi_extra=forms.body_schema(NoteIn),
     )  # fmt: skip
     @permission(Action.ID_NOTES_WRITE, provider="code")
     async def notes_post_json(request: Request, code: Code) -> Response:
         code = code.upper()
         repo.provider(code)
-        try:
-            sent = await json_fields(request, FIELDS)
-            note_id = write(request, code, sent)
-        except FieldProblemsError as problems:
-            return json_problems(problems.errors)
-        return JSONResponse({"ok": True, "id": note_id}, status_code=201,
-                            headers={"Cache-Control": "no-store"})  # fmt: skip
+        return await forms.json_write(
+            request, FIELDS, lambda sent: write(request, code, sent),
+            lambda _, note_id: {"ok": True, "id": note_id},
+        )  # fmt: skip
 
     return router

@@ -22,19 +22,18 @@ from specialmeasures.reports.spc_chart import (
     xmr_chart_svg,
 )
 from specialmeasures.web.gate import Gate, permission
+from specialmeasures.web.query import BLANK_IS_ABSENT, AsOf
 from specialmeasures.web.rendering import Renderer
 
 __all__ = ["build_indicators_router"]
 
 Code = Annotated[str, Path(max_length=20)]
 IndicatorId = Annotated[str, Path(max_length=63, pattern=r"^[a-z][a-z0-9_]*$")]
-AsOf = Annotated[
-    date | None, Query(description="Answer as of this date (YYYY-MM-DD); default today.")
-]
 Rebase = Annotated[
     str | None,
     Query(max_length=120, description="Recalculate the limits at these dates (YYYY-MM-DD, "
           "separated by commas; each moves to the first period on or after it)."),
+    BLANK_IS_ABSENT,
 ]  # fmt: skip
 #: Rebase dates one request may name.
 MAX_REBASE_DATES = 8

@@ -5,8 +5,9 @@ dives, leadership changes.
 Each write is a POST to ``/providers/{code}/...`` (a form; on success it returns to the
 interventions page, on a problem it shows the page again with the NHS.UK error summary) and to
 the same path with ``.json`` (a JSON object; 201 with the new id, or 400 with every field's
-problem). Both check the input with ``web.intervention_checks``, call the same service as the
-CLI (which audits the change) and need the same permission, declared on the route:
+problem). Both check the input once (the ``check_*`` functions below, with
+``web.submissions.Reader``), call the same service as the CLI (which audits the change) and need
+the same permission, declared on the route:
 
 =========================  ================================  =====================
 write                      path                              permission
@@ -54,15 +55,14 @@ from specialmeasures.domain.oversight import (
 )
 from specialmeasures.interventions import Actor, funding, leadership, plans
 from specialmeasures.interventions.views import provider_interventions, regime_status
-from specialmeasures.web import intervention_checks as checks
+from specialmeasures.web import submissions as forms
 from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.rendering import Renderer, words
 
 __all__ = ["build_intervention_forms_router"]
 
 Code = Annotated[str, Path(max_length=20)]
-NO_STORE = {"Cache-Control": "no-store"}
-Outcome = tuple[int | None, list[checks.Problem], PolicyRefusalError | None]
+Checked = tuple[dict[str, Any], forms.FieldErrors]
 
 
 @dataclass(frozen=True)
@@ -77,10 +77,6 @@ class Write:
     schema: dict[str, Any]
 
 
-def _object(required: list[str], **properties: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "required": required, "properties": properties}
-
-
 _DAY = {"type": "string", "format": "date"}
 _TEXT = {"type": "string"}
 _POUNDS = {"type": "integer", "minimum": 1, "description": "Whole pounds."}
@@ -90,27 +86,27 @@ _RATIONALE = {"type": "string", "description": "Why: recorded in the audit log."
 WRITES = {
     "apply": Write("funding", Action.FUNDING_APPLY, "apply", "funding",
                    "Apply for funding within the policy's cap (JSON twin of the form)",
-                   _object(["stage", "on", "rationale"],
+                   forms.object_schema(["stage", "on", "rationale"],
                            stage={"type": "string", "enum": [s.value for s in FundingStage]},
                            aim=_TEXT, amount=_POUNDS,
                            more_aims={"type": "string",
                                       "description": "Further aims, one a line: AIM = AMOUNT"},
-                           aims={"type": "array", "items": _object(["aim", "amount"], aim=_TEXT,
+                           aims={"type": "array", "items": forms.object_schema(["aim", "amount"], aim=_TEXT,
                                                                     amount=_POUNDS)},
                            on=_DAY, rationale=_RATIONALE)),
     "approve": Write("funding/approve", Action.FUNDING_APPROVE, "approve", "funding",
                      "Approve all or part of a funding application (JSON twin of the form)",
-                     _object(["application", "on", "rationale"], application=_ID,
+                     forms.object_schema(["application", "on", "rationale"], application=_ID,
                              amount=_POUNDS, on=_DAY, rationale=_RATIONALE)),
     "spend": Write("funding/spend", Action.FUNDING_SPEND, "spend", "funding",
                    "Record spend against approved funding (JSON twin of the form)",
-                   _object(["application", "category", "amount", "on", "rationale"],
+                   forms.object_schema(["application", "category", "amount", "on", "rationale"],
                            application=_ID,
                            category={"type": "string", "enum": [c.value for c in SpendCategory]},
                            amount=_POUNDS, on=_DAY, description=_TEXT, rationale=_RATIONALE)),
     "plan": Write("plan", Action.PLAN_RECORD, "plan", "plan",
                   "Add an improvement-plan action, with the date it was set (JSON twin)",
-                  _object(["finding_kind", "finding", "action", "domains", "owner", "due", "on",
+                  forms.object_schema(["finding_kind", "finding", "action", "domains", "owner", "due", "on",
                            "rationale"],
                           finding_kind={"type": "string", "enum": [k.value for k in FindingKind]},
                           finding=_TEXT, action=_TEXT,
@@ -119,22 +115,22 @@ WRITES = {
                           owner=_TEXT, due=_DAY, on=_DAY, rationale=_RATIONALE)),
     "update": Write("plan/update", Action.PLAN_RECORD, "update", "plan",
                     "Record a plan action's status on a date (JSON twin of the form)",
-                    _object(["action", "status", "on", "rationale"], action=_ID,
+                    forms.object_schema(["action", "status", "on", "rationale"], action=_ID,
                             status={"type": "string", "enum": [s.value for s in ActionStatus]},
                             on=_DAY, evidence=_TEXT, note=_TEXT, rationale=_RATIONALE)),
     "dive": Write("deep-dives", Action.PLAN_RECORD, "dive", "plan",
                   "Record a deep dive attached to the trust's plan (JSON twin of the form)",
-                  _object(["topic", "start", "rationale"], topic=_TEXT, start=_DAY, end=_DAY,
+                  forms.object_schema(["topic", "start", "rationale"], topic=_TEXT, start=_DAY, end=_DAY,
                           findings=_TEXT, rationale=_RATIONALE)),
     "leader": Write("leaders", Action.INTERVENTION_RECORD, "leader", "leadership",
                     "Record the holder of a senior post (JSON twin of the form)",
-                    _object(["post", "holder", "start", "rationale"],
+                    forms.object_schema(["post", "holder", "start", "rationale"],
                             post={"type": "string", "enum": [p.value for p in Post]},
                             holder=_TEXT, start=_DAY, end=_DAY, interim={"type": "boolean"},
                             previous_smq={"type": "boolean"}, rationale=_RATIONALE)),
     "end": Write("leaders/end", Action.INTERVENTION_RECORD, "end", "leadership",
                  "Record that the holder of a post left (JSON twin of the form)",
-                 _object(["term", "end", "rationale"], term=_ID, end=_DAY,
+                 forms.object_schema(["term", "end", "rationale"], term=_ID, end=_DAY,
                          rationale=_RATIONALE)),
 }  # fmt: skip
 
@@ -211,6 +207,176 @@ def stages_for(sees_cp: bool) -> dict[str, FundingStage]:
     return {s.value: s for s in FundingStage if sees_cp or s is not FundingStage.CP}
 
 
+# -- what each write accepts, checked once for the form and the JSON twin ---------------------
+def _aims(sent: Mapping[str, Any], reader: forms.Reader) -> list[tuple[str, int]]:
+    """One aim (``aim`` and ``amount``) or, in JSON, a list ``aims`` of {aim, amount}."""
+    listed = sent.get("aims")
+    if listed is None:
+        aim = reader.text("aim", "the improvement aim the money is for")
+        amount = reader.pounds("amount", "the amount")
+        first = [(aim, amount)] if aim and amount is not None else []
+        return first + _more_aims(reader)
+    if not isinstance(listed, list) or not listed:
+        reader.problems.append(("aims", "Enter one or more aims, each with its amount"))
+        return []
+    aims: list[tuple[str, int]] = []
+    for index, item in enumerate(listed):
+        one = forms.Reader(item if isinstance(item, Mapping) else {})
+        for key in sorted(set(one.sent) - {"aim", "amount"}):  # as unknown as a top-level field
+            reader.problems.append((f"aims[{index}].{key}", f"unknown field {key!r}"))
+        aim = one.text("aim", "the improvement aim the money is for")
+        amount = one.pounds("amount", "the amount")
+        reader.problems += [(f"aims[{index}].{f}", m) for f, m in one.problems]
+        if aim and amount is not None:
+            aims.append((aim, amount))
+    return aims
+
+
+def _more_aims(reader: forms.Reader) -> list[tuple[str, int]]:
+    """Further aims of a form, one a line as ``AIM = AMOUNT`` (the CLI's ``--aim TEXT=N``)."""
+    aims: list[tuple[str, int]] = []
+    for number, line in enumerate(reader.raw("more_aims").splitlines(), start=1):
+        if not line.strip():
+            continue
+        aim, sep, value = line.rpartition("=")
+        amount = value.strip().replace(",", "").removeprefix("£")
+        if not sep or not aim.strip() or not amount.isdigit() or int(amount) <= 0:
+            reader.problems.append(
+                ("more_aims", f"Write further aim {number} as the aim, then = and whole pounds")
+            )
+            continue
+        aims.append((aim.strip(), int(amount)))
+    return aims
+
+
+def check_apply(sent: Mapping[str, Any], stages: Mapping[str, FundingStage]) -> Checked:
+    reader = forms.Reader(sent)
+    values = {
+        "stage": reader.choice("stage", "the regime stage", stages),
+        "aims": _aims(sent, reader),
+        "on": reader.day("on", "the date of the application"),
+        "rationale": reader.rationale(),
+    }
+    return values, reader.problems
+
+
+def check_approve(sent: Mapping[str, Any]) -> Checked:
+    reader = forms.Reader(sent)
+    values = {
+        "application": reader.number("application", "the application"),
+        "amount": reader.pounds("amount", "the amount approved", required=False),
+        "on": reader.day("on", "the date of approval"),
+        "rationale": reader.rationale(),
+    }
+    return values, reader.problems
+
+
+def check_spend(sent: Mapping[str, Any]) -> Checked:
+    reader = forms.Reader(sent)
+    values = {
+        "application": reader.number("application", "the application"),
+        "category": reader.choice(
+            "category", "what it was spent on", {c.value: c for c in SpendCategory}
+        ),
+        "amount": reader.pounds("amount", "the amount spent"),
+        "on": reader.day("on", "the date of the spend"),
+        "description": reader.text("description", "a description", required=False),
+        "rationale": reader.rationale(),
+    }
+    return values, reader.problems
+
+
+def check_plan_action(sent: Mapping[str, Any]) -> Checked:
+    reader = forms.Reader(sent)
+    listed = sent.get("domains")
+    domains: list[DriverDomain] = []
+    if isinstance(listed, list):
+        for index, item in enumerate(listed):
+            found = {d.value: d for d in DriverDomain}.get(str(item))
+            if found is None:
+                reader.problems.append((f"domains[{index}]", "Select a driver domain"))
+            else:
+                domains.append(found)
+        if not listed:
+            reader.problems.append(("domains", "Select one or more driver domains"))
+    else:
+        one = reader.choice("domain", "the driver domain", {d.value: d for d in DriverDomain})
+        domains = [one] if one is not None else []
+    values = {
+        "finding_kind": reader.choice(
+            "finding_kind", "the kind of finding", {k.value: k for k in FindingKind}
+        ),
+        "finding": reader.text("finding", "the inspection's finding"),
+        "action": reader.text("action", "the action"),
+        "domains": domains,
+        "owner": reader.text("owner", "the owner"),
+        "due": reader.day("due", "the due date"),
+        "on": reader.day("on", "the date the action was set"),
+        "rationale": reader.rationale(),
+    }
+    return values, reader.problems
+
+
+def check_plan_update(sent: Mapping[str, Any]) -> Checked:
+    reader = forms.Reader(sent)
+    values = {
+        "action": reader.number("action", "the action"),
+        "status": reader.choice("status", "the status", {s.value: s for s in ActionStatus}),
+        "on": reader.day("on", "the date of the change"),
+        "evidence": reader.text("evidence", "the evidence", required=False),
+        "note": reader.text("note", "a note", required=False),
+        "rationale": reader.rationale(),
+    }
+    return values, reader.problems
+
+
+def check_deep_dive(sent: Mapping[str, Any]) -> Checked:
+    reader = forms.Reader(sent)
+    start = reader.day("start", "the start date")
+    end = reader.day("end", "the end date", required=False)
+    values = {
+        "topic": reader.text("topic", "the topic"),
+        "start": start,
+        "end": end,
+        "findings": reader.text(
+            "findings", "the findings", required=False, limit=forms.MAX_RATIONALE
+        ),
+        "rationale": reader.rationale(),
+    }
+    if start and end and end < start:
+        reader.problems.append(("end", "Enter an end date on or after the start date"))
+    return values, reader.problems
+
+
+_YES_NO = {"yes": True, "no": False, "true": True, "false": False, "": False}
+
+
+def check_leader(sent: Mapping[str, Any]) -> Checked:
+    reader = forms.Reader(sent)
+    values = {
+        "post": reader.choice("post", "the post", {p.value: p for p in Post}),
+        "holder": reader.text("holder", "the holder's name"),
+        "start": reader.day("start", "the start date"),
+        "end": reader.day("end", "the end date", required=False),
+        "interim": reader.choice("interim", "substantive or interim", _YES_NO),
+        "previous_smq": reader.choice(
+            "previous_smq", "whether they led a trust in special measures before", _YES_NO
+        ),
+        "rationale": reader.rationale(),
+    }
+    return values, reader.problems
+
+
+def check_leader_end(sent: Mapping[str, Any]) -> Checked:
+    reader = forms.Reader(sent)
+    values = {
+        "term": reader.number("term", "the holder"),
+        "end": reader.day("end", "the date they left"),
+        "rationale": reader.rationale(),
+    }
+    return values, reader.problems
+
+
 def build_intervention_forms_router(
     renderer: Renderer, gate: Gate, today: Callable[[], date]
 ) -> APIRouter:
@@ -219,10 +385,8 @@ def build_intervention_forms_router(
     renderer.env.globals["intervention_forms"] = lambda user, code: _Forms(repo, user, code)
     renderer.env.globals["recorded_write"] = recorded_write
 
-    def who(request: Request, rationale: str, office: str | None = None) -> Actor:
-        user = gate.user(request)
-        return Actor(user.username, office or user.role.label, rationale, gate.now(),
-                     user.role.value)  # fmt: skip
+    def who(request: Request, rationale: str, office: str = "") -> Actor:
+        return forms.actor_of(gate, request, office, rationale)
 
     def sees_cp(request: Request, code: str) -> bool:
         return bool(can(gate.user(request), Action.CONFIDENTIAL_READ, Resource.provider(code)))
@@ -244,12 +408,12 @@ def build_intervention_forms_router(
         data["dataset"] = public_dataset_meta(repo.meta())
         html = renderer.render("interventions.html", request=request, data=data, errors=errors,
                                form=form, query="")  # fmt: skip
-        return HTMLResponse(html, status_code=400, headers=NO_STORE)
+        return HTMLResponse(html, status_code=400, headers=forms.NO_STORE)
 
     # -- the writes: checked values in, the service's id out -------------------------------
     def owned(
         ids: list[int | None], wanted: int | None, field: str, what: str
-    ) -> list[checks.Problem]:
+    ) -> forms.FieldErrors:
         return [] if wanted in ids else [(field, f"Select {what} of this trust")]
 
     def apply(request: Request, code: str, v: dict[str, Any]) -> int:
@@ -295,7 +459,7 @@ def build_intervention_forms_router(
         leadership.end_term(repo, v["term"], end=v["end"], who=who(request, v["rationale"]))
         return int(v["term"])
 
-    def belongs(kind: str, code: str, v: dict[str, Any]) -> list[checks.Problem]:
+    def belongs(kind: str, code: str, v: dict[str, Any]) -> forms.FieldErrors:
         if kind in ("approve", "spend"):
             ids = [a.application.id for a in funding.applications(repo, code)]
             return owned(ids, v["application"], "application", "an application")
@@ -307,18 +471,19 @@ def build_intervention_forms_router(
                          "a holder")  # fmt: skip
         return []
 
-    runs: dict[str, tuple[Callable[..., checks.Checked], Callable[..., int], str]] = {
-        "apply": (checks.check_apply, apply, "stage"),
-        "approve": (checks.check_approve, approve, "application"),
-        "spend": (checks.check_spend, spend, "amount"),
-        "plan": (checks.check_plan_action, plan_add, "action"),
-        "update": (checks.check_plan_update, plan_update, "status"),
-        "dive": (checks.check_deep_dive, dive, "topic"),
-        "leader": (checks.check_leader, leader, "start"),
-        "end": (checks.check_leader_end, leader_end, "end"),
+    runs: dict[str, tuple[Callable[..., Checked], Callable[..., int], str]] = {
+        "apply": (check_apply, apply, "stage"),
+        "approve": (check_approve, approve, "application"),
+        "spend": (check_spend, spend, "amount"),
+        "plan": (check_plan_action, plan_add, "action"),
+        "update": (check_plan_update, plan_update, "status"),
+        "dive": (check_deep_dive, dive, "topic"),
+        "leader": (check_leader, leader, "start"),
+        "end": (check_leader_end, leader_end, "end"),
     }
 
-    def run(kind: str, request: Request, code: str, sent: Mapping[str, Any]) -> Outcome:
+    def run(kind: str, request: Request, code: str, sent: Mapping[str, Any]) -> int:
+        """Checks, then records; raises every problem by field (a policy's refusal with it)."""
         check, act, default = runs[kind]
         if kind == "apply":
             values, problems = check(sent, stages_for(sees_cp(request, code)))
@@ -327,13 +492,14 @@ def build_intervention_forms_router(
         if not problems:
             problems = belongs(kind, code, values)
         if problems:
-            return None, problems, None
+            raise forms.FieldProblemsError(problems)
         try:
-            return act(request, code, values), [], None
-        except PolicyRefusalError as error:
-            return None, [(checks.field_of(error, default), checks.message_of(error))], error
+            return int(act(request, code, values))
         except SpecialMeasuresError as error:
-            return None, [(checks.field_of(error, default), checks.message_of(error))], None
+            fields = WRITES[kind].schema["properties"]
+            refusal = error if isinstance(error, PolicyRefusalError) else None
+            problem = forms.service_problem(error, default, fields, _DOMAIN_FIELDS)
+            raise forms.FieldProblemsError(problem, refusal) from error
 
     # -- the routes -------------------------------------------------------------------------
     def html_route(kind: str, spec: Write) -> Callable[[Request, str], Awaitable[Response]]:
@@ -341,18 +507,16 @@ def build_intervention_forms_router(
             code = code.upper()
             repo.provider(code)
             sent = await gate.form(request)
-            new_id, problems, _ = run(kind, request, code, sent)
-            if not problems:
-                return RedirectResponse(
-                    f"/providers/{code}/interventions?recorded={kind}-{new_id}#{spec.anchor}",
-                    status_code=303,
-                )
-            errors = [
-                {"text": text, "href": f"#{spec.prefix}-{_html_field(field)}"}
-                for field, text in problems
-            ]
-            form = {f"{spec.prefix}-{k}": v for k, v in sent.items() if k != "csrf_token"}
-            return page(request, code, errors, form)
+            try:
+                new_id = run(kind, request, code, sent)
+            except forms.FieldProblemsError as problems:
+                shown = [(_html_field(field), text) for field, text in problems.errors]
+                form = {f"{spec.prefix}-{k}": v for k, v in sent.items() if k != "csrf_token"}
+                return page(request, code, forms.summary(shown, f"{spec.prefix}-"), form)
+            return RedirectResponse(
+                f"/providers/{code}/interventions?recorded={kind}-{new_id}#{spec.anchor}",
+                status_code=303,
+            )
 
         post_form.__name__ = f"record_{kind}"
         return permission(spec.action, provider="code")(post_form)
@@ -361,23 +525,13 @@ def build_intervention_forms_router(
         async def post_json(request: Request, code: Code) -> Response:
             code = code.upper()
             repo.provider(code)
-            sent: Any = None
-            if request.headers.get("content-type", "").split(";")[0].strip() == "application/json":
-                try:
-                    sent = await request.json()
-                except ValueError:
-                    sent = None
-            if not isinstance(sent, dict):
-                return _invalid([("body", "Send a JSON object")], None)
-            # A field the write does not take is refused, as on every other JSON twin.
-            unknown = sorted(set(sent) - set(spec.schema.get("properties", {})))
-            if unknown:
-                return _invalid([(unknown[0], f"unknown field {unknown[0]!r}")], None)
-            new_id, problems, refusal = run(kind, request, code, sent)
-            if problems:
-                return _invalid(problems, refusal)
+            try:
+                sent = await forms.read_json(request, spec.schema["properties"])
+                new_id = run(kind, request, code, sent)
+            except forms.FieldProblemsError as problems:
+                return forms.json_problems(problems.errors, refusal=problems.refusal)
             return JSONResponse({"id": new_id, "provider": code, "recorded": kind},
-                                status_code=201, headers=NO_STORE)  # fmt: skip
+                                status_code=201, headers=forms.NO_STORE)  # fmt: skip
 
         post_json.__name__ = f"record_{kind}_json"
         return permission(spec.action, provider="code")(post_json)
@@ -390,8 +544,7 @@ def build_intervention_forms_router(
             f"{path}.json", json_route(kind, spec), methods=["POST"], tags=["interventions"],
             summary=spec.summary, status_code=201,
             openapi_extra={
-                "requestBody": {"required": True,
-                                "content": {"application/json": {"schema": spec.schema}}},
+                **forms.body_schema(spec.schema),
                 "responses": {"400": {"description": "Refused: every field's problem "
                                       "(error.fields), and the policy rule (error.rule)"}},
             },
@@ -399,20 +552,12 @@ def build_intervention_forms_router(
     return router
 
 
+#: The domain model's field names (``action.created_on``) that the forms call otherwise.
+_DOMAIN_FIELDS = {"created_on": "on", "previous_smq_experience": "previous_smq"}
+
+
 def _html_field(field: str) -> str:
     """The form field a JSON field's problem belongs to (the form has one aim and one domain)."""
     if field.startswith("aims["):
         return field.rsplit(".", 1)[-1]
     return {"domains": "domain", "aims": "aim"}.get(field.split("[")[0], field.split("[")[0])
-
-
-def _invalid(problems: list[checks.Problem], refusal: PolicyRefusalError | None) -> JSONResponse:
-    error: dict[str, Any] = {
-        "status": 400,
-        "code": "refused" if refusal else "invalid",
-        "message": problems[0][1],
-        "fields": [{"field": f, "message": m} for f, m in problems],
-    }
-    if refusal is not None:
-        error["rule"] = {"id": refusal.rule_id, "text": refusal.rule_text}
-    return JSONResponse({"error": error}, status_code=400, headers=NO_STORE)

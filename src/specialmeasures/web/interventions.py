@@ -38,21 +38,24 @@ from specialmeasures.interventions.views import (
     regime_status,
     returns_view,
 )
+from specialmeasures.web import submissions as forms
 from specialmeasures.web.dates import EARLIEST, date_problem
 from specialmeasures.web.downloads import csv_response
 from specialmeasures.web.gate import Gate, permission
+from specialmeasures.web.query import BLANK_IS_ABSENT, AsOf
 from specialmeasures.web.rendering import Renderer
 from specialmeasures.web.work_due import returns_due
 
 __all__ = ["build_interventions_router"]
 
-AsOf = Annotated[
-    date | None, Query(description="Answer as of this date (YYYY-MM-DD); default today.")
-]
 Code = Annotated[str, Path(max_length=20)]
-Month = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
+Month = Annotated[
+    str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM"), BLANK_IS_ABSENT
+]
 Providers = Annotated[
-    str | None, Query(max_length=2000, description="Comma-separated provider codes.")
+    str | None,
+    Query(max_length=2000, description="Comma-separated provider codes."),
+    BLANK_IS_ABSENT,
 ]
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -187,14 +190,21 @@ def build_interventions_router(
             submit_return(repo, MonthlyReturn(code, day, values), who)
         except (ValueError, SpecialMeasuresError) as error:
             data = returns_data(request, code, None)
+            # The field the refusal is about: the month, or an item (drawn as item-N).
+            ids = {item: f"item-{n}" for n, item in enumerate(data["items"], start=1)}
+            problems = (
+                forms.service_problem(error, "period", ("period", *ids))
+                if isinstance(error, SpecialMeasuresError)
+                else [("period", "Enter the month as YYYY-MM")]
+            )
+            shown = [(ids.get(field, "period"), text) for field, text in problems]
             return returns_html(
                 request,
                 data,
                 400,
-                error=str(error) if isinstance(error, SpecialMeasuresError) else
-                "period: give the month as YYYY-MM",
+                errors=forms.summary(shown),
                 form_values={**values, "period": period},
-            )  # fmt: skip
+            )
         return RedirectResponse(f"/providers/{code}/returns?submitted={period}", status_code=303)
 
     # -- across trusts ------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from specialmeasures.rules.nof import TRUST_TYPES
 from specialmeasures.rules.nof_catalogue import DOMAINS, Quarter
 from specialmeasures.web.downloads import csv_response
 from specialmeasures.web.gate import Gate, permission
+from specialmeasures.web.query import BLANK_IS_ABSENT
 from specialmeasures.web.rendering import Renderer
 
 __all__ = ["build_nof_router"]
@@ -28,10 +29,12 @@ QuarterQ = Annotated[
         pattern=r"^\d{4}[Qq][1-4]$",
         description="Financial-year quarter, e.g. 2025Q2; default the latest stored.",
     ),
+    BLANK_IS_ABSENT,
 ]
 TypeQ = Annotated[
     str | None,
     Query(pattern="^(acute|non_acute|ambulance)$", description="One league (default all)."),
+    BLANK_IS_ABSENT,
 ]
 Code = Annotated[str, Path(max_length=5, pattern="^[A-Za-z0-9]{3,5}$")]
 LEAGUE_COLUMNS = ("org_type", "rank", "rank_low", "rank_high", "code", "name", "metrics_scored",

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from specialmeasures.access import Action
@@ -25,18 +25,9 @@ from specialmeasures.domain import SpecialMeasuresError
 from specialmeasures.domain.oversight import Body
 from specialmeasures.interventions import returns as service
 from specialmeasures.interventions.views import regime_status
+from specialmeasures.web import submissions as forms
 from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.rendering import Renderer
-from specialmeasures.web.submissions import (
-    FieldErrors,
-    FieldProblemsError,
-    actor_of,
-    body_schema,
-    json_fields,
-    json_problems,
-    service_problem,
-    summary,
-)
 
 __all__ = ["build_oversight_forms_router"]
 
@@ -69,15 +60,11 @@ class RequestIn(BaseModel):
     rationale: str = Field(description="Why (recorded in the audit log)")
 
 
-def _common(sent: dict[str, Any]) -> FieldErrors:
-    errors: FieldErrors = []
-    if sent["body"] not in {b.value for b in Body}:
-        errors.append(("body", "Select the body"))
-    return errors
-
-
-def _rationale(sent: dict[str, Any]) -> FieldErrors:
-    return [] if sent["rationale"] else [("rationale", "Enter the rationale")]
+def _common(sent: dict[str, Any]) -> forms.Reader:
+    """The check both writes make first: the body."""
+    reader = forms.Reader(sent)
+    reader.choice("body", "the body", {b.value: b for b in Body})
+    return reader
 
 
 def build_oversight_forms_router(
@@ -110,34 +97,31 @@ def build_oversight_forms_router(
             "oag.html", request=request, data=data(request, code), bodies=BODIES,
             errors=errors or [], form=form or {}, done=done, query=str(request.url.query),
         )  # fmt: skip
-        return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+        return HTMLResponse(html, status_code=status, headers=forms.NO_STORE)
 
     def add_member(request: Request, code: str, sent: dict[str, Any]) -> str:
-        errors = _common(sent)
-        if not sent["name"]:
-            errors.append(("name", "Enter the member's name"))
-        errors += _rationale(sent)
-        if errors:
-            raise FieldProblemsError(errors)
+        reader = _common(sent)
+        reader.text("name", "the member's name")
+        reader.rationale()
+        reader.done()
         try:
-            who = actor_of(gate, request, sent["office"], sent["rationale"])
+            who = forms.actor_of(gate, request, sent["office"], sent["rationale"])
             service.add_member(repo, code, sent["body"], sent["name"], who)
         except SpecialMeasuresError as error:
-            raise FieldProblemsError(service_problem(error, "name")) from error
+            raise forms.FieldProblemsError(forms.service_problem(error, "name")) from error
         return f"{sent['name']} ({Body(sent['body']).label}) joins {code}'s OAG"
 
     def request_items(request: Request, code: str, sent: dict[str, Any]) -> str:
-        errors = _common(sent)
+        reader = _common(sent)
         if not sent["items"]:
-            errors.append(("items", "Enter one or more items"))
-        errors += _rationale(sent)
-        if errors:
-            raise FieldProblemsError(errors)
+            reader.problem("items", "Enter one or more items")
+        reader.rationale()
+        reader.done()
         try:
-            who = actor_of(gate, request, sent["office"], sent["rationale"])
+            who = forms.actor_of(gate, request, sent["office"], sent["rationale"])
             added = service.request_items(repo, code, sent["body"], sent["items"], who)
         except SpecialMeasuresError as error:
-            raise FieldProblemsError(service_problem(error, "items")) from error
+            raise forms.FieldProblemsError(forms.service_problem(error, "items")) from error
         return f"{added} item(s) requested by {Body(sent['body']).label}"
 
     def form_route(write: _Write, fields: tuple[str, ...], prefix: str
@@ -146,15 +130,15 @@ def build_oversight_forms_router(
             code = code.upper()
             repo.provider(code)
             raw = await gate.form(request)
-            sent: dict[str, Any] = {k: raw.get(k, "").strip() for k in fields}
+            sent: dict[str, Any] = forms.form_fields(raw, fields)
             if "items" in sent:
                 sent["items"] = [i.strip() for i in sent["items"].replace(",", "\n").splitlines()
                                  if i.strip()]  # fmt: skip
             try:
                 write(request, code, sent)
-            except FieldProblemsError as problems:
+            except forms.FieldProblemsError as problems:
                 shown = {k: raw.get(k, "") for k in fields}
-                return page(request, code, summary(problems.errors, prefix),
+                return page(request, code, forms.summary(problems.errors, prefix),
                             {**shown, "form": prefix}, status=400)  # fmt: skip
             return RedirectResponse(f"/providers/{code}/oag?done={prefix.rstrip('-')}",
                                     status_code=303)  # fmt: skip
@@ -166,13 +150,11 @@ def build_oversight_forms_router(
         async def endpoint(request: Request, code: Code) -> Response:
             code = code.upper()
             repo.provider(code)
-            try:
-                sent = await json_fields(request, [f for f in fields if f not in lists], lists)
-                done = write(request, code, sent)
-            except FieldProblemsError as problems:
-                return json_problems(problems.errors)
-            return JSONResponse({"ok": True, "message": done, "oag": _public(data(request, code))},
-                                status_code=201)  # fmt: skip
+            return await forms.json_write(
+                request, fields, lambda sent: write(request, code, sent),
+                lambda _, done: {"ok": True, "message": done, "oag": _public(data(request, code))},
+                lists=lists,
+            )  # fmt: skip
 
         return endpoint
 
@@ -198,7 +180,7 @@ def build_oversight_forms_router(
     router.post(
         "/providers/{code}/oag/members.json", tags=["interventions"], status_code=201,
         summary="Add a member to a trust's OAG (JSON twin of the form)",
-        openapi_extra=body_schema(MemberIn),
+        openapi_extra=forms.body_schema(MemberIn),
     )(member_json)  # fmt: skip
     request_form = permission(Action.INTERVENTION_RECORD, provider="code")(
         form_route(request_items, REQUEST_FIELDS, "request-")
@@ -210,7 +192,7 @@ def build_oversight_forms_router(
     router.post(
         "/providers/{code}/oag/requests.json", tags=["interventions"], status_code=201,
         summary="Declare items a body on a trust's OAG needs monthly (JSON twin of the form)",
-        openapi_extra=body_schema(RequestIn),
+        openapi_extra=forms.body_schema(RequestIn),
     )(request_json)  # fmt: skip
     return router
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from specialmeasures.access import Action
@@ -19,13 +19,10 @@ from specialmeasures.register.overview import national_overview
 from specialmeasures.reports.regime_chart import regime_counts_svg
 from specialmeasures.web.backtest import backtest_end, cached_backtest
 from specialmeasures.web.gate import Gate, permission
+from specialmeasures.web.query import AsOf
 from specialmeasures.web.rendering import Renderer
 
 __all__ = ["build_overview_router"]
-
-AsOf = Annotated[
-    date | None, Query(description="Answer as of this date (YYYY-MM-DD); default today.")
-]
 
 
 def build_overview_router(renderer: Renderer, gate: Gate, today: Callable[[], date]) -> APIRouter:

@@ -27,14 +27,12 @@ from specialmeasures.reports.cells import csv_cell
 from specialmeasures.reports.timeline import timeline_svg
 from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.links import link
+from specialmeasures.web.query import BLANK_IS_ABSENT, AsOf
 from specialmeasures.web.rendering import Renderer
 
 __all__ = ["build_router"]
 
-AsOf = Annotated[
-    date | None, Query(description="Answer as of this date (YYYY-MM-DD); default today.")
-]
-Text = Annotated[str | None, Query(max_length=200)]
+Text = Annotated[str | None, Query(max_length=200), BLANK_IS_ABSENT]
 PUBLIC_REGIMES = ("smq", "rsp", "smf", "none")
 CONFIDENTIAL_REGIMES = ("cp",)
 RATINGS = ("Outstanding", "Good", "Requires improvement", "Inadequate")
@@ -77,11 +75,11 @@ def build_router(renderer: Renderer, gate: Gate, today: Callable[[], date]) -> A
             repo,
             day,
             include_confidential=confidential,
-            type_=f.type or None,
-            system=f.system or None,
-            region=f.region or None,
+            type_=f.type,
+            system=f.system,
+            region=f.region,
             regime=regime_filter,
-            rating=f.rating or None,
+            rating=f.rating,
             search=f.q,
         )
         return {

@@ -25,7 +25,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from specialmeasures.access import Action, Principal, Resource, can
 from specialmeasures.access.classification import public_dataset_meta
@@ -39,32 +39,24 @@ from specialmeasures.interventions.views import regime_status
 from specialmeasures.regime.judgements import enter_judgement, list_judgements
 from specialmeasures.register.inspections import record_inspection
 from specialmeasures.rules import load_policies
-from specialmeasures.web.dates import EARLIEST, LATEST, date_problem
+from specialmeasures.web import submissions as forms
 from specialmeasures.web.gate import Gate, permission
+from specialmeasures.web.query import BLANK_IS_ABSENT, AsOf
 from specialmeasures.web.rendering import Renderer
 
 __all__ = ["build_regulator_forms_router"]
 
 Code = Annotated[str, Path(max_length=20)]
-AsOf = Annotated[
-    date | None, Query(description="Answer as of this date (YYYY-MM-DD); default today.")
-]
 Recorded = Annotated[
     str | None,
     Query(pattern=r"^(?:[a-z]{1,8}-)?\d{1,12}$", description="What was just recorded."),
+    BLANK_IS_ABSENT,
 ]
-ScopeQuery = Annotated[str | None, Query(max_length=40, description="The buddying scope.")]
-NO_STORE = {"Cache-Control": "no-store"}
+ScopeQuery = Annotated[
+    str | None, Query(max_length=40, description="The buddying scope."), BLANK_IS_ABSENT
+]
 RATING_CHOICES = [(r.label, r.label) for r in sorted(Rating, reverse=True)]
 QUESTIONS = (KeyQuestion.OVERALL, *KeyQuestion.five())
-
-
-class RefusedError(Exception):
-    """A write refused with messages by field: ``[(field, message), ...]``."""
-
-    def __init__(self, errors: list[tuple[str, str]]) -> None:
-        super().__init__("; ".join(m for _, m in errors))
-        self.errors = errors
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,88 +64,14 @@ class Write:
     """One write: its fields, the id prefix of its HTML form, and what it does.
 
     ``run(request, code, values)`` validates and records, returning what was recorded (its
-    JSON answer); it raises :class:`RefusedError` with every problem by field.
+    JSON answer); it raises :class:`~specialmeasures.web.submissions.FieldProblemsError` with
+    every problem by field.
     """
 
     fields: tuple[str, ...]
     prefix: str
     default_field: str
     run: Callable[[Request, str, dict[str, str]], dict[str, Any]]
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value).strip()
-
-
-def _day(
-    values: Mapping[str, str], name: str, label: str, problems: list[tuple[str, str]], *,
-    required: bool = True,
-) -> date | None:  # fmt: skip
-    text = values.get(name, "")
-    if not text:
-        if required:
-            problems.append((name, f"Enter the {label} as YYYY-MM-DD"))
-        return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        problems.append((name, f"Enter the {label} as YYYY-MM-DD"))
-        return None
-    if date_problem(name, day):
-        problems.append((name, f"Enter a {label} from {EARLIEST} to {LATEST}"))
-        return None
-    return day
-
-
-def _rationale(values: Mapping[str, str], problems: list[tuple[str, str]]) -> str:
-    text = values.get("rationale", "")
-    if not text:
-        problems.append(("rationale", "Enter the rationale"))
-    elif len(text) > 20_000:
-        problems.append(("rationale", "The rationale must be 20,000 characters or fewer"))
-    return text
-
-
-def _whole(
-    values: Mapping[str, str], name: str, label: str, low: int, high: int,
-    problems: list[tuple[str, str]],
-) -> int | None:  # fmt: skip
-    text = values.get(name, "")
-    if not text:
-        return None
-    if not text.isdigit() or not low <= int(text) <= high:
-        problems.append((name, f"Enter the {label} as a whole number from {low} to {high}"))
-        return None
-    return int(text)
-
-
-def _service_refusal(
-    error: SpecialMeasuresError, fields: tuple[str, ...], default: str
-) -> RefusedError:
-    """A service's refusal, linked to the field it names (InputError's column) if it is ours."""
-    column = getattr(error, "column", None) or getattr(error, "field", None) or ""
-    name = str(column).removeprefix("--").replace("-", "_").split(".")[-1]
-    text = str(error).removeprefix(f"column {column!r}: ") if column else str(error)
-    return RefusedError([(name if name in fields else default, text[:1].upper() + text[1:])])
-
-
-def _json_refusal(errors: list[tuple[str, str]]) -> JSONResponse:
-    return JSONResponse(
-        {
-            "error": {
-                "status": 400,
-                "code": "invalid",
-                "message": "; ".join(f"{f}: {m}" for f, m in errors),
-                "fields": [{"field": f, "message": m} for f, m in errors],
-            }
-        },
-        status_code=400,
-        headers=NO_STORE,
-    )
 
 
 def _judgement_facts() -> list[dict[str, str]]:
@@ -173,10 +91,8 @@ def build_regulator_forms_router(
     repo = renderer.platform.repository
 
     def who(request: Request, rationale: str) -> Actor:
-        # As at the command line: the account's username and permission role in the audit
-        # row; the role's name stands for the office the CLI's --role names.
-        user = gate.user(request)
-        return Actor(user.username, user.role.label, rationale, gate.now(), user.role.value)
+        # As at the command line: the role's name stands for the office the CLI's --role names.
+        return forms.actor_of(gate, request, "", rationale)
 
     def may(user: Principal, action: Action, code: str) -> bool:
         """For links between pages: asked of the policy directly, so not audited as a read."""
@@ -206,90 +122,65 @@ def build_regulator_forms_router(
 
     def render(
         request: Request, template: str, data: dict[str, Any], *, status: int = 200,
-        errors: list[tuple[str, str]] | None = None, prefix: str = "",
+        errors: forms.FieldErrors | None = None, prefix: str = "",
         form: Mapping[str, str] | None = None, recorded: str | None = None,
     ) -> HTMLResponse:  # fmt: skip
         data["dataset"] = public_dataset_meta(repo.meta())
         html = renderer.render(
             template, request=request, data=data, recorded=recorded,
-            errors=[{"text": m, "href": f"#{prefix}{f}"} for f, m in errors or []],
+            errors=forms.summary(errors or [], prefix),
             form=dict(form or {}), query=str(request.url.query),
         )  # fmt: skip
-        return HTMLResponse(html, status_code=status, headers=NO_STORE)
-
-    async def from_form(request: Request, write: Write) -> dict[str, str]:
-        sent = await gate.form(request)
-        return {k: _text(sent.get(k)) for k in write.fields}
-
-    async def from_json(request: Request, write: Write) -> dict[str, str]:
-        ctype = request.headers.get("content-type", "").split(";")[0].strip()
-        if ctype != "application/json":
-            raise RefusedError(
-                [(write.default_field, "Send the fields as a JSON object (application/json)")]
-            )
-        try:
-            body = await request.json()
-        except ValueError:
-            raise RefusedError([(write.default_field, "The body must be a JSON object")]) from None
-        if not isinstance(body, dict):
-            raise RefusedError([(write.default_field, "The body must be a JSON object")])
-        unknown = sorted(set(body) - set(write.fields))
-        if unknown:
-            raise RefusedError(
-                [(unknown[0], f"Unknown field (expected one of {', '.join(write.fields)})")]
-            )
-        return {k: _text(body.get(k)) for k in write.fields}
+        return HTMLResponse(html, status_code=status, headers=forms.NO_STORE)
 
     def json_twin(write: Write) -> Callable[[Request, str], Awaitable[Response]]:
         async def endpoint(request: Request, code: Code) -> Response:
             code = code.upper()
             repo.provider(code)
-            try:
-                done = write.run(request, code, await from_json(request, write))
-            except RefusedError as refused:
-                return _json_refusal(refused.errors)
-            return JSONResponse(done, status_code=201, headers=NO_STORE)
+            return await forms.json_write(
+                request, write.fields, lambda sent: write.run(request, code, sent),
+                lambda _, done: done, flag=("true", "false"),
+            )  # fmt: skip
 
         return endpoint
 
     async def html_write(
         request: Request, code: str, write: Write, done_url: Callable[[dict[str, Any]], str],
-        again: Callable[[list[tuple[str, str]], dict[str, str]], HTMLResponse],
+        again: Callable[[forms.FieldErrors, dict[str, str]], HTMLResponse],
     ) -> Response:  # fmt: skip
         code = code.upper()
         repo.provider(code)
-        values = await from_form(request, write)
+        values = forms.form_fields(await gate.form(request), write.fields)
         try:
             done = write.run(request, code, values)
-        except RefusedError as refused:
+        except forms.FieldProblemsError as refused:
             return again(refused.errors, values)
         return RedirectResponse(done_url(done), status_code=303)
 
     # -- an inspection entered by hand ----------------------------------------------------------
     def run_inspection(request: Request, code: str, values: dict[str, str]) -> dict[str, Any]:
-        problems: list[tuple[str, str]] = []
-        inspected = _day(values, "inspection_date", "inspection date", problems)
-        published = _day(values, "publication_date", "publication date", problems)
+        r = forms.Reader(values)
+        inspected = r.day("inspection_date", "the inspection date")
+        published = r.day("publication_date", "the publication date")
         if inspected and published and published < inspected:
-            problems.append(("publication_date", "The publication date must be on or after the "
-                             "inspection date"))  # fmt: skip
+            r.problem("publication_date", "The publication date must be on or after the "
+                      "inspection date")  # fmt: skip
         if published and published > gate.now().date():
-            problems.append(("publication_date", "The publication date must not be in the future: "
-                             "record a report once it is published"))  # fmt: skip
+            r.problem("publication_date", "The publication date must not be in the future: "
+                      "record a report once it is published")  # fmt: skip
         ratings: dict[KeyQuestion, Rating] = {}
         for kq in QUESTIONS:
             text = values[kq.value]
             if not text:
                 if kq is KeyQuestion.OVERALL:
-                    problems.append(("overall", "Select the overall rating"))
+                    r.problem("overall", "Select the overall rating")
                 continue
             try:
                 ratings[kq] = Rating.parse(text, field=kq.value)
             except SpecialMeasuresError:
-                problems.append((kq.value, f"Select the {kq.label.lower()} rating from the list"))
-        rationale = _rationale(values, problems)
-        if problems:
-            raise RefusedError(problems)
+                r.problem(kq.value, f"Select the {kq.label.lower()} rating from the list")
+        rationale = r.rationale()
+        r.done()
         assert inspected is not None
         assert published is not None
         user = gate.user(request)
@@ -300,7 +191,9 @@ def build_regulator_forms_router(
                 recorded_at=gate.now(), account_role=user.role.value,
             )  # fmt: skip
         except SpecialMeasuresError as error:
-            raise _service_refusal(error, inspection_write.fields, "publication_date") from None
+            raise forms.FieldProblemsError(
+                forms.service_problem(error, "publication_date", inspection_write.fields)
+            ) from None
         i = done.inspection
         return {
             "inspection_id": i.id, "provider_code": code,
@@ -316,7 +209,7 @@ def build_regulator_forms_router(
     )  # fmt: skip
 
     def inspection_page(
-        request: Request, code: str, *, errors: list[tuple[str, str]] | None = None,
+        request: Request, code: str, *, errors: forms.FieldErrors | None = None,
         form: Mapping[str, str] | None = None, recorded: str | None = None,
     ) -> HTMLResponse:  # fmt: skip
         provider = repo.provider(code)
@@ -358,15 +251,13 @@ def build_regulator_forms_router(
     facts = _judgement_facts()
 
     def run_judgement(request: Request, code: str, values: dict[str, str]) -> dict[str, Any]:
-        problems: list[tuple[str, str]] = []
+        r = forms.Reader(values)
         if not values["fact"]:
-            problems.append(("fact", "Select the judgement"))
-        if not values["value"]:
-            problems.append(("value", "Enter the judgement's value"))
-        on = _day(values, "on", "date it is in force from", problems)
-        rationale = _rationale(values, problems)
-        if problems:
-            raise RefusedError(problems)
+            r.problem("fact", "Select the judgement")
+        r.text("value", "the judgement's value")
+        on = r.day("on", "the date it is in force from")
+        rationale = r.rationale()
+        r.done()
         assert on is not None
         user = gate.user(request)
         try:
@@ -376,7 +267,9 @@ def build_regulator_forms_router(
                 recorded_at=gate.now(), account_role=user.role.value,
             )  # fmt: skip
         except SpecialMeasuresError as error:
-            raise _service_refusal(error, judgement_write.fields, "value") from None
+            raise forms.FieldProblemsError(
+                forms.service_problem(error, "value", judgement_write.fields)
+            ) from None
         j = done.judgement
         return {
             "judgement_id": j.id, "provider_code": code, "fact": f"judgement.{j.name}",
@@ -398,7 +291,7 @@ def build_regulator_forms_router(
         }  # fmt: skip
 
     def judgement_page(
-        request: Request, code: str, *, errors: list[tuple[str, str]] | None = None,
+        request: Request, code: str, *, errors: forms.FieldErrors | None = None,
         form: Mapping[str, str] | None = None, recorded: str | None = None,
     ) -> HTMLResponse:  # fmt: skip
         data = judgement_data(request, code)
@@ -441,15 +334,14 @@ def build_regulator_forms_router(
 
     # -- Improvement Directors ------------------------------------------------------------------
     def run_assign(request: Request, code: str, values: dict[str, str]) -> dict[str, Any]:
-        problems: list[tuple[str, str]] = []
+        r = forms.Reader(values)
         if not values["director"]:
-            problems.append(("director", "Select the Improvement Director"))
-        start = _day(values, "start", "start date", problems)
-        intensive = _whole(values, "intensive_months", "intensive months", 1, 3, problems)
-        maintenance = _whole(values, "maintenance_months", "maintenance months", 0, 24, problems)
-        rationale = _rationale(values, problems)
-        if problems:
-            raise RefusedError(problems)
+            r.problem("director", "Select the Improvement Director")
+        start = r.day("start", "the start date")
+        intensive = r.whole("intensive_months", "the intensive months", 1, 3)
+        maintenance = r.whole("maintenance_months", "the maintenance months", 0, 24)
+        rationale = r.rationale()
+        r.done()
         assert start is not None
         try:
             new_id = director_service.assign_director(
@@ -458,7 +350,9 @@ def build_regulator_forms_router(
                 maintenance_months=maintenance,
             )  # fmt: skip
         except SpecialMeasuresError as error:
-            raise _service_refusal(error, assign_write.fields, "director") from None
+            raise forms.FieldProblemsError(
+                forms.service_problem(error, "director", assign_write.fields)
+            ) from None
         return {"assignment_id": new_id, "provider_code": code, "director": values["director"],
                 "start": start.isoformat()}  # fmt: skip
 
@@ -468,16 +362,14 @@ def build_regulator_forms_router(
     )  # fmt: skip
 
     def run_end(request: Request, code: str, values: dict[str, str]) -> dict[str, Any]:
-        problems: list[tuple[str, str]] = []
+        r = forms.Reader(values)
         mine = {str(a.id) for a in director_service.assignments(repo) if a.provider_code == code}
         if values["assignment"] not in mine:
-            problems.append(("assignment", "Select an assignment of this trust"))
-        end = _day(values, "end", "end date", problems)
-        if not values["reason"]:
-            problems.append(("reason", "Enter the reason it ends"))
-        rationale = _rationale(values, problems)
-        if problems:
-            raise RefusedError(problems)
+            r.problem("assignment", "Select an assignment of this trust")
+        end = r.day("end", "the end date")
+        r.text("reason", "the reason it ends")
+        rationale = r.rationale()
+        r.done()
         assert end is not None
         try:
             director_service.end_assignment(
@@ -485,27 +377,25 @@ def build_regulator_forms_router(
                 who=who(request, rationale),
             )  # fmt: skip
         except SpecialMeasuresError as error:
-            raise _service_refusal(error, end_write.fields, "end") from None
+            raise forms.FieldProblemsError(
+                forms.service_problem(error, "end", end_write.fields)
+            ) from None
         return {"assignment_id": int(values["assignment"]), "provider_code": code,
                 "end": end.isoformat()}  # fmt: skip
 
     end_write = Write(("assignment", "end", "reason", "rationale"), "end-", "assignment", run_end)
 
     def run_roster(request: Request, code: str, values: dict[str, str]) -> dict[str, Any]:
-        problems: list[tuple[str, str]] = []
-        if not values["name"]:
-            problems.append(("name", "Enter the Director's name"))
+        r = forms.Reader(values)
+        r.text("name", "the Director's name")
         if values["background"] not in {b.value for b in Background}:
-            problems.append(("background", "Select the Director's background"))
+            r.problem("background", "Select the Director's background")
         if values["previous_smq"] not in ("true", "false"):
-            problems.append(("previous_smq", "Say whether they have supported a trust in "
-                             "special measures before"))  # fmt: skip
-        most = _whole(values, "max_trusts", "most trusts at once", 1, 6, problems)
-        if most is None and not values["max_trusts"]:
-            problems.append(("max_trusts", "Enter the most trusts at once, from 1 to 6"))
-        rationale = _rationale(values, problems)
-        if problems:
-            raise RefusedError(problems)
+            r.problem("previous_smq", "Say whether they have supported a trust in "
+                      "special measures before")  # fmt: skip
+        most = r.whole("max_trusts", "the most trusts at once", 1, 6, required=True)
+        rationale = r.rationale()
+        r.done()
         assert most is not None
         try:
             new_id = director_service.add_director(
@@ -514,7 +404,9 @@ def build_regulator_forms_router(
                 who(request, rationale),
             )  # fmt: skip
         except SpecialMeasuresError as error:
-            raise _service_refusal(error, roster_write.fields, "name") from None
+            raise forms.FieldProblemsError(
+                forms.service_problem(error, "name", roster_write.fields)
+            ) from None
         return {"director_id": new_id, "name": values["name"], "provider_code": code}
 
     roster_write = Write(("name", "background", "previous_smq", "max_trusts", "rationale"), "roster-",
@@ -546,7 +438,7 @@ def build_regulator_forms_router(
         }  # fmt: skip
 
     def director_page(
-        request: Request, code: str, *, errors: list[tuple[str, str]] | None = None,
+        request: Request, code: str, *, errors: forms.FieldErrors | None = None,
         prefix: str = "", form: Mapping[str, str] | None = None, recorded: str | None = None,
     ) -> HTMLResponse:  # fmt: skip
         shown = {f"{prefix}{k}": v for k, v in (form or {}).items()}
@@ -597,23 +489,22 @@ def build_regulator_forms_router(
 
     # -- buddies --------------------------------------------------------------------------------
     def run_buddy(request: Request, code: str, values: dict[str, str]) -> dict[str, Any]:
-        problems: list[tuple[str, str]] = []
+        r = forms.Reader(values)
         buddy = values["buddy"].upper()
         if not buddy:
-            problems.append(("buddy", "Enter the buddy trust's code"))
+            r.problem("buddy", "Enter the buddy trust's code")
         if values["scope"] not in {s.value for s in BuddyScope}:
-            problems.append(("scope", "Select the scope"))
+            r.problem("scope", "Select the scope")
         if values["arranged_by"] not in {a.value for a in ArrangedBy}:
-            problems.append(("arranged_by", "Select who arranged it"))
-        start = _day(values, "start", "start date", problems)
-        end = _day(values, "end", "end date", problems, required=False)
-        review = _day(values, "review", "review date", problems, required=False)
-        mou = _day(values, "mou", "date of the MoU", problems, required=False)
+            r.problem("arranged_by", "Select who arranged it")
+        start = r.day("start", "the start date")
+        end = r.day("end", "the end date", required=False)
+        review = r.day("review", "the review date", required=False)
+        mou = r.day("mou", "the date of the MoU", required=False)
         if values["paid"] not in ("", "true", "false"):
-            problems.append(("paid", "Say whether the buddy is paid"))
-        rationale = _rationale(values, problems)
-        if problems:
-            raise RefusedError(problems)
+            r.problem("paid", "Say whether the buddy is paid")
+        rationale = r.rationale()
+        r.done()
         assert start is not None
         try:
             new_id = buddy_service.record_arrangement(
@@ -623,7 +514,9 @@ def build_regulator_forms_router(
                 who(request, rationale),
             )  # fmt: skip
         except SpecialMeasuresError as error:
-            raise _service_refusal(error, buddy_write.fields, "buddy") from None
+            raise forms.FieldProblemsError(
+                forms.service_problem(error, "buddy", buddy_write.fields)
+            ) from None
         return {"arrangement_id": new_id, "provider_code": code, "buddy": buddy,
                 "scope": values["scope"], "start": start.isoformat()}  # fmt: skip
 
@@ -668,7 +561,7 @@ def build_regulator_forms_router(
         return text or BuddyScope.TRUST_WIDE.value
 
     def buddy_page(
-        request: Request, code: str, *, errors: list[tuple[str, str]] | None = None,
+        request: Request, code: str, *, errors: forms.FieldErrors | None = None,
         form: Mapping[str, str] | None = None, recorded: str | None = None,
     ) -> HTMLResponse:  # fmt: skip
         scope = scope_of(request.query_params.get("scope") if not form else form.get("scope"))
@@ -750,20 +643,5 @@ def _required(write: Write) -> tuple[str, ...]:
 def _body(fields: tuple[str, ...], *, required: tuple[str, ...]) -> dict[str, Any]:
     """The JSON request body of a write, for the OpenAPI document (values as strings; dates
     YYYY-MM-DD; booleans true/false)."""
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {
-                    "schema": {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "required": list(required),
-                        "properties": {
-                            f: {"type": ["string", "boolean", "integer"]} for f in fields
-                        },
-                    }
-                }
-            },
-        }
-    }
+    return forms.body_schema(forms.object_schema(
+        required, **{f: {"type": ["string", "boolean", "integer"]} for f in fields}))  # fmt: skip

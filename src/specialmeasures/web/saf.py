@@ -17,6 +17,7 @@ from specialmeasures.access.classification import public_dataset_meta
 from specialmeasures.domain.saf import EVIDENCE_CATEGORIES
 from specialmeasures.ingest.saf_assessments import saf_view
 from specialmeasures.web.gate import Gate, permission
+from specialmeasures.web.query import BLANK_IS_ABSENT
 from specialmeasures.web.rendering import Renderer
 
 __all__ = ["build_saf_router"]
@@ -25,6 +26,7 @@ Code = Annotated[str, Path(max_length=20)]
 AsOf = Annotated[
     date | None,
     Query(description="Only assessments published on or before this date; default today."),
+    BLANK_IS_ABSENT,
 ]
 
 KEY_QUESTION_LABELS = {

@@ -170,7 +170,11 @@ def build_signin_router(renderer: Renderer, gate: Gate) -> APIRouter:
     )
     @permission(Action.ACCOUNT_READ_OWN)
     def account_json(request: Request) -> dict[str, Any]:
-        return account_data(request)
+        # The token a client that writes only JSON sends as X-CSRF-Token: its own session's,
+        # on an answer that is never cached (web/private_caching.py).
+        session = gate.session(request)
+        assert session is not None
+        return {**account_data(request), "csrf_token": session.csrf_token}
 
     @router.get("/account", response_class=HTMLResponse, include_in_schema=False)
     @permission(Action.ACCOUNT_READ_OWN)

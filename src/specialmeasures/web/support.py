@@ -7,7 +7,6 @@ every write goes through ``regime.support_cases`` and is audited there.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -24,6 +23,7 @@ from specialmeasures.regime.support_cases import (
     open_case,
     update_criterion,
 )
+from specialmeasures.web import submissions as forms
 from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.rendering import Renderer
 
@@ -31,13 +31,17 @@ __all__ = ["build_support_router"]
 
 CaseId = Annotated[str, Path(max_length=12)]
 OPEN_FIELDS = ("regime", "name", "providers", "icb", "director", "criteria", "on", "rationale")
+CRITERION_FIELDS = ("criterion", "status", "evidence", "on", "rationale")
 
 
-def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
+#: The ids of the case page's fields (its two forms both have ``on`` and ``rationale``).
+CRITERION_IDS = {"on": "criterion-on", "rationale": "criterion-rationale"}
+EXIT_IDS = {"on": "exit-on", "rationale": "exit-rationale"}
+
+
+def _shown(problems: forms.FieldErrors, ids: dict[str, str]) -> list[dict[str, str]]:
+    """The error summary of a case-page form: each problem linked to its field's id."""
+    return forms.summary([(ids.get(field, field), text) for field, text in problems])
 
 
 def _case_id(text: str) -> int:
@@ -64,16 +68,17 @@ def build_support_router(renderer: Renderer, gate: Gate) -> APIRouter:
             data={"cases": list_cases(repo), "can_record": can_record(request)},
             errors=errors or [], form=form or {"regime": "rsp"}, query=str(request.url.query),
         )  # fmt: skip
-        return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+        return HTMLResponse(html, status_code=status, headers=forms.NO_STORE)
 
     def one(request: Request, case: int, errors: list[dict[str, str]] | None = None,
-            status: int = 200) -> HTMLResponse:  # fmt: skip
+            status: int = 200, form: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
         view = case_view(repo, case)
         view["can_record"] = can_record(request) and view["status"] == "open"
         view["statuses"] = CRITERION_STATUSES
         html = renderer.render("support_case.html", request=request, data=view,
-                               errors=errors or [], query=str(request.url.query))  # fmt: skip
-        return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+                               errors=errors or [], form=form or {},
+                               query=str(request.url.query))  # fmt: skip
+        return HTMLResponse(html, status_code=status, headers=forms.NO_STORE)
 
     @router.get("/support.json", tags=["support"], summary="RSP and PIP support cases (JSON twin)")
     @permission(Action.RECOMMENDATION_READ)
@@ -88,44 +93,39 @@ def build_support_router(renderer: Renderer, gate: Gate) -> APIRouter:
     @router.post("/support", response_class=HTMLResponse, include_in_schema=False)
     @permission(Action.DECISION_RECORD)
     async def support_open(request: Request) -> Response:
-        sent = await gate.form(request)
-        form = {k: sent.get(k, "").strip() for k in OPEN_FIELDS}
-        errors = []
-        if form["regime"] not in ("rsp", "pip"):
-            errors.append({"text": "Select the programme", "href": "#regime"})
-        if not form["name"]:
-            errors.append({"text": "Enter the case's name", "href": "#name"})
+        form = forms.form_fields(await gate.form(request), OPEN_FIELDS)
+        reader = forms.Reader(form)
+        reader.choice("regime", "the programme", {"rsp": Regime.RSP, "pip": Regime.PIP})
+        reader.text("name", "the case's name")
         codes = [c.strip() for c in form["providers"].replace(",", " ").split() if c.strip()]
         if not codes:
-            errors.append({"text": "Enter one or more provider codes", "href": "#providers"})
+            reader.problem("providers", "Enter one or more provider codes")
         criteria: list[tuple[str | None, str]] = []
         for line in form["criteria"].splitlines():
             if not line.strip():
                 continue
             head, sep, body = line.partition(":")
             if not sep or not body.strip():
-                errors.append({"text": f"Write each criterion as CODE: text or system: text "
-                               f"({line.strip()[:60]})", "href": "#criteria"})  # fmt: skip
+                reader.problem("criteria", "Write each criterion as CODE: text or system: text "
+                               f"({line.strip()[:60]})")  # fmt: skip
                 break
             target = head.strip()
             criteria.append((None if target.lower() == "system" else target, body.strip()))
-        if not criteria and not any(e["href"] == "#criteria" for e in errors):
-            errors.append({"text": "Enter the exit criteria agreed at entry", "href": "#criteria"})
-        if _day(form["on"]) is None:
-            errors.append({"text": "Enter the entry date as YYYY-MM-DD", "href": "#on"})
-        if not form["rationale"]:
-            errors.append({"text": "Enter the rationale", "href": "#rationale"})
+        if not criteria and not any(f == "criteria" for f, _ in reader.problems):
+            reader.problem("criteria", "Enter the exit criteria agreed at entry")
+        on = reader.day("on", "the entry date")
+        rationale = reader.rationale()
+        errors = forms.summary(reader.problems)
         if not errors:
+            assert on is not None
             try:
-                on = _day(form["on"])
-                assert on is not None
                 case = open_case(
                     repo, regime=Regime(form["regime"]), name=form["name"], members=codes,
-                    criteria=criteria, on=on, who=who(request, form["rationale"]),
+                    criteria=criteria, on=on, who=who(request, rationale),
                     icb=form["icb"] or None, director=form["director"] or None,
                 )  # fmt: skip
             except SpecialMeasuresError as error:
-                errors = [{"text": str(error), "href": "#name"}]
+                errors = forms.summary(forms.service_problem(error, "name", OPEN_FIELDS))
             else:
                 return RedirectResponse(f"/support/{case}", status_code=303)
         return listing(request, errors, form, status=400)
@@ -145,53 +145,45 @@ def build_support_router(renderer: Renderer, gate: Gate) -> APIRouter:
     async def support_criterion(request: Request, case: CaseId) -> Response:
         case_id = _case_id(case)
         view = case_view(repo, case_id)
-        sent = await gate.form(request)
-        form = {k: sent.get(k, "").strip() for k in ("criterion", "status", "evidence", "on",
-                                                     "rationale")}  # fmt: skip
-        ids = {str(c["id"]) for c in view["criteria"]}
-        errors = []
-        if form["criterion"] not in ids:
-            errors.append({"text": "Select the criterion", "href": "#criterion"})
-        if form["status"] not in CRITERION_STATUSES:
-            errors.append({"text": "Select the status", "href": "#status"})
-        if _day(form["on"]) is None:
-            errors.append({"text": "Enter the date as YYYY-MM-DD", "href": "#criterion-on"})
-        if not form["rationale"]:
-            errors.append({"text": "Enter the rationale", "href": "#criterion-rationale"})
-        if not errors:
-            on = _day(form["on"])
+        form = forms.form_fields(await gate.form(request), CRITERION_FIELDS)
+        reader = forms.Reader(form)
+        reader.choice("criterion", "the criterion", {str(c["id"]): c for c in view["criteria"]})
+        reader.choice("status", "the status", {s: s for s in CRITERION_STATUSES})
+        on = reader.day("on", "the date")
+        rationale = reader.rationale()
+        problems = reader.problems
+        if not problems:
             assert on is not None
             try:
                 update_criterion(repo, int(form["criterion"]), status=form["status"],
                                  evidence=form["evidence"], on=on,
-                                 who=who(request, form["rationale"]))  # fmt: skip
+                                 who=who(request, rationale))  # fmt: skip
             except SpecialMeasuresError as error:
-                errors = [{"text": str(error), "href": "#evidence"}]
+                problems = forms.service_problem(error, "evidence", CRITERION_FIELDS)
             else:
                 return RedirectResponse(f"/support/{case_id}", status_code=303)
-        return one(request, case_id, errors, status=400)
+        shown = {CRITERION_IDS.get(k, k): v for k, v in form.items()}
+        return one(request, case_id, _shown(problems, CRITERION_IDS), status=400, form=shown)
 
     @router.post("/support/{case}/exit", response_class=HTMLResponse, include_in_schema=False)
     @permission(Action.DECISION_RECORD)
     async def support_exit(request: Request, case: CaseId) -> Response:
         case_id = _case_id(case)
         case_view(repo, case_id)
-        sent = await gate.form(request)
-        on = _day(sent.get("on", ""))
-        rationale = sent.get("rationale", "").strip()
-        errors = []
-        if on is None:
-            errors.append({"text": "Enter the exit date as YYYY-MM-DD", "href": "#exit-on"})
-        if not rationale:
-            errors.append({"text": "Enter the rationale", "href": "#exit-rationale"})
-        if not errors:
+        form = forms.form_fields(await gate.form(request), ("on", "rationale"))
+        reader = forms.Reader(form)
+        on = reader.day("on", "the exit date")
+        rationale = reader.rationale()
+        problems = reader.problems
+        if not problems:
             assert on is not None
             try:
                 exit_case(repo, case_id, on=on, who=who(request, rationale))
             except SpecialMeasuresError as error:
-                errors = [{"text": str(error), "href": "#exit-on"}]
+                problems = forms.service_problem(error, "on", ("on", "rationale"))
             else:
                 return RedirectResponse(f"/support/{case_id}", status_code=303)
-        return one(request, case_id, errors, status=400)
+        shown = {EXIT_IDS[k]: v for k, v in form.items()}
+        return one(request, case_id, _shown(problems, EXIT_IDS), status=400, form=shown)
 
     return router

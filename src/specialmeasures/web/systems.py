@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
 from specialmeasures.access import Action
@@ -19,13 +19,11 @@ from specialmeasures.monitoring.views import Screen, provider_bands
 from specialmeasures.monitoring.watchlist import screen
 from specialmeasures.register.overview import system_view, systems_index
 from specialmeasures.web.gate import Gate, permission
+from specialmeasures.web.query import AsOf
 from specialmeasures.web.rendering import Renderer
 
 __all__ = ["build_systems_router"]
 
-AsOf = Annotated[
-    date | None, Query(description="Answer as of this date (YYYY-MM-DD); default today.")
-]
 Name = Annotated[str, Path(max_length=200)]
 
 

@@ -20,30 +20,21 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from specialmeasures.access import MIN_PASSWORD_LENGTH, Action, Role
 from specialmeasures.domain import NotFoundError, SpecialMeasuresError
+from specialmeasures.web import submissions as forms
 from specialmeasures.web.gate import Gate, permission
 from specialmeasures.web.rendering import Renderer
 from specialmeasures.web.signin import AUTH_RESPONSES
-from specialmeasures.web.submissions import (
-    FieldErrors,
-    FieldProblemsError,
-    body_schema,
-    json_fields,
-    json_problems,
-    service_problem,
-    summary,
-)
 
 __all__ = ["build_user_admin_router"]
 
 Username = Annotated[str, Path(max_length=64)]
 ROLES = [(r.value, r.label) for r in Role if r is not Role.PUBLIC]
 ADD_FIELDS = ("username", "display_name", "role", "providers", "password", "generate")
-NO_STORE = {"Cache-Control": "no-store"}
 
 #: What a change answers: a message for the page and, for a generated password, the password.
 Done = tuple[str, str | None]
@@ -80,7 +71,7 @@ def _codes(text: str | list[str]) -> list[str]:
     return [c.strip().upper() for c in items if c.strip()]
 
 
-def _secret(sent: dict[str, Any], errors: FieldErrors) -> tuple[str | None, bool]:
+def _secret(sent: dict[str, Any], errors: forms.FieldErrors) -> tuple[str | None, bool]:
     if sent["generate"]:
         return secrets.token_urlsafe(15), True
     if not sent["password"]:
@@ -88,11 +79,11 @@ def _secret(sent: dict[str, Any], errors: FieldErrors) -> tuple[str | None, bool
     return sent["password"] or None, False
 
 
-def _problems(error: SpecialMeasuresError, default: str) -> FieldErrors:
+def _problems(error: SpecialMeasuresError, default: str) -> forms.FieldErrors:
     if isinstance(error, NotFoundError) and error.kind == "provider":
         return [("providers" if default == "providers" else "code",
                  f"{error.key} is not a provider code in the register")]  # fmt: skip
-    return service_problem(error, default)
+    return forms.service_problem(error, default)
 
 
 def _endpoint(run: Callable[[Request, str], Awaitable[Response]], collection: bool
@@ -123,14 +114,14 @@ def build_user_admin_router(renderer: Renderer, gate: Gate) -> APIRouter:
 
     # -- the writes, one per form ------------------------------------------------------------
     def add(request: Request, _: str, sent: dict[str, Any]) -> Done:
-        errors: FieldErrors = []
+        errors: forms.FieldErrors = []
         if not sent["username"]:
             errors.append(("username", "Enter a username"))
         if sent["role"] not in {v for v, _ in ROLES}:
             errors.append(("role", "Select the role"))
         secret, generated = _secret(sent, errors)
         if errors:
-            raise FieldProblemsError(errors)
+            raise forms.FieldProblemsError(errors)
         try:
             account = book.add(sent["username"], sent["role"], password=secret,
                                display_name=sent["display_name"],
@@ -139,49 +130,51 @@ def build_user_admin_router(renderer: Renderer, gate: Gate) -> APIRouter:
             field = "password" if "password" in str(error) else "username"
             if "scope" in str(error) or "trust" in str(error) or "provider" in str(error):
                 field = "providers"
-            raise FieldProblemsError(_problems(error, field)) from error
+            raise forms.FieldProblemsError(_problems(error, field)) from error
         return f"Created {account.username}", secret if generated else None
 
     def active(request: Request, username: str, sent: dict[str, Any]) -> Done:
         if sent["active"] not in ("yes", "no"):
-            raise FieldProblemsError([("active", "Choose to enable or disable the account")])
+            raise forms.FieldProblemsError([("active", "Choose to enable or disable the account")])
         try:
             account = book.set_active(username, sent["active"] == "yes", actor=acting(request))
         except SpecialMeasuresError as error:
-            raise FieldProblemsError([("active", _problems(error, "active")[0][1])]) from error
+            raise forms.FieldProblemsError(
+                [("active", _problems(error, "active")[0][1])]
+            ) from error
         return (f"Enabled {account.username}" if account.active
                 else f"Disabled {account.username}; its sessions have ended"), None  # fmt: skip
 
     def scope(request: Request, username: str, sent: dict[str, Any]) -> Done:
-        errors: FieldErrors = []
+        errors: forms.FieldErrors = []
         if sent["change"] not in ("assign", "remove"):
             errors.append(("change", "Choose to assign or remove a provider"))
         if not sent["code"]:
             errors.append(("code", "Enter a provider code"))
         if errors:
-            raise FieldProblemsError(errors)
+            raise forms.FieldProblemsError(errors)
         try:
             if sent["change"] == "assign":
                 book.assign(username, sent["code"], actor=acting(request))
             else:
                 if sent["code"].upper() not in book.get(username).providers:
-                    raise FieldProblemsError([("code", f"{sent['code'].upper()} is not in "
+                    raise forms.FieldProblemsError([("code", f"{sent['code'].upper()} is not in "
                                                f"{username}'s providers")])  # fmt: skip
                 book.unassign(username, sent["code"], actor=acting(request))
         except SpecialMeasuresError as error:
-            raise FieldProblemsError(_problems(error, "code")) from error
+            raise forms.FieldProblemsError(_problems(error, "code")) from error
         verb = "Assigned" if sent["change"] == "assign" else "Removed"
         return f"{verb} {sent['code'].upper()}", None
 
     def password(request: Request, username: str, sent: dict[str, Any]) -> Done:
-        errors: FieldErrors = []
+        errors: forms.FieldErrors = []
         secret, generated = _secret(sent, errors)
         if errors or secret is None:
-            raise FieldProblemsError(errors)
+            raise forms.FieldProblemsError(errors)
         try:
             book.set_password(username, secret, actor=acting(request))
         except SpecialMeasuresError as error:
-            raise FieldProblemsError(_problems(error, "password")) from error
+            raise forms.FieldProblemsError(_problems(error, "password")) from error
         return "Password set; the account's sessions have ended", secret if generated else None
 
     # -- pages ---------------------------------------------------------------------------------
@@ -197,11 +190,11 @@ def build_user_admin_router(renderer: Renderer, gate: Gate) -> APIRouter:
         return {**account.as_dict(), "role_label": account.role.label,
                 "scoped": account.role.scoped}  # fmt: skip
 
-    def render(request: Request, username: str | None, errors: FieldErrors | None = None,
+    def render(request: Request, username: str | None, errors: forms.FieldErrors | None = None,
                prefix: str = "", form: dict[str, str] | None = None, done: str | None = None,
                generated: str | None = None, status: int = 200) -> HTMLResponse:  # fmt: skip
         context: dict[str, Any] = {
-            "errors": summary(errors or [], prefix), "form": {**(form or {}), "form": prefix},
+            "errors": forms.summary(errors or [], prefix), "form": {**(form or {}), "form": prefix},
             "done": done, "generated": generated, "roles": ROLES,
             "min_password": MIN_PASSWORD_LENGTH, "query": str(request.url.query),
         }  # fmt: skip
@@ -210,7 +203,7 @@ def build_user_admin_router(renderer: Renderer, gate: Gate) -> APIRouter:
         else:
             html = renderer.render("user.html", request=request, data=account_data(username),
                                    self_service=username == acting(request), **context)  # fmt: skip
-        return HTMLResponse(html, status_code=status, headers=NO_STORE)
+        return HTMLResponse(html, status_code=status, headers=forms.NO_STORE)
 
     def form_route(change: _Change, fields: tuple[str, ...], prefix: str, *,
                    listing: bool = False) -> Callable[..., Awaitable[Response]]:  # fmt: skip
@@ -218,14 +211,14 @@ def build_user_admin_router(renderer: Renderer, gate: Gate) -> APIRouter:
             if username:
                 book.get(username)  # an unknown account is 404
             raw = await gate.form(request)
-            sent: dict[str, Any] = {k: raw.get(k, "").strip() for k in fields}
+            sent: dict[str, Any] = forms.form_fields(raw, fields)
             # Passwords are taken as typed (spaces count) and never shown back.
             if "password" in sent:
                 sent["password"] = raw.get("password", "")
             shown = {k: v for k, v in sent.items() if k != "password"}
             try:
                 done, generated = change(request, username, sent)
-            except FieldProblemsError as problems:
+            except forms.FieldProblemsError as problems:
                 return render(request, None if listing else username, problems.errors, prefix,
                               shown, status=400)  # fmt: skip
             if generated is not None:  # shown once, on this answer only
@@ -242,16 +235,20 @@ def build_user_admin_router(renderer: Renderer, gate: Gate) -> APIRouter:
         async def run(request: Request, username: str) -> Response:
             if username:
                 book.get(username)
-            try:
-                sent = await json_fields(request, [f for f in fields if f not in lists], lists)
-                done, generated = change(request, username, sent)
-            except FieldProblemsError as problems:
-                return json_problems(problems.errors)
-            name = (sent.get("username") or username).strip().lower()
-            body: dict[str, Any] = {"ok": True, "message": done, "account": account_data(name)}
-            if generated is not None:
-                body["password"] = generated
-            return JSONResponse(body, status_code=201 if created else 200, headers=NO_STORE)
+
+            def answer(sent: dict[str, Any], done: Done) -> dict[str, Any]:
+                name = (sent.get("username") or username).strip().lower()
+                message, generated = done
+                body: dict[str, Any] = {"ok": True, "message": message,
+                                        "account": account_data(name)}  # fmt: skip
+                if generated is not None:
+                    body["password"] = generated
+                return body
+
+            return await forms.json_write(
+                request, fields, lambda sent: change(request, username, sent), answer,
+                lists=lists, status=201 if created else 200,
+            )  # fmt: skip
 
         return _endpoint(run, created)
 
@@ -277,7 +274,7 @@ def build_user_admin_router(renderer: Renderer, gate: Gate) -> APIRouter:
             router.post(path, include_in_schema=False)(marked)
         else:
             router.post(path, tags=["administration"], summary=summary_text, status_code=status,
-                        responses=AUTH_RESPONSES, openapi_extra=body_schema(model))(marked)  # fmt: skip
+                        responses=AUTH_RESPONSES, openapi_extra=forms.body_schema(model))(marked)  # fmt: skip
 
     post("/admin/users", form_route(add, ADD_FIELDS, "add-", listing=True), None)
     post("/admin/users.json", json_route(add, ADD_FIELDS, ("providers",), created=True),

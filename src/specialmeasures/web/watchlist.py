@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from specialmeasures.access import Action
@@ -19,13 +19,10 @@ from specialmeasures.access.classification import public_dataset_meta
 from specialmeasures.monitoring.views import Screen, watchlist_csv, watchlist_view
 from specialmeasures.monitoring.watchlist import screen
 from specialmeasures.web.gate import permission
+from specialmeasures.web.query import AsOf
 from specialmeasures.web.rendering import Renderer
 
 __all__ = ["build_watchlist_router"]
-
-AsOf = Annotated[
-    date | None, Query(description="Answer as of this date (YYYY-MM-DD); default today.")
-]
 
 
 def build_watchlist_router(
