@@ -10,7 +10,9 @@ and measures, per page:
 - ``first_s``: the first request after the server started (its read models are being
   precomputed in the background: the request waits for that computation, never starts another);
 - ``after_change_s``: the first request after a change to the data (an audited write made
-  from another process, as an import or a decision would be), asked at once;
+  from another process, as an import or a decision would be), asked at once; with
+  ``SM_BENCH_AFTER_CHANGES=N`` the median of N changes (each after the previous one's
+  precomputation has finished) and ``after_change_max_s`` the slowest;
 - ``after_precompute_s``: after another such change, the server is left alone until every read
   model the pages used is stored again for the new data version (computed at write time by the
   workers' refreshers, no request asking: ``precompute_s`` in the summary row says how long
@@ -227,9 +229,16 @@ def _one_server(
             pages = [p.format(system=name, code=code) for p in PAGES]
             paths = [x for p in pages for x in (p, _twin(p))]
             first = {p: _timed(client, p) for p in paths}
-            _change_data(url)
-            after = {p: _timed(client, p) for p in paths}
-            models = _shared(url)["shared_read_models"]
+            changes: dict[str, list[float]] = {p: [] for p in paths}
+            models = 0
+            for repeat in range(_after_changes()):
+                if repeat:  # the previous change's precomputation done: a fresh change
+                    _precomputed(url, models)
+                _change_data(url)
+                for p in paths:
+                    changes[p].append(_timed(client, p))
+                models = _shared(url)["shared_read_models"]
+            after = {p: float(np.median(t)) for p, t in changes.items()}
             _change_data(url)
             precompute_s = _precomputed(url, models)
             ready = {p: _timed(client, p) for p in paths}
@@ -256,8 +265,9 @@ def _one_server(
             row.update(
                 first_s=first[path],
                 after_change_s=after[path],
+                after_change_max_s=max(changes[path]),
                 after_precompute_s=ready[path],
-                within_goal=p95 < 1000 and after[path] < 5 and errors[path] == 0,
+                within_goal=p95 < 1000 and max(changes[path]) < 5 and errors[path] == 0,
                 peer=f"{PEER} (same run)",
                 ratio_p95=p95 / peer_p95,
             )
@@ -276,6 +286,11 @@ def _one_server(
         }
     )
     return rows
+
+
+def _after_changes() -> int:
+    """How many changes to time the first requests after (``SM_BENCH_AFTER_CHANGES``)."""
+    return max(1, int(os.environ.get("SM_BENCH_AFTER_CHANGES", "1")))
 
 
 def _databases() -> list[str]:
