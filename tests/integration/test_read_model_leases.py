@@ -330,11 +330,12 @@ def test_readers_under_parallel_writers_get_only_results_of_one_version(
     a, b = two
     stop = threading.Event()
     problems: list[str] = []
+    seen: set[int] = set()
 
     def writer() -> None:
         while not stop.is_set():
             _change(b)
-            time.sleep(0.15)
+            time.sleep(0.25)  # a get follows up to five changes (VERSION_ATTEMPTS)
 
     def reader(platform: Platform) -> None:
         cache = VersionedCache(size=4, shared=SharedReadModels(poll=0.01))
@@ -345,13 +346,16 @@ def test_readers_under_parallel_writers_get_only_results_of_one_version(
             time.sleep(0.03)
             return (start, data_version(repo))
 
-        for _ in range(25):
+        deadline = time.monotonic() + 3.0
+        while time.monotonic() < deadline:
             asked_at = data_version(repo)
             start, end = cache.get(repo, "watch list", compute)
+            seen.add(start)
             if start != end:
                 problems.append(f"computed across a change: {start}..{end}")
             if start < asked_at:
                 problems.append(f"version {start} returned after {asked_at} was current")
+            time.sleep(0.005)
 
     writers = [threading.Thread(target=writer)]
     readers = [threading.Thread(target=reader, args=(p,)) for p in (a, b, a, b)]
@@ -363,6 +367,7 @@ def test_readers_under_parallel_writers_get_only_results_of_one_version(
     for t in writers:
         t.join(60)
     assert problems == []
+    assert len(seen) >= 5  # the readers did read across several changes
     # Every stored result is its own version's.
     with a.repository.engine.connect() as conn:
         stored = conn.execute(
