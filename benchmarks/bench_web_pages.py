@@ -10,7 +10,9 @@ and measures, per page:
 - ``first_s``: the first request after the server started (its read models are being
   precomputed in the background: the request waits for that computation, never starts another);
 - ``after_change_s``: the first request after a change to the data (an audited write made
-  from another process, as an import or a decision would be), asked at once;
+  from another process, as an import or a decision would be), asked at once; with
+  ``SM_BENCH_AFTER_CHANGES=N`` the median of N changes (each after the previous one's
+  precomputation has finished) and ``after_change_max_s`` the slowest;
 - ``after_precompute_s``: after another such change, the server is left alone until every read
   model the pages used is stored again for the new data version (computed at write time by the
   workers' refreshers, no request asking: ``precompute_s`` in the summary row says how long
@@ -247,6 +249,7 @@ def _one_server(
     first: dict[str, float] = {}
     after: dict[str, float] = {}
     ready: dict[str, float] = {}
+    changes: dict[str, list[float]] = {}
     precompute_s = float("nan")
     try:
         _wait_ready(base)
@@ -258,10 +261,17 @@ def _one_server(
             pages = [p.format(system=name, code=code) for p in PAGES]
             paths = [x for p in pages for x in (p, _twin(p))]
             first = {p: _timed(client, p) for p in paths}
+            changes = {p: [] for p in paths}
             if first_requests:
-                _change_data(url)
-                after = {p: _timed(client, p) for p in paths}
-                models = _shared(url)["shared_read_models"]
+                models = 0
+                for repeat in range(_after_changes()):
+                    if repeat:  # the previous change's precomputation done: a fresh change
+                        _precomputed(url, models)
+                    _change_data(url)
+                    for p in paths:
+                        changes[p].append(_timed(client, p))
+                    models = _shared(url)["shared_read_models"]
+                after = {p: float(np.median(t)) for p, t in changes.items() if t}
                 _change_data(url)
                 precompute_s = _precomputed(url, models)
                 ready = {p: _timed(client, p) for p in paths}
@@ -304,8 +314,11 @@ def _one_server(
             row.update(
                 first_s=first.get(path, float("nan")),
                 after_change_s=after.get(path, float("nan")),
+                after_change_max_s=max(changes.get(path) or [float("nan")]),
                 after_precompute_s=ready.get(path, float("nan")),
-                within_goal=p95 < 1000 and after.get(path, 0.0) < 5 and errors[path] == 0,
+                within_goal=p95 < 1000
+                and max(changes.get(path) or [0.0]) < 5
+                and errors[path] == 0,
                 peer=f"{PEER} (same run)",
                 ratio_p95=p95 / peer_p95,
             )
@@ -328,6 +341,11 @@ def _one_server(
             }
         )
     return rows
+
+
+def _after_changes() -> int:
+    """How many changes to time the first requests after (``SM_BENCH_AFTER_CHANGES``)."""
+    return max(1, int(os.environ.get("SM_BENCH_AFTER_CHANGES", "1")))
 
 
 def _databases() -> list[str]:

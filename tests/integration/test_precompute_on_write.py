@@ -127,12 +127,12 @@ def test_a_write_makes_the_read_models_ready_once_without_a_request(
             worker.refresher.stop()
 
 
-def test_a_read_model_claimed_elsewhere_is_skipped_then_read(
+def test_a_read_model_claimed_elsewhere_is_waited_for_not_computed_beside(
     two: tuple[Platform, Platform],
 ) -> None:
     a, b = two
     version = data_version(a.repository)
-    # Worker a has claimed "watch list" and is computing it.
+    # Worker a (a request) has claimed "watch list" and is computing it.
     shared_a = SharedReadModels()
     claimed = threading.Event()
     release = threading.Event()
@@ -151,16 +151,19 @@ def test_a_read_model_claimed_elsewhere_is_skipped_then_read(
     worker = Worker(b, "b", ("watch list", "backtest"), calls)
     done = threading.Thread(target=worker.refresher.refresh)
     done.start()
-    # b does not wait behind a's claim: it computes the next read model meanwhile.
-    _until(lambda: key_text("backtest") in _ready(b, version))
-    assert [k for _, k, _ in calls] == ["backtest"]
-    assert done.is_alive()  # and then waits for the one it skipped
+    # b's precomputation waits for a's watch list: it does not start the next read model
+    # beside it (two computations at once would halve a's share of the machine).
+    time.sleep(1.0)
+    assert calls == []
+    assert _ready(b, version) == set()
+    assert done.is_alive()
     release.set()
     thread.join(60)
     done.join(60)
     assert not done.is_alive()
     assert [k for _, k, _ in calls] == ["backtest"]  # never computed "watch list" itself
     assert worker.cached("watch list") == {"by": "a"}
+    assert _ready(b, version) == {key_text("watch list"), key_text("backtest")}
     assert worker.refresher.refreshed == 1
 
 

@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -154,12 +154,14 @@ def test_a_claim_left_by_a_dead_worker_is_taken_over(two: tuple[Platform, Platfo
 
     digest = sha256(key_text("backtest").encode()).hexdigest()
     assert dead._claim(engine, digest, 0, "backtest", key_text("backtest"))
-    long_ago = datetime.now(UTC).replace(tzinfo=None) - timedelta(hours=1)
+    # Its last heartbeat an hour ago, by the database's clock.
     with engine.begin() as conn:
-        conn.execute(update(read_models).values(claimed_at=long_ago))
-    worker = VersionedCache(shared=SharedReadModels(stale_seconds=60))
+        conn.execute(update(read_models).values(heartbeat_at=read_models.c.heartbeat_at - 3600))
+    worker = VersionedCache(shared=SharedReadModels(lease_seconds=60))
     assert worker.get(b.repository, "backtest", lambda: "fresh") == "fresh"
     assert worker.computed == 1
+    assert worker.shared is not None
+    assert worker.shared.taken_over == 1
 
 
 def test_a_fresh_claim_is_waited_for_not_recomputed(two: tuple[Platform, Platform]) -> None:

@@ -5,16 +5,21 @@
 list, the backtest and the evaluation documents after each change to the data. This module is
 that shared level, the ``read_models`` table:
 
-* a row per (key, data version): the first worker to miss *claims* it with an insert that does
-  nothing on conflict (state ``computing``), computes, and stores the encoded result (state
-  ``ready``);
-* a worker that finds the row claimed waits for it to become ready (polling), reads the stored
-  result and does not compute; if the claimer fails, its claim is removed and the next waiter
-  claims; a claim older than ``STALE_SECONDS`` (a worker killed mid-computation) is taken over;
-* storing a result at version N removes the rows of older versions;
-* a precomputation (``deferring_claimed``) does not wait for a row another worker claimed: it
-  gets ``ClaimedElsewhereError`` and moves on to the next read model, so that several workers'
-  precomputations after a change share the read models out instead of queueing behind one.
+* a row per (key, data version): the first worker to miss *claims* it with an insert that fails
+  on the primary key if another did (state ``computing``), computes, and stores the encoded
+  result (state ``ready``);
+* a claim is a lease: the claimant (``owner``) renews ``heartbeat_at`` (the database's clock)
+  while it computes; a claim not renewed for ``LEASE_SECONDS`` (a worker killed or hung
+  mid-computation) is taken over by the next worker that finds it, with one conditional update
+  that only one worker can win;
+* a worker that finds the row claimed and its lease alive waits for it (polling), reads the
+  stored result and does not compute; if the claimer fails, its claim is removed and the next
+  waiter claims;
+* a result is stored only by the claim's owner, and only if the data version is still the one
+  it was computed for (otherwise it may mix two versions and is not shared); storing a result at
+  version N removes the rows of older versions;
+* ``deferring_claimed``: a caller that should not wait (the refresher's claim on a whole data
+  version's precomputation) gets ``ClaimedElsewhereError`` for a live claim of another worker.
 
 What is stored is a result computed for no one in particular: the callers cache only
 role-independent read models (the whole watch list, the backtest, the evaluation documents),
@@ -35,7 +40,11 @@ import importlib
 import json
 import logging
 import math
+import os
+import socket
+import threading
 import time
+import uuid
 import zlib
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
@@ -43,27 +52,30 @@ from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import ColumnElement, Engine, delete, extract, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from specialmeasures.store import data_version as _versions
 from specialmeasures.store.tables import read_models
 
 __all__ = [
-    "STALE_SECONDS",
+    "LEASE_SECONDS",
     "ClaimedElsewhereError",
     "SharedReadModels",
     "decode",
     "deferring_claimed",
     "encode",
     "key_text",
+    "new_owner",
     "stored_keys",
 ]
 
 T = TypeVar("T")
 _log = logging.getLogger(__name__)
 
-#: A claim older than this (seconds) belongs to a worker that died: another takes it over.
-STALE_SECONDS = 900.0
+#: A claim whose heartbeat is older than this (seconds) belongs to a worker that died or hangs:
+#: another takes it over. The claimant renews it five times a lease while computing.
+LEASE_SECONDS = 15.0
 #: How often a waiting worker looks for the result another is computing (seconds).
 POLL_SECONDS = 0.05
 #: Only dataclasses and enums of this package are rebuilt from stored rows.
@@ -223,18 +235,51 @@ def _name(key: Hashable) -> str:
     return str(first)[:100]
 
 
+def _db_now(engine: Engine) -> ColumnElement[float]:
+    """The database's clock in seconds since the epoch: one clock for every worker's lease,
+    whatever the workers' own clocks say."""
+    if engine.dialect.name == "postgresql":
+        return cast(ColumnElement[float], extract("epoch", func.clock_timestamp()))
+    return cast(ColumnElement[float], (func.julianday("now") - 2440587.5) * 86400.0)
+
+
+def new_owner() -> str:
+    """A name for one claimant: host, process and a random part (two caches of one process
+    are two claimants)."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:16]}"
+
+
 class SharedReadModels:
     """The ``read_models`` table as a cache shared by every process over one database.
 
+    A claim is a lease: while computing, the claimant writes a heartbeat (the database's clock)
+    every ``lease_seconds / 5``; a claim whose heartbeat is older than ``lease_seconds`` (its
+    worker was killed, or hangs) is taken over by the next worker that finds it, with a
+    conditional update that only one can win. A result is stored only by the claim's owner and
+    only if the data version did not change while it was computed.
+
     ``computed`` and ``loaded`` count what this instance did: results it computed and stored,
-    and results it read that another worker (or an earlier run) had stored.
+    and results it read that another worker (or an earlier run) had stored; ``taken_over``
+    counts expired claims it took over, ``waited`` the seconds it waited for other workers.
     """
 
-    def __init__(self, *, stale_seconds: float = STALE_SECONDS, poll: float = POLL_SECONDS):
-        self.stale_seconds = stale_seconds
+    def __init__(
+        self,
+        *,
+        lease_seconds: float = LEASE_SECONDS,
+        poll: float = POLL_SECONDS,
+        owner: str | None = None,
+    ) -> None:
+        if lease_seconds <= 0:
+            raise ValueError(f"lease_seconds must be positive, not {lease_seconds!r}")
+        self.lease_seconds = lease_seconds
+        self.heartbeat_seconds = lease_seconds / 5
         self.poll = poll
+        self.owner = owner or new_owner()
         self.computed = 0
         self.loaded = 0
+        self.taken_over = 0
+        self.waited = 0.0
 
     def get(self, engine: Engine, version: int, key: Hashable, compute: Callable[[], T]) -> T:
         """The result for ``key`` at data ``version``: stored, awaited, or computed here."""
@@ -243,37 +288,43 @@ class SharedReadModels:
         except NotEncodableError:
             return compute()
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        while True:
-            row = self._row(engine, digest, version)
-            if row is not None and row.state == "ready" and row.payload is not None:
-                value = decode(row.payload)
-                self.loaded += 1
-                return cast(T, value)
-            if row is None:
-                if self._claim(engine, digest, version, key, text):
-                    return self._compute_and_store(engine, digest, version, compute)
-                continue  # claimed by another worker a moment ago: wait for it
-            age = (_now() - row.claimed_at).total_seconds()
-            if age > self.stale_seconds and self._take_over(engine, digest, version, row):
-                return self._compute_and_store(engine, digest, version, compute)
-            if _DEFER.get():
-                raise ClaimedElsewhereError(text)
-            time.sleep(self.poll)
+        started = time.perf_counter()
+        try:
+            while True:
+                row = self._row(engine, digest, version)
+                if row is not None and row.state == "ready" and row.payload is not None:
+                    value = decode(row.payload)
+                    self.loaded += 1
+                    return cast(T, value)
+                if row is None:
+                    if self._claim(engine, digest, version, key, text):
+                        return self._compute_and_store(engine, digest, version, compute)
+                    continue  # claimed by another worker a moment ago: wait for it
+                if row.age is None or row.age > self.lease_seconds:
+                    if self._take_over(engine, digest, version, row.owner):
+                        self.taken_over += 1
+                        _log.warning("took over %s at version %s from %s", text, version, row.owner)
+                        return self._compute_and_store(engine, digest, version, compute)
+                    continue  # another worker took it over first
+                if _DEFER.get():
+                    raise ClaimedElsewhereError(text)
+                time.sleep(self.poll)
+        finally:
+            self.waited += time.perf_counter() - started
 
-    @staticmethod
-    def _row(engine: Engine, digest: str, version: int) -> Any:
+    def _row(self, engine: Engine, digest: str, version: int) -> Any:
         t = read_models
-        query = select(t.c.state, t.c.claimed_at, t.c.payload).where(
-            t.c.key_hash == digest, t.c.version == version
-        )
+        query = select(
+            t.c.state, t.c.owner, t.c.payload, (_db_now(engine) - t.c.heartbeat_at).label("age")
+        ).where(t.c.key_hash == digest, t.c.version == version)
         with engine.connect() as conn:
             return conn.execute(query).first()
 
-    @staticmethod
-    def _claim(engine: Engine, digest: str, version: int, key: Hashable, text: str) -> bool:
+    def _claim(self, engine: Engine, digest: str, version: int, key: Hashable, text: str) -> bool:
         values = {
             "key_hash": digest, "version": version, "name": _name(key), "key_text": text,
-            "state": "computing", "claimed_at": _now(),
+            "state": "computing", "claimed_at": _now(), "owner": self.owner,
+            "heartbeat_at": _db_now(engine),
         }  # fmt: skip
         try:
             with engine.begin() as conn:
@@ -282,8 +333,30 @@ class SharedReadModels:
             return False  # the primary key is taken: another worker claimed it first
         return True
 
-    @staticmethod
-    def _take_over(engine: Engine, digest: str, version: int, row: Any) -> bool:
+    def _take_over(self, engine: Engine, digest: str, version: int, owner: str | None) -> bool:
+        """Take an expired claim of ``owner``: only one of several workers trying at once wins
+        (the update names the owner it replaces, and the expiry is checked by the database)."""
+        t = read_models
+        was = t.c.owner.is_(None) if owner is None else t.c.owner == owner
+        expired = t.c.heartbeat_at.is_(None) | (
+            _db_now(engine) - t.c.heartbeat_at > self.lease_seconds
+        )
+        with engine.begin() as conn:
+            done = conn.execute(
+                update(t)
+                .where(
+                    t.c.key_hash == digest,
+                    t.c.version == version,
+                    t.c.state == "computing",
+                    was,
+                    expired,
+                )
+                .values(owner=self.owner, heartbeat_at=_db_now(engine), claimed_at=_now())
+            )
+        return done.rowcount == 1
+
+    def _beat(self, engine: Engine, digest: str, version: int) -> bool:
+        """Renew this claimant's lease; False if the claim is no longer its own."""
         t = read_models
         with engine.begin() as conn:
             done = conn.execute(
@@ -292,43 +365,93 @@ class SharedReadModels:
                     t.c.key_hash == digest,
                     t.c.version == version,
                     t.c.state == "computing",
-                    t.c.claimed_at == row.claimed_at,
+                    t.c.owner == self.owner,
                 )
-                .values(claimed_at=_now())
+                .values(heartbeat_at=_db_now(engine))
             )
         return done.rowcount == 1
+
+    @contextmanager
+    def _heartbeat(self, engine: Engine, digest: str, version: int) -> Iterator[None]:
+        """Renew the lease in the background while the block runs."""
+        done = threading.Event()
+
+        def beat() -> None:
+            while not done.wait(self.heartbeat_seconds):
+                try:
+                    if not self._beat(engine, digest, version):
+                        _log.warning("lost the claim on %s at version %s", digest, version)
+                        return
+                except DBAPIError:  # a busy database: try again at the next beat
+                    _log.warning("could not renew a read-model claim", exc_info=True)
+
+        thread = threading.Thread(target=beat, name="read-model-heartbeat", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            done.set()
+            thread.join()
+
+    def _release(self, engine: Engine, digest: str, version: int) -> None:
+        t = read_models
+        with engine.begin() as conn:  # let the next waiter claim it
+            conn.execute(
+                delete(t).where(
+                    t.c.key_hash == digest,
+                    t.c.version == version,
+                    t.c.state == "computing",
+                    t.c.owner == self.owner,
+                )
+            )
 
     def _compute_and_store(
         self, engine: Engine, digest: str, version: int, compute: Callable[[], T]
     ) -> T:
         t = read_models
-        mine = (t.c.key_hash == digest) & (t.c.version == version)
         started = time.perf_counter()
         try:
-            value = compute()
+            with self._heartbeat(engine, digest, version):
+                value = compute()
         except BaseException:
-            with engine.begin() as conn:  # let the next waiter claim it
-                conn.execute(delete(t).where(mine, t.c.state == "computing"))
+            self._release(engine, digest, version)
             raise
         try:
             payload = encode(value)
         except NotEncodableError as error:
             _log.warning("%s: kept in process only", error)
-            with engine.begin() as conn:
-                conn.execute(delete(t).where(mine, t.c.state == "computing"))
+            self._release(engine, digest, version)
             return value
         seconds = time.perf_counter() - started
         self.computed += 1
         try:
             with engine.begin() as conn:
-                conn.execute(
+                if _versions.current(conn) != version:
+                    # The data changed while it was computed: the result may mix two versions,
+                    # so it is not stored for either (readers of the new version compute anew).
+                    conn.execute(
+                        delete(t).where(
+                            t.c.key_hash == digest, t.c.version == version,
+                            t.c.owner == self.owner, t.c.state == "computing",
+                        )
+                    )  # fmt: skip
+                    return value
+                stored = conn.execute(
                     update(t)
-                    .where(mine)
+                    .where(
+                        t.c.key_hash == digest,
+                        t.c.version == version,
+                        t.c.state == "computing",
+                        t.c.owner == self.owner,
+                    )
                     .values(state="ready", payload=payload, compute_seconds=seconds)
                 )
+                if stored.rowcount != 1:  # the lease was lost: the new owner stores its own
+                    _log.warning("not stored: the claim on %s passed to another worker", digest)
+                    return value
                 conn.execute(delete(t).where(t.c.version < version))
         except DBAPIError:
             # The result is good; only sharing it failed (a busy database). Waiters take the
-            # claim over once it is stale, or compute after this worker's claim is gone.
+            # claim over once its lease expires.
             _log.warning("could not store the read model", exc_info=True)
         return value

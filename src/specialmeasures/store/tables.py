@@ -1001,4 +1001,8 @@ read_models = Table(
     Column("claimed_at", DateTime(timezone=False), nullable=False),
     Column("compute_seconds", Float, nullable=True),
     Column("payload", LargeBinary, nullable=True),
+    # The lease (migration 0350): the worker computing the row, and the database clock
+    # (seconds since the epoch) at its last heartbeat; an older heartbeat is taken over.
+    Column("owner", String(64), nullable=True),
+    Column("heartbeat_at", Float, nullable=True),
 )

@@ -28,6 +28,8 @@ __all__ = ["PRECOMPUTE", "Refresher", "VersionedCache", "data_version"]
 
 #: The key of a data version's precomputation in ``read_models`` (claimed by one worker).
 PRECOMPUTE = ("precompute",)
+#: How many data versions one ``VersionedCache.get`` follows when the data changes under it.
+VERSION_ATTEMPTS = 5
 
 T = TypeVar("T")
 _log = logging.getLogger(__name__)
@@ -65,7 +67,25 @@ class VersionedCache:
         self._computing: dict[tuple[Hashable, ...], Lock] = {}
 
     def get(self, repository: Repository, key: Hashable, compute: Callable[[], T]) -> T:
+        """The read model for ``key`` at the current data version.
+
+        The version is read again after the result is found: if the data changed meanwhile,
+        the result belongs to an older version (or was computed while the data changed under
+        it) and the newer version's is found instead, so that a result is returned only while
+        its version is the current one (up to ``VERSION_ATTEMPTS`` changes in one call; data
+        changing faster than that gets the newest result made)."""
         version = data_version(repository)
+        for _ in range(VERSION_ATTEMPTS):
+            value = self._at(repository, version, key, compute)
+            now = data_version(repository)
+            if now == version:
+                return value
+            version = now
+        return value
+
+    def _at(
+        self, repository: Repository, version: int, key: Hashable, compute: Callable[[], T]
+    ) -> T:
         full = (str(repository.engine.url), version, key)
         with self._lock:
             if full in self._values:
@@ -128,22 +148,37 @@ class Refresher:
     With several workers each runs a refresher, and one of them precomputes each data
     version: it claims the version in the database (``store.read_models``, the key
     ``PRECOMPUTE``) and the others leave it to that one (``skipped`` counts the versions they
-    left); their requests read what it stores. On a small machine one precomputation at a
-    time gets the read models most pages ask for first ready soonest. Within it, a read model
-    a request of another worker is computing is not waited for: it is skipped, the next one
-    computed, and the skipped ones read at the end (``deferring_claimed``). Nothing here runs
-    on a request's path, and a request never gets a result of another data version (the
-    caches are keyed on the version the request reads). ``shared=False`` precomputes in every
-    process, without the database's claim.
+    left); their requests read what it stores. The claim is a lease renewed while the worker
+    precomputes: if that worker dies part-way, another refresher (which keeps looking at the
+    claim every ``interval`` until the version is done) takes the version over once the lease
+    expires, without waiting for the next change (``taken_over``). On a small machine one
+    computation at a time gets the page asked for first ready soonest: within the
+    precomputation, a read model a request of another worker is already computing is waited
+    for, not skipped for the next one (computing both at once split the two cores and made
+    that first request take twice as long). Nothing here runs on a request's path, and a
+    request never gets a result of another data version (the caches are keyed on the version
+    the request reads). ``shared=False`` precomputes in every process, without the database's
+    claim; a :class:`SharedReadModels` sets the lease.
     """
 
     def __init__(
-        self, repository: Repository, *, interval: float = 0.5, shared: bool = True
+        self,
+        repository: Repository,
+        *,
+        interval: float = 0.5,
+        shared: SharedReadModels | bool = True,
     ) -> None:
         self.repository = repository
         self.interval = interval
-        self.shared = SharedReadModels() if shared else None
+        self.shared: SharedReadModels | None = (
+            shared
+            if isinstance(shared, SharedReadModels)
+            else SharedReadModels()
+            if shared
+            else None
+        )
         self.skipped = 0  # data versions another worker precomputed
+        self.taken_over = 0  # data versions taken over from a worker whose lease expired
         self._warm: list[tuple[str, Callable[[], Iterable[Callable[[], object]]]]] = []
         self._stop = Event()
         self._thread: Thread | None = None
@@ -157,67 +192,67 @@ class Refresher:
         self._warm.append((name, warms))
 
     def refresh(self) -> None:
-        """Run every warm function once (errors are logged: a request will report them).
-
-        Read models another worker is computing are skipped at first and read at the end."""
-        deferred: list[tuple[str, Callable[[], object]]] = []
+        """Run every warm function once, in order (errors are logged: a request will report
+        them). A read model another worker is computing is waited for."""
         listed: list[tuple[str, list[Callable[[], object]]]] = []
         for name, warms in self._warm:  # all listed first: before anything new is stored
             try:
                 listed.append((name, list(warms())))
             except Exception:
                 _log.exception("listing what to precompute for %s failed", name)
-        with deferring_claimed():
+        with deferring_claimed(False):
             for name, found in listed:
                 for warm in found:
                     if self._stop.is_set():
                         return
                     try:
                         warm()
-                    except ClaimedElsewhereError:
-                        deferred.append((name, warm))
                     except Exception:
                         _log.exception("precomputing %s failed", name)
-        with deferring_claimed(False):
-            for name, warm in deferred:  # computed by another worker: wait for it and keep it
-                if self._stop.is_set():
-                    return
-                try:
-                    warm()
-                except Exception:
-                    _log.exception("precomputing %s failed", name)
         self.refreshed += 1
 
     def _run(self) -> None:
         seen: int | None = None
+        pending = False  # ``seen`` is being precomputed by another worker: watch its lease
         while not self._stop.is_set():
             version: int | None = seen
             try:
                 version = data_version(self.repository)
             except Exception:
                 _log.exception("reading the data version failed")
-            if version != seen and version is not None:
+            if version is not None and (version != seen or pending):
+                fresh = version != seen
                 seen = version
-                self._refresh_version(version)
+                pending = not self._refresh_version(version, fresh=fresh)
             self._stop.wait(self.interval)
 
-    def _refresh_version(self, version: int) -> None:
-        """Precompute ``version`` here, unless another worker has claimed it."""
+    def _refresh_version(self, version: int, *, fresh: bool = True) -> bool:
+        """Precompute ``version`` here unless another worker holds its claim (False: look
+        again later, in case that worker dies); True once the version is done."""
         if self.shared is None:
             self.refresh()
-            return
+            return True
+        ran: list[bool] = []
 
         def refreshed() -> None:
+            ran.append(True)
             self.refresh()
 
+        taken = self.shared.taken_over
         try:
             with deferring_claimed():
                 self.shared.get(self.repository.engine, version, PRECOMPUTE, refreshed)
         except ClaimedElsewhereError:
-            self.skipped += 1
+            if fresh:
+                self.skipped += 1
+            return False
         except DBAPIError:  # no shared table (a database not migrated yet): precompute here
             _log.warning("could not claim the precomputation", exc_info=True)
-            self.refresh()
+            if not ran:
+                self.refresh()
+        if self.shared.taken_over > taken:
+            self.taken_over += 1
+        return True
 
     def start(self) -> None:
         if self._thread is None:
