@@ -332,30 +332,27 @@ def _output_text(result: SpcResult) -> Iterator[str]:
         ((b.outside_limits.astype(np.int64) * 4 + relative) * 2 + b.close_to_limits) * n_causes
         + b.special_cause_code
     ) * len(POINT_TYPES) + b.point_type_code
-    kinds, kind_of_point = np.unique(combination, return_inverse=True)
-    kind_text = []
-    for code in kinds.tolist():
+    # The few combinations present, each formatted once, in a table indexed by the code itself
+    # (codes are small: no sort).
+    kind_list: list[str | None] = [None] * (int(combination.max(initial=0)) + 1)
+    for code in np.flatnonzero(np.bincount(combination)).tolist():
+        key = code
         code, point = divmod(code, len(POINT_TYPES))
         code, cause = divmod(code, n_causes)
         code, close = divmod(code, 2)
         outside, rel = divmod(code, 4)
-        kind_text.append(
-            ",".join(
-                (
-                    _FLAGS[outside],
-                    "" if rel == 3 else str(rel - 1),
-                    _FLAGS[close],
-                    _cell(b.special_cause_labels[cause]),
-                    _FLAGS[cause != 0],
-                    _cell(POINT_TYPES[point]),
-                )
+        kind_list[key] = ",".join(
+            (
+                _FLAGS[outside],
+                "" if rel == 3 else str(rel - 1),
+                _FLAGS[close],
+                _cell(b.special_cause_labels[cause]),
+                _FLAGS[cause != 0],
+                _cell(POINT_TYPES[point]),
             )
         )
-    kind_cells = np.asarray(kind_text, dtype=object)
-    days, day_of_point = np.unique(result.date, return_inverse=True)
-    day_cells = np.asarray(
-        [_cell(d) + "," for d in np.datetime_as_string(days, unit="D").tolist()], dtype=object
-    )
+    kind_cells = np.asarray(kind_list, dtype=object)
+    day_cells, day_of_point = _day_cells(result.date)
     for start in range(0, b.values.size, OUTPUT_CHUNK):
         cut = slice(start, start + OUTPUT_CHUNK)
         group = group_of_point[cut]
@@ -364,9 +361,30 @@ def _output_text(result: SpcResult) -> Iterator[str]:
         cells[1::6] = day_cells[day_of_point[cut]].tolist()
         cells[2::6] = _number_texts(b.values[cut])
         cells[3::6] = group_middle[group].tolist()
-        cells[4::6] = kind_cells[kind_of_point[cut]].tolist()
+        cells[4::6] = kind_cells[combination[cut]].tolist()
         cells[5::6] = group_tail[group].tolist()
         yield "".join(cells)
+
+
+def _day_cells(dates: NDArray[np.datetime64]) -> tuple[NDArray[np.object_], NDArray[np.intp]]:
+    """Each distinct day's cell (with its comma) and each point's index into them: days as
+    offsets from the first, looked up in a table when they span a few years (no sort)."""
+    days = dates.astype("datetime64[D]").view(np.int64)
+    if days.size:
+        first = int(days.min())
+        span = int(days.max()) - first + 1
+        if span <= 4 * days.size + 65_536:
+            offset = days - first
+            present = np.flatnonzero(np.bincount(offset, minlength=span))
+            texts = np.datetime_as_string(
+                (present + first).astype("datetime64[D]"), unit="D"
+            ).tolist()
+            table = np.empty(span, dtype=object)
+            table[present] = [_cell(d) + "," for d in texts]
+            return table, offset
+    distinct, index = np.unique(days, return_inverse=True)
+    texts = np.datetime_as_string(distinct.astype("datetime64[D]"), unit="D").tolist()
+    return np.asarray([_cell(d) + "," for d in texts], dtype=object), index.reshape(-1)
 
 
 def _write_text(path: Path, pieces: Iterator[str]) -> None:
