@@ -6,6 +6,7 @@ import csv
 import io
 import itertools
 import math
+import re
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -27,10 +28,9 @@ from specialmeasures.cli._tables import (
     _atomic,
     read_table,
     refuse_if_too_large,
-    write_csv_atomic,
 )
 from specialmeasures.domain.errors import InputError
-from specialmeasures.reports.cells import FORMULA_TRIGGERS, csv_row, escape_text
+from specialmeasures.reports.cells import FORMULA_TRIGGERS, escape_text
 from specialmeasures.stats.spc_icons import POINT_TYPES
 from specialmeasures.stats.spc_options import SpcOptions
 from specialmeasures.stats.spc_tidy import NO_FACET, SpcResult
@@ -270,12 +270,16 @@ OUTPUT_CHUNK = 65_536
 _FLAGS = ("FALSE", "TRUE")
 #: The line ending of ``csv.writer`` (the "excel" dialect), which wrote these files before.
 _EOL = "\r\n"
+#: Characters that make ``csv.writer`` quote a cell (delimiter, quote, line ending).
+_QUOTED = re.compile('[,"\r\n]')
 
 
 def _cell(text: str) -> str:
     """One text field as ``csv.writer`` writes it (quoted only where needed), escaped by the one
     export rule (``reports/cells.py``: a facet such as ``=HYPERLINK(...)`` is not run by a
     spreadsheet; plain numbers are left as they are)."""
+    if not text.startswith(FORMULA_TRIGGERS) and _QUOTED.search(text) is None:
+        return text  # as csv.writer writes it, and the export rule leaves it alone
     buffer = io.StringIO()
     csv.writer(buffer).writerow([escape_text(text), ""])
     return buffer.getvalue()[: -len("," + _EOL)]
@@ -397,20 +401,63 @@ def _write_text(path: Path, pieces: Iterator[str]) -> None:
     _atomic(path, write)
 
 
-def _summary_rows(result: SpcResult) -> list[list[str]]:
-    rows = []
-    for row in result.summary().rows():
-        cells = []
-        for column in SUMMARY_COLUMNS:
-            cell = row[column]
+def _number_cells(values: NDArray[np.float64]) -> list[str]:
+    """Number cells as ``csv.writer`` writes them after the export rule: ``repr``, empty for
+    NaN (only ``-inf`` of all reprs is text a spreadsheet would run)."""
+    out = _texts(values)
+    for k in np.flatnonzero(np.isneginf(values)).tolist():
+        out[k] = _cell(out[k])
+    return out
+
+
+def _summary_header() -> str:
+    return ",".join(_cell(c) for c in SUMMARY_COLUMNS) + _EOL
+
+
+def _summary_text(result: SpcResult) -> str:
+    """The summary CSV's lines (``SUMMARY_COLUMNS``, no header): what ``csv.writer`` wrote row
+    by row from ``result.summary().rows()`` with every text cell through the export rule, built
+    a column at a time (each distinct text formatted once)."""
+    summary = result.summary()
+    if summary.facet.size == 0:
+        return ""
+    b = result.batch
+    facet = [_cell(f) for f in result.facets.tolist()]
+    cached: dict[str | None, str] = {None: ""}
+
+    def texts(items: list[str | None]) -> list[str]:
+        out = []
+        for item in items:
+            cell = cached.get(item)
             if cell is None:
-                cells.append("")
-            elif isinstance(cell, float):
-                cells.append(_number(cell))
-            else:
-                cells.append(str(cell))
-        rows.append(cells)
-    return rows
+                cell = cached[item] = _cell(str(item))
+            out.append(cell)
+        return out
+
+    columns = [
+        [facet[s] for s in b.group_series.tolist()],
+        list(map(str, summary.rebase_group.tolist())),
+        _number_cells(summary.mean),
+        _number_cells(summary.lpl),
+        _number_cells(summary.upl),
+        *(
+            list(map(str, a.tolist()))
+            for a in (
+                summary.n,
+                summary.n_missing,
+                summary.n_gaps,
+                summary.common_cause,
+                summary.special_cause_improvement,
+                summary.special_cause_concern,
+            )
+        ),
+        texts(summary.variation_type.tolist()),
+        texts(summary.variation_icon.tolist()),
+        texts(list(summary.assurance_type)),
+        texts(list(summary.assurance_icon)),
+        texts(["; ".join(w) for w in summary.warnings]),
+    ]
+    return _EOL.join(map(",".join, zip(*columns, strict=True))) + _EOL
 
 
 @click.command()
@@ -508,10 +555,10 @@ def spc(
         target=targets,
         options=options,
     )
-    summary_rows = _summary_rows(result) if summary_csv is not None else None
+    summary_text = _summary_text(result) if summary_csv is not None else None
     _write_text(output, _output_text(result))
-    if summary_csv is not None and summary_rows is not None:
-        write_csv_atomic(summary_csv, SUMMARY_COLUMNS, summary_rows)
+    if summary_csv is not None and summary_text is not None:
+        _write_text(summary_csv, iter([_summary_header(), summary_text]))
     _report(
         result.value.size,
         result.facets.size,
@@ -673,9 +720,9 @@ class _Charts:
         counts: list[int],
     ) -> None:
         self.out = out
-        self.writer = csv.writer(summary) if summary is not None else None
-        if self.writer is not None:
-            self.writer.writerow(csv_row(SUMMARY_COLUMNS))
+        self.summary = summary
+        if summary is not None:
+            summary.write(_summary_header())
         self.rebase = rebase
         self.target = target
         self.options = options
@@ -703,12 +750,8 @@ class _Charts:
             self.first = False
         for piece in pieces:
             self.out.write(piece)
-        if self.writer is not None:
-            # Every summary cell is text: csv_cell escapes only those a spreadsheet would run.
-            self.writer.writerows(
-                [escape_text(c) if c.startswith(FORMULA_TRIGGERS) else c for c in row]
-                for row in _summary_rows(result)
-            )
+        if self.summary is not None:
+            self.summary.write(_summary_text(result))
         self.counts[0] += result.value.size
         self.counts[1] += result.facets.size
         self.counts[2] += int(result.special_cause_flag.sum())
