@@ -598,10 +598,12 @@ def _seen_unsorted(path: Path, facet: str) -> bool:
     try:
         with path.open("rb") as handle:
             sample = handle.read(SAMPLE_BYTES)
+        if b'"' in sample:
+            return False
         lines = sample.decode("utf-8").lstrip("\ufeff").split("\n")[:-1]
     except (OSError, UnicodeDecodeError):
         return False
-    if len(lines) < 3 or '"' in sample.decode("utf-8"):
+    if len(lines) < 3:
         return False
     header = [name.strip() for name in lines[0].rstrip("\r").split(",")]
     if header.count(facet) != 1:

@@ -222,9 +222,11 @@ class SpcResult:
             )
             assurance[is_last] = codes[is_last]
         gaps = np.bincount(b.point_group[self.gap_before & ~_group_starts(b)], minlength=b.n_groups)
-        warnings: list[tuple[str, ...]] = []
         short = b.group_short
-        for g in range(b.n_groups):
+        no_limits = np.isnan(b.group_lpl)
+        warned = short | (b.group_missing != 0) | (gaps != 0) | no_limits
+        warnings: list[tuple[str, ...]] = [()] * b.n_groups
+        for g in np.flatnonzero(warned).tolist():
             w: list[str] = []
             if short[g]:
                 w.append(
@@ -235,9 +237,9 @@ class SpcResult:
                 w.append(f"{int(b.group_missing[g])} missing values")
             if gaps[g]:
                 w.append(f"{int(gaps[g])} gaps in the calendar")
-            if np.isnan(b.group_lpl[g]):
+            if no_limits[g]:
                 w.append("no limits (fewer than two usable moving ranges)")
-            warnings.append(tuple(w))
+            warnings[g] = tuple(w)
         return SpcSummary(
             facet=self.facets[b.group_series],
             rebase_group=b.group_rebase,
