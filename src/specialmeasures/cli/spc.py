@@ -23,6 +23,7 @@ from specialmeasures.cli._fast_csv import (
     iter_columns,
     read_columns,
 )
+from specialmeasures.cli._float_text import float_texts
 from specialmeasures.cli._tables import (
     Table,
     _atomic,
@@ -289,14 +290,6 @@ def _texts(values: NDArray[np.float64]) -> list[str]:
     return ["" if x != x else repr(x) for x in values.tolist()]  # x != x: NaN
 
 
-def _number_texts(values: NDArray[np.float64]) -> list[str]:
-    """``repr`` of each value, empty for NaN (one C-level map; NaNs patched after)."""
-    out = list(map(float.__repr__, values.tolist()))
-    for k in np.flatnonzero(np.isnan(values)).tolist():
-        out[k] = ""
-    return out
-
-
 def _output_text(result: SpcResult) -> Iterator[str]:
     """The output CSV (``OUTPUT_COLUMNS``) as pieces of text, header first, each ending a line.
 
@@ -363,7 +356,7 @@ def _output_text(result: SpcResult) -> Iterator[str]:
         cells: list[str] = [""] * (6 * group.size)
         cells[0::6] = group_head[group].tolist()
         cells[1::6] = day_cells[day_of_point[cut]].tolist()
-        cells[2::6] = _number_texts(b.values[cut])
+        cells[2::6] = float_texts(b.values[cut])
         cells[3::6] = group_middle[group].tolist()
         cells[4::6] = kind_cells[combination[cut]].tolist()
         cells[5::6] = group_tail[group].tolist()
