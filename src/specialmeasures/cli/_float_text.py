@@ -37,22 +37,38 @@ _LOW, _HIGH = 1e-4, 1e16
 _E16, _E17 = 10**16, 10**17
 #: Characters of the longest text: a sign, "0.", three zeros and 17 digits.
 _WIDTH = 23
-_ZERO, _DOT, _MINUS = ord("0"), ord("."), ord("-")
-#: The four digit characters of 0000 to 9999.
-_QUADS = np.array([[ord(c) for c in f"{i:04d}"] for i in range(10_000)], dtype=np.uint32)
-#: Columns a text's characters are taken from: 17 digits, "0", ".", "-" and nothing.
-_SOURCE = 21
+#: The four digit characters of 0000 to 9999 as the bytes of one little-endian 32-bit word.
+_QUAD_WORDS = (
+    (
+        (
+            np.arange(10_000, dtype=np.uint32)[:, None]
+            // np.array([1000, 100, 10, 1], dtype=np.uint32)
+        )
+        % 10
+        + ord("0")
+    )
+    .astype(np.uint8)
+    .view("<u4")
+    .reshape(-1)
+)
+#: "0", ".", "-" and nothing, as one such word.
+_TAIL_WORD = np.frombuffer(b"0.-\0", dtype="<u4")[0]
+#: Bytes a text's characters are taken from: 20 digits, then the four of ``_TAIL_WORD``.
+_SOURCE = 24
 
 
 def float_texts(values: NDArray[np.float64]) -> list[str]:
     """``repr(x)`` for each value, ``""`` for NaN."""
     x = np.asarray(values, dtype=np.float64).reshape(-1)
-    chars = np.zeros((x.size, _WIDTH), dtype=np.uint32)
-    done = _fill(x, chars)
-    texts: list[str] = chars.view(f"U{_WIDTH}").reshape(-1).tolist()
+    out = np.full(x.size, "", dtype=object)
+    rows, texts = _shortest(x)
+    out[rows] = texts
+    done = np.zeros(x.size, dtype=bool)
+    done[rows] = True
     for k in np.flatnonzero(~done & ~np.isnan(x)).tolist():
-        texts[k] = repr(float(x[k]))
-    return texts
+        out[k] = repr(float(x[k]))
+    result: list[str] = out.tolist()
+    return result
 
 
 def _two_product(
@@ -86,12 +102,12 @@ def _nearest(
     return candidate, distance < half - margin, tie | (np.abs(distance - half) <= margin)
 
 
-def _layout(sign: int, point: int, n_digits: int) -> NDArray[np.uint8]:
-    """Where each character of a text comes from: digit j is source column j; then come "0",
-    ".", "-" and nothing (``_SOURCE`` columns in all)."""
-    zero, dot, minus, nothing = 17, 18, 19, 20
-    out = np.full(_WIDTH, nothing, dtype=np.uint8)
-    digits = np.arange(n_digits, dtype=np.uint8)
+def _layout(sign: int, point: int, n_digits: int) -> NDArray[np.intp]:
+    """Where each character of a text comes from: digit j is source byte j + 3; then come
+    "0", ".", "-" and nothing (``_SOURCE`` bytes in all)."""
+    zero, dot, minus, nothing = 20, 21, 22, 23
+    out = np.full(_WIDTH, nothing, dtype=np.intp)
+    digits = np.arange(3, 3 + n_digits, dtype=np.intp)
     if sign:
         out[0] = minus
     if point <= 0:  # 0.000ddd
@@ -109,14 +125,12 @@ def _layout(sign: int, point: int, n_digits: int) -> NDArray[np.uint8]:
     return out
 
 
-def _fill(x: NDArray[np.float64], chars: NDArray[np.uint32]) -> NDArray[np.bool_]:
-    """Write the repr of each value it can decide into its row of ``chars`` (UCS-4 code
-    points); return which rows were written."""
-    done = np.zeros(x.size, dtype=bool)
+def _shortest(x: NDArray[np.float64]) -> tuple[NDArray[np.intp], list[str]]:
+    """The rows of ``x`` whose repr it can decide, and those reprs."""
     magnitude = np.abs(x)
     rows = np.flatnonzero((magnitude >= _LOW) & (magnitude < _HIGH))
     if rows.size == 0:
-        return done
+        return rows, []
     a = magnitude[rows]
     scale = 16 - np.floor(np.log10(a)).astype(np.int64)  # 17 digits before the point
     power = _POWERS[scale]
@@ -144,24 +158,29 @@ def _fill(x: NDArray[np.float64], chars: NDArray[np.uint32]) -> NDArray[np.bool_
     n_digits = width - zeros
     sure &= (point > -4) & (point <= 16)
     keep = np.flatnonzero(sure)
-    rows, digits, n_digits, point = rows[keep], digits[keep], n_digits[keep], point[keep]
-    negative = x[rows] < 0
-    # Each row's 17 digits (zeros after its own), four at a time, then the characters a
-    # layout may use.
-    source = np.empty((rows.size, _SOURCE), dtype=np.uint32)
-    source[:, 17:] = (_ZERO, _DOT, _MINUS, 0)
+    negative = x[rows[keep]] < 0
+    # One layout per (sign, point, number of digits); the rows sorted by layout (a radix sort
+    # of a small key), so that each layout is one slice.
+    key = ((negative * 32 + (point[keep] + 4)) * 32 + n_digits[keep]).astype(np.uint16)
+    order = np.argsort(key, kind="stable")
+    keep = keep[order]
+    key = key[order]
+    rows, digits, n_digits = rows[keep], digits[keep], n_digits[keep]
+    # Each row's bytes: 20 digits (three zeros, its own digits, zeros after them: four at a
+    # time as one 32-bit word) and the characters a layout may use ("0", ".", "-", nothing).
+    words = np.empty((rows.size, _SOURCE // 4), dtype="<u4")
+    words[:, 5] = _TAIL_WORD
     rest = digits * _INT_POWERS[17 - n_digits]
-    for j in (13, 9, 5, 1):
-        source[:, j : j + 4] = _QUADS[rest % 10_000]
+    for j in (4, 3, 2, 1):
+        words[:, j] = _QUAD_WORDS[rest % 10_000]
         rest //= 10_000
-    source[:, 0] = rest + _ZERO
-    # One layout per (sign, point, number of digits): which source character goes where.
-    key = (negative * 32 + (point + 4)) * 32 + n_digits
-    layouts = np.zeros((2 * 32 * 32, _WIDTH), dtype=np.uint8)
-    for code in np.flatnonzero(np.bincount(key)).tolist():
-        layouts[code] = _layout(code // 1024, (code // 32) % 32 - 4, code % 32)
-    where = layouts[key].astype(np.intp)
-    where += np.arange(0, source.size, _SOURCE)[:, None]
-    chars[rows] = source.reshape(-1)[where]
-    done[rows] = True
-    return done
+    words[:, 0] = _QUAD_WORDS[rest]
+    source = words.view(np.uint8)
+    placed = np.empty((rows.size, _WIDTH), dtype=np.uint32)  # code points
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]).tolist()
+    for start, stop in zip(starts, [*starts[1:], rows.size], strict=True):
+        code = int(key[start])
+        layout = _layout(code // 1024, (code // 32) % 32 - 4, code % 32)
+        placed[start:stop] = source[start:stop, layout]
+    texts: list[str] = placed.view(f"U{_WIDTH}").reshape(-1).tolist()
+    return rows, texts

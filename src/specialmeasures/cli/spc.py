@@ -286,10 +286,6 @@ def _cell(text: str) -> str:
     return buffer.getvalue()[: -len("," + _EOL)]
 
 
-def _texts(values: NDArray[np.float64]) -> list[str]:
-    return ["" if x != x else repr(x) for x in values.tolist()]  # x != x: NaN
-
-
 def _output_text(result: SpcResult) -> Iterator[str]:
     """The output CSV (``OUTPUT_COLUMNS``) as pieces of text, header first, each ending a line.
 
@@ -306,9 +302,9 @@ def _output_text(result: SpcResult) -> Iterator[str]:
     lengths = b.group_lengths
     series = b.group_series
     facet = [_cell(f) for f in result.facets.tolist()]
-    target = _texts(b.series_target)
+    target = float_texts(b.series_target)
     means = [
-        _texts(a) for a in (b.group_mean, b.group_lpl, b.group_upl, b.group_nlpl, b.group_nupl)
+        float_texts(a) for a in (b.group_mean, b.group_lpl, b.group_upl, b.group_nlpl, b.group_nupl)
     ]
     group_head = np.asarray([facet[s] + "," for s in series.tolist()], dtype=object)
     group_middle = np.asarray(
@@ -397,7 +393,7 @@ def _write_text(path: Path, pieces: Iterator[str]) -> None:
 def _number_cells(values: NDArray[np.float64]) -> list[str]:
     """Number cells as ``csv.writer`` writes them after the export rule: ``repr``, empty for
     NaN (only ``-inf`` of all reprs is text a spreadsheet would run)."""
-    out = _texts(values)
+    out = float_texts(values)
     for k in np.flatnonzero(np.isneginf(values)).tolist():
         out[k] = _cell(out[k])
     return out
