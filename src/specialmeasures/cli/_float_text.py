@@ -149,12 +149,19 @@ def _shortest(x: NDArray[np.float64]) -> tuple[NDArray[np.intp], list[str]]:
     # The digits without trailing zeros, how many, and where the point goes.
     width = 17 + (chosen >= _E17)
     point = width - scale
-    digits = chosen
+    # Only a decimal that ends in 0 has zeros to drop (the 15-digit candidate, mostly).
+    digits = chosen  # a new array: changed in place
     zeros = np.zeros(digits.size, dtype=np.int64)
-    for count in (16, 8, 4, 2, 1):
-        divides = digits % _INT_POWERS[count] == 0
-        digits = np.where(divides, digits // _INT_POWERS[count], digits)
-        zeros += divides * count
+    ends = np.flatnonzero(digits % 10 == 0)
+    if ends.size:
+        tail = digits[ends]
+        dropped = np.zeros(ends.size, dtype=np.int64)
+        for count in (16, 8, 4, 2, 1):
+            divides = tail % _INT_POWERS[count] == 0
+            tail = np.where(divides, tail // _INT_POWERS[count], tail)
+            dropped += divides * count
+        digits[ends] = tail
+        zeros[ends] = dropped
     n_digits = width - zeros
     sure &= (point > -4) & (point <= 16)
     keep = np.flatnonzero(sure)
