@@ -34,6 +34,13 @@ def test_empty() -> None:
     assert float_texts(np.asarray([], dtype=np.float64)) == []
 
 
+@pytest.mark.parametrize("values", [[2.0], [-2.0, 0.5, 4.0], [0.0], [math.nan], [1e300]])
+def test_values_all_left_to_repr(values: list[float]) -> None:
+    array = np.asarray(values, dtype=np.float64)
+    assert _shortest(array)[0].size == 0
+    assert float_texts(array) == _reprs(array)
+
+
 def _shortcut_share(values: np.ndarray) -> float:
     return _shortest(values)[0].size / values.size
 

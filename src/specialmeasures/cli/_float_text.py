@@ -165,6 +165,8 @@ def _shortest(x: NDArray[np.float64]) -> tuple[NDArray[np.intp], list[str]]:
     n_digits = width - zeros
     sure &= (point > -4) & (point <= 16)
     keep = np.flatnonzero(sure)
+    if keep.size == 0:
+        return keep, []
     negative = x[rows[keep]] < 0
     # One layout per (sign, point, number of digits); the rows sorted by layout (a radix sort
     # of a small key), so that each layout is one slice.

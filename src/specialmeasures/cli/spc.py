@@ -344,18 +344,26 @@ def _output_text(result: SpcResult) -> Iterator[str]:
                 _cell(POINT_TYPES[point]),
             )
         )
+    # One target for every series (one --target, or none): the line's end is the same for
+    # every point of a combination, and joins its cell.
+    one_target = len(set(target)) == 1
+    if one_target:
+        end = f",{target[0]}{_EOL}"
+        kind_list = [None if text is None else text + end for text in kind_list]
     kind_cells = np.asarray(kind_list, dtype=object)
     day_cells, day_of_point = _day_cells(result.date)
+    width = 5 if one_target else 6
     for start in range(0, b.values.size, OUTPUT_CHUNK):
         cut = slice(start, start + OUTPUT_CHUNK)
         group = group_of_point[cut]
-        cells: list[str] = [""] * (6 * group.size)
-        cells[0::6] = group_head[group].tolist()
-        cells[1::6] = day_cells[day_of_point[cut]].tolist()
-        cells[2::6] = float_texts(b.values[cut])
-        cells[3::6] = group_middle[group].tolist()
-        cells[4::6] = kind_cells[combination[cut]].tolist()
-        cells[5::6] = group_tail[group].tolist()
+        cells: list[str] = [""] * (width * group.size)
+        cells[0::width] = group_head[group].tolist()
+        cells[1::width] = day_cells[day_of_point[cut]].tolist()
+        cells[2::width] = float_texts(b.values[cut])
+        cells[3::width] = group_middle[group].tolist()
+        cells[4::width] = kind_cells[combination[cut]].tolist()
+        if not one_target:
+            cells[5::width] = group_tail[group].tolist()
         yield "".join(cells)
 
 
