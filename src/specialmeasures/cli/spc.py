@@ -267,7 +267,9 @@ def _flag(x: bool) -> str:
 
 
 #: Lines of the output CSV built and written per chunk, so memory stays flat for many series.
-OUTPUT_CHUNK = 65_536
+#: About 3 MB of text: a chunk's strings reuse the memory the previous chunk freed (65,536
+#: lines took 14,000 more fresh pages, 25 MB more at peak, for the same CPU).
+OUTPUT_CHUNK = 16_384
 _FLAGS = ("FALSE", "TRUE")
 #: The line ending of ``csv.writer`` (the "excel" dialect), which wrote these files before.
 _EOL = "\r\n"
