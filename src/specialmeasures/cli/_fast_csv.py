@@ -204,7 +204,7 @@ def iter_columns(
         return
     commas = len(header) - 1
     position = {name: header.index(name) for name in wanted}
-    dtype: dict[int, Any] = {position[name]: "category" for name in texts}
+    dtype: dict[int, Any] = {position[name]: object for name in texts}
     dtype.update({position[name]: np.float64 for name in numbers})
     na_values = {position[name]: list(missing) for name in numbers}
     index: dict[str, dict[str, int]] = {name: {} for name in texts}
@@ -224,17 +224,6 @@ def iter_columns(
             return
         try:
             frame = _parse(block, sorted(position.values()), dtype, na_values)
-            coded = [_categories(frame[position[name]]) for name in texts]
-            if any(c is None for c in coded):
-                # Categories that all look like numbers (or booleans) are read as such
-                # ("030001" as 30001): those columns are read again as the texts they are.
-                frame = _parse(
-                    block,
-                    sorted(position.values()),
-                    {**dtype, **{position[name]: object for name in texts}},
-                    na_values,
-                )
-                coded = [_factorize(frame[position[name]].to_numpy(dtype=object)) for name in texts]
         except (ValueError, OverflowError):
             yield Fallback("a cell that is not a number", n_rows + 2)
             return
@@ -246,7 +235,10 @@ def iter_columns(
                 yield Fallback("a number that is not finite", n_rows + 2)
                 return
             part.numbers[name] = column
-        for name, (codes, distinct) in zip(texts, coded, strict=True):
+        for name in texts:
+            # Cells kept as the texts they are (a "category" column would read "030001" as
+            # the number 30001), then coded by one hash pass.
+            codes, distinct = _factorize(frame[position[name]].to_numpy(dtype=object))
             if codes.size and (int(codes.min()) < 0 or "" in distinct):
                 yield Fallback("an empty cell", n_rows + 2)
                 return
@@ -282,15 +274,6 @@ def _blank_rows(part: Columns, index: dict[str, dict[str, int]]) -> bool:
         here = np.isnan(column)
         blank = here if blank is None else blank & here
     return blank is not None and bool(blank.any())
-
-
-def _categories(column: Any) -> tuple[NDArray[np.intp], list[object]] | None:
-    """Codes into the distinct cells of a column read as "category" (-1 for a missing one),
-    or None if its categories were read as anything but the texts they are."""
-    distinct = list(column.cat.categories)
-    if not all(isinstance(text, str) for text in distinct):
-        return None
-    return np.asarray(column.cat.codes.to_numpy(), dtype=np.intp), distinct
 
 
 def _factorize(cells: NDArray[np.object_]) -> tuple[NDArray[np.intp], list[object]]:

@@ -1,5 +1,5 @@
-"""Text columns are read as categories; categories that pandas would read as numbers or
-booleans are read again as the texts they are, block by block."""
+"""Text cells that look like numbers or booleans keep their text, however the file is cut into
+blocks."""
 
 from __future__ import annotations
 
