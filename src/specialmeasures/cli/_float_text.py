@@ -23,6 +23,8 @@ random values.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -102,6 +104,7 @@ def _nearest(
     return candidate, distance < half - margin, tie | (np.abs(distance - half) <= margin)
 
 
+@functools.lru_cache(maxsize=1024)
 def _layout(sign: int, point: int, n_digits: int) -> NDArray[np.intp]:
     """Where each character of a text comes from: digit j is source byte j + 3; then come
     "0", ".", "-" and nothing (``_SOURCE`` bytes in all)."""
@@ -122,6 +125,7 @@ def _layout(sign: int, point: int, n_digits: int) -> NDArray[np.intp]:
         out[sign : sign + n_digits] = digits
         out[sign + n_digits : sign + point + 2] = zero
         out[sign + point] = dot
+    out.flags.writeable = False  # cached: shared by every call
     return out
 
 
