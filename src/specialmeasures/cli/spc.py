@@ -587,7 +587,7 @@ STREAM_BLOCK_BYTES = BLOCK_BYTES
 
 
 #: Bytes at the start of the input looked at to tell a file not sorted by facet at once.
-SAMPLE_BYTES = 1 << 20
+SAMPLE_BYTES = 1 << 18
 
 
 def _seen_unsorted(path: Path, facet: str) -> bool:
