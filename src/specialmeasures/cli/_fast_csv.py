@@ -100,7 +100,7 @@ def _screen(block: bytes, commas: int) -> str | None:
             return "bytes that are not UTF-8"
         if _FORBIDDEN.search(text):
             return "a control or direction character"
-    if block.count(b"\r") != block.count(b"\r\n"):
+    if b"\r" in block and block.count(b"\r") != block.count(b"\r\n"):
         return "a carriage return that does not end a line"
     data = np.frombuffer(block, dtype=np.uint8)
     ends = np.flatnonzero(data == 10)

@@ -6,6 +6,7 @@ import csv
 import io
 import itertools
 import math
+import re
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -22,15 +23,15 @@ from specialmeasures.cli._fast_csv import (
     iter_columns,
     read_columns,
 )
+from specialmeasures.cli._float_text import float_texts
 from specialmeasures.cli._tables import (
     Table,
     _atomic,
     read_table,
     refuse_if_too_large,
-    write_csv_atomic,
 )
 from specialmeasures.domain.errors import InputError
-from specialmeasures.reports.cells import FORMULA_TRIGGERS, csv_row, escape_text
+from specialmeasures.reports.cells import FORMULA_TRIGGERS, escape_text
 from specialmeasures.stats.spc_icons import POINT_TYPES
 from specialmeasures.stats.spc_options import SpcOptions
 from specialmeasures.stats.spc_tidy import NO_FACET, SpcResult
@@ -266,31 +267,25 @@ def _flag(x: bool) -> str:
 
 
 #: Lines of the output CSV built and written per chunk, so memory stays flat for many series.
-OUTPUT_CHUNK = 65_536
+#: About 3 MB of text: a chunk's strings reuse the memory the previous chunk freed (65,536
+#: lines took 14,000 more fresh pages, 25 MB more at peak, for the same CPU).
+OUTPUT_CHUNK = 16_384
 _FLAGS = ("FALSE", "TRUE")
 #: The line ending of ``csv.writer`` (the "excel" dialect), which wrote these files before.
 _EOL = "\r\n"
+#: Characters that make ``csv.writer`` quote a cell (delimiter, quote, line ending).
+_QUOTED = re.compile('[,"\r\n]')
 
 
 def _cell(text: str) -> str:
     """One text field as ``csv.writer`` writes it (quoted only where needed), escaped by the one
     export rule (``reports/cells.py``: a facet such as ``=HYPERLINK(...)`` is not run by a
     spreadsheet; plain numbers are left as they are)."""
+    if not text.startswith(FORMULA_TRIGGERS) and _QUOTED.search(text) is None:
+        return text  # as csv.writer writes it, and the export rule leaves it alone
     buffer = io.StringIO()
     csv.writer(buffer).writerow([escape_text(text), ""])
     return buffer.getvalue()[: -len("," + _EOL)]
-
-
-def _texts(values: NDArray[np.float64]) -> list[str]:
-    return ["" if x != x else repr(x) for x in values.tolist()]  # x != x: NaN
-
-
-def _number_texts(values: NDArray[np.float64]) -> list[str]:
-    """``repr`` of each value, empty for NaN (one C-level map; NaNs patched after)."""
-    out = list(map(float.__repr__, values.tolist()))
-    for k in np.flatnonzero(np.isnan(values)).tolist():
-        out[k] = ""
-    return out
 
 
 def _output_text(result: SpcResult) -> Iterator[str]:
@@ -309,9 +304,9 @@ def _output_text(result: SpcResult) -> Iterator[str]:
     lengths = b.group_lengths
     series = b.group_series
     facet = [_cell(f) for f in result.facets.tolist()]
-    target = _texts(b.series_target)
+    target = float_texts(b.series_target)
     means = [
-        _texts(a) for a in (b.group_mean, b.group_lpl, b.group_upl, b.group_nlpl, b.group_nupl)
+        float_texts(a) for a in (b.group_mean, b.group_lpl, b.group_upl, b.group_nlpl, b.group_nupl)
     ]
     group_head = np.asarray([facet[s] + "," for s in series.tolist()], dtype=object)
     group_middle = np.asarray(
@@ -332,41 +327,67 @@ def _output_text(result: SpcResult) -> Iterator[str]:
         ((b.outside_limits.astype(np.int64) * 4 + relative) * 2 + b.close_to_limits) * n_causes
         + b.special_cause_code
     ) * len(POINT_TYPES) + b.point_type_code
-    kinds, kind_of_point = np.unique(combination, return_inverse=True)
-    kind_text = []
-    for code in kinds.tolist():
+    # The few combinations present, each formatted once, in a table indexed by the code itself
+    # (codes are small: no sort).
+    kind_list: list[str | None] = [None] * (int(combination.max(initial=0)) + 1)
+    for code in np.flatnonzero(np.bincount(combination)).tolist():
+        key = code
         code, point = divmod(code, len(POINT_TYPES))
         code, cause = divmod(code, n_causes)
         code, close = divmod(code, 2)
         outside, rel = divmod(code, 4)
-        kind_text.append(
-            ",".join(
-                (
-                    _FLAGS[outside],
-                    "" if rel == 3 else str(rel - 1),
-                    _FLAGS[close],
-                    _cell(b.special_cause_labels[cause]),
-                    _FLAGS[cause != 0],
-                    _cell(POINT_TYPES[point]),
-                )
+        kind_list[key] = ",".join(
+            (
+                _FLAGS[outside],
+                "" if rel == 3 else str(rel - 1),
+                _FLAGS[close],
+                _cell(b.special_cause_labels[cause]),
+                _FLAGS[cause != 0],
+                _cell(POINT_TYPES[point]),
             )
         )
-    kind_cells = np.asarray(kind_text, dtype=object)
-    days, day_of_point = np.unique(result.date, return_inverse=True)
-    day_cells = np.asarray(
-        [_cell(d) + "," for d in np.datetime_as_string(days, unit="D").tolist()], dtype=object
-    )
+    # One target for every series (one --target, or none): the line's end is the same for
+    # every point of a combination, and joins its cell.
+    one_target = len(set(target)) == 1
+    if one_target:
+        end = f",{target[0]}{_EOL}"
+        kind_list = [None if text is None else text + end for text in kind_list]
+    kind_cells = np.asarray(kind_list, dtype=object)
+    day_cells, day_of_point = _day_cells(result.date)
+    width = 5 if one_target else 6
     for start in range(0, b.values.size, OUTPUT_CHUNK):
         cut = slice(start, start + OUTPUT_CHUNK)
         group = group_of_point[cut]
-        cells: list[str] = [""] * (6 * group.size)
-        cells[0::6] = group_head[group].tolist()
-        cells[1::6] = day_cells[day_of_point[cut]].tolist()
-        cells[2::6] = _number_texts(b.values[cut])
-        cells[3::6] = group_middle[group].tolist()
-        cells[4::6] = kind_cells[kind_of_point[cut]].tolist()
-        cells[5::6] = group_tail[group].tolist()
+        cells: list[str] = [""] * (width * group.size)
+        cells[0::width] = group_head[group].tolist()
+        cells[1::width] = day_cells[day_of_point[cut]].tolist()
+        cells[2::width] = float_texts(b.values[cut])
+        cells[3::width] = group_middle[group].tolist()
+        cells[4::width] = kind_cells[combination[cut]].tolist()
+        if not one_target:
+            cells[5::width] = group_tail[group].tolist()
         yield "".join(cells)
+
+
+def _day_cells(dates: NDArray[np.datetime64]) -> tuple[NDArray[np.object_], NDArray[np.intp]]:
+    """Each distinct day's cell (with its comma) and each point's index into them: days as
+    offsets from the first, looked up in a table when they span a few years (no sort)."""
+    days = dates.astype("datetime64[D]").view(np.int64)
+    if days.size:
+        first = int(days.min())
+        span = int(days.max()) - first + 1
+        if span <= 4 * days.size + 65_536:
+            offset = days - first
+            present = np.flatnonzero(np.bincount(offset, minlength=span))
+            texts = np.datetime_as_string(
+                (present + first).astype("datetime64[D]"), unit="D"
+            ).tolist()
+            table = np.empty(span, dtype=object)
+            table[present] = [_cell(d) + "," for d in texts]
+            return table, offset
+    distinct, index = np.unique(days, return_inverse=True)
+    texts = np.datetime_as_string(distinct.astype("datetime64[D]"), unit="D").tolist()
+    return np.asarray([_cell(d) + "," for d in texts], dtype=object), index.reshape(-1)
 
 
 def _write_text(path: Path, pieces: Iterator[str]) -> None:
@@ -379,20 +400,63 @@ def _write_text(path: Path, pieces: Iterator[str]) -> None:
     _atomic(path, write)
 
 
-def _summary_rows(result: SpcResult) -> list[list[str]]:
-    rows = []
-    for row in result.summary().rows():
-        cells = []
-        for column in SUMMARY_COLUMNS:
-            cell = row[column]
+def _number_cells(values: NDArray[np.float64]) -> list[str]:
+    """Number cells as ``csv.writer`` writes them after the export rule: ``repr``, empty for
+    NaN (only ``-inf`` of all reprs is text a spreadsheet would run)."""
+    out = float_texts(values)
+    for k in np.flatnonzero(np.isneginf(values)).tolist():
+        out[k] = _cell(out[k])
+    return out
+
+
+def _summary_header() -> str:
+    return ",".join(_cell(c) for c in SUMMARY_COLUMNS) + _EOL
+
+
+def _summary_text(result: SpcResult) -> str:
+    """The summary CSV's lines (``SUMMARY_COLUMNS``, no header): what ``csv.writer`` wrote row
+    by row from ``result.summary().rows()`` with every text cell through the export rule, built
+    a column at a time (each distinct text formatted once)."""
+    summary = result.summary()
+    if summary.facet.size == 0:
+        return ""
+    b = result.batch
+    facet = [_cell(f) for f in result.facets.tolist()]
+    cached: dict[str | None, str] = {None: ""}
+
+    def texts(items: list[str | None]) -> list[str]:
+        out = []
+        for item in items:
+            cell = cached.get(item)
             if cell is None:
-                cells.append("")
-            elif isinstance(cell, float):
-                cells.append(_number(cell))
-            else:
-                cells.append(str(cell))
-        rows.append(cells)
-    return rows
+                cell = cached[item] = _cell(str(item))
+            out.append(cell)
+        return out
+
+    columns = [
+        [facet[s] for s in b.group_series.tolist()],
+        list(map(str, summary.rebase_group.tolist())),
+        _number_cells(summary.mean),
+        _number_cells(summary.lpl),
+        _number_cells(summary.upl),
+        *(
+            list(map(str, a.tolist()))
+            for a in (
+                summary.n,
+                summary.n_missing,
+                summary.n_gaps,
+                summary.common_cause,
+                summary.special_cause_improvement,
+                summary.special_cause_concern,
+            )
+        ),
+        texts(summary.variation_type.tolist()),
+        texts(summary.variation_icon.tolist()),
+        texts(list(summary.assurance_type)),
+        texts(list(summary.assurance_icon)),
+        texts(["; ".join(w) for w in summary.warnings]),
+    ]
+    return _EOL.join(map(",".join, zip(*columns, strict=True))) + _EOL
 
 
 @click.command()
@@ -490,10 +554,10 @@ def spc(
         target=targets,
         options=options,
     )
-    summary_rows = _summary_rows(result) if summary_csv is not None else None
+    summary_text = _summary_text(result) if summary_csv is not None else None
     _write_text(output, _output_text(result))
-    if summary_csv is not None and summary_rows is not None:
-        write_csv_atomic(summary_csv, SUMMARY_COLUMNS, summary_rows)
+    if summary_csv is not None and summary_text is not None:
+        _write_text(summary_csv, iter([_summary_header(), summary_text]))
     _report(
         result.value.size,
         result.facets.size,
@@ -523,7 +587,7 @@ STREAM_BLOCK_BYTES = BLOCK_BYTES
 
 
 #: Bytes at the start of the input looked at to tell a file not sorted by facet at once.
-SAMPLE_BYTES = 1 << 20
+SAMPLE_BYTES = 1 << 18
 
 
 def _seen_unsorted(path: Path, facet: str) -> bool:
@@ -533,10 +597,12 @@ def _seen_unsorted(path: Path, facet: str) -> bool:
     try:
         with path.open("rb") as handle:
             sample = handle.read(SAMPLE_BYTES)
+        if b'"' in sample:
+            return False
         lines = sample.decode("utf-8").lstrip("\ufeff").split("\n")[:-1]
     except (OSError, UnicodeDecodeError):
         return False
-    if len(lines) < 3 or '"' in sample.decode("utf-8"):
+    if len(lines) < 3:
         return False
     header = [name.strip() for name in lines[0].rstrip("\r").split(",")]
     if header.count(facet) != 1:
@@ -655,9 +721,9 @@ class _Charts:
         counts: list[int],
     ) -> None:
         self.out = out
-        self.writer = csv.writer(summary) if summary is not None else None
-        if self.writer is not None:
-            self.writer.writerow(csv_row(SUMMARY_COLUMNS))
+        self.summary = summary
+        if summary is not None:
+            summary.write(_summary_header())
         self.rebase = rebase
         self.target = target
         self.options = options
@@ -685,12 +751,8 @@ class _Charts:
             self.first = False
         for piece in pieces:
             self.out.write(piece)
-        if self.writer is not None:
-            # Every summary cell is text: csv_cell escapes only those a spreadsheet would run.
-            self.writer.writerows(
-                [escape_text(c) if c.startswith(FORMULA_TRIGGERS) else c for c in row]
-                for row in _summary_rows(result)
-            )
+        if self.summary is not None:
+            self.summary.write(_summary_text(result))
         self.counts[0] += result.value.size
         self.counts[1] += result.facets.size
         self.counts[2] += int(result.special_cause_flag.sum())

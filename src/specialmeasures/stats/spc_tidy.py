@@ -222,9 +222,11 @@ class SpcResult:
             )
             assurance[is_last] = codes[is_last]
         gaps = np.bincount(b.point_group[self.gap_before & ~_group_starts(b)], minlength=b.n_groups)
-        warnings: list[tuple[str, ...]] = []
         short = b.group_short
-        for g in range(b.n_groups):
+        no_limits = np.isnan(b.group_lpl)
+        warned = short | (b.group_missing != 0) | (gaps != 0) | no_limits
+        warnings: list[tuple[str, ...]] = [()] * b.n_groups
+        for g in np.flatnonzero(warned).tolist():
             w: list[str] = []
             if short[g]:
                 w.append(
@@ -235,9 +237,9 @@ class SpcResult:
                 w.append(f"{int(b.group_missing[g])} missing values")
             if gaps[g]:
                 w.append(f"{int(gaps[g])} gaps in the calendar")
-            if np.isnan(b.group_lpl[g]):
+            if no_limits[g]:
                 w.append("no limits (fewer than two usable moving ranges)")
-            warnings.append(tuple(w))
+            warnings[g] = tuple(w)
         return SpcSummary(
             facet=self.facets[b.group_series],
             rebase_group=b.group_rebase,
@@ -264,6 +266,28 @@ class SpcResult:
         return {
             str(f): (str(variation[i]), assurance[i]) for i, f in enumerate(self.facets.tolist())
         }
+
+
+def _codes(facet: StrArray) -> tuple[StrArray, IntArray]:
+    """The distinct facets (sorted) and each row's index into them, as ``np.unique`` gives; in
+    one pass, without a sort, when the rows are already sorted by facet."""
+    if facet.size and bool((facet[1:] >= facet[:-1]).all()):
+        change = np.empty(facet.size, dtype=bool)
+        change[0] = True
+        np.not_equal(facet[1:], facet[:-1], out=change[1:])
+        code = np.cumsum(change, dtype=np.intp)
+        code -= 1
+        return facet[change], code
+    keys, code = np.unique(facet, return_inverse=True)
+    return keys, code.reshape(-1)
+
+
+def _in_order(facet_code: IntArray, date: DateArray) -> bool:
+    """Whether the rows are sorted by facet then date (as the stable sort would leave them)."""
+    if facet_code.size < 2:
+        return True
+    step = np.diff(facet_code)
+    return bool(((step > 0) | ((step == 0) & (date[1:] > date[:-1]))).all())
 
 
 def _group_starts(batch: SpcBatch) -> BoolArray:
@@ -425,12 +449,15 @@ def spc(
         facet_in = np.asarray(facets).astype(str)
         if facet_in.shape != y.shape:
             raise ValueError(f"facets must have one entry per value ({y.size})")
-    keys, facet_code = np.unique(facet_in, return_inverse=True)
-    facet_code = facet_code.reshape(-1)
-    order = np.lexsort((date, facet_code)).astype(np.intp)
-    facet_code = facet_code[order]
-    date = date[order]
-    facet = keys[facet_code]
+    keys, facet_code = _codes(facet_in)
+    if _in_order(facet_code, date):
+        order = np.arange(y.size, dtype=np.intp)  # already sorted: nothing to move
+        facet = facet_in if facet_in.dtype == keys.dtype else keys[facet_code]
+    else:
+        order = np.lexsort((date, facet_code)).astype(np.intp)
+        facet_code = facet_code[order]
+        date = date[order]
+        facet = keys[facet_code]
     dup = (facet_code[1:] == facet_code[:-1]) & (date[1:] == date[:-1])
     if dup.any():
         k = int(np.flatnonzero(dup)[0])
