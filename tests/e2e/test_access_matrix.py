@@ -232,3 +232,33 @@ def test_denials_and_confidential_reads_are_audited(
     reads = [r for r in rows if r.action == "read.confidential.read" and r.entity_key == OWN]
     assert reads
     assert reads[-1].actor == "regulator-analyst"
+
+
+@pytest.mark.parametrize("path", ["/overview", "/overview.json", "/providers.json", "/systems"])
+def test_a_list_read_is_audited_as_confidential_only_when_it_shows_the_cp_list(
+    world: tuple[FastAPI, dict[Role, Account]], path: str
+) -> None:
+    """Lists and counts show confidential regimes to roles that see every provider's; a scoped
+    role (Improvement Director, OAG member) sees them on its providers' own pages only, so its
+    list read is not written as a confidential read."""
+    app, accounts = world
+    platform: Platform = app.state.platform
+
+    def collection_reads() -> list[str]:
+        with platform.engine.connect() as conn:
+            return [
+                r.actor
+                for r in audit.entries(conn)
+                if r.action == "read.confidential.read" and r.entity == "collection"
+            ]
+
+    for role in (Role.REGULATOR_ANALYST, Role.IMPROVEMENT_DIRECTOR, Role.OAG_MEMBER):
+        before = len(collection_reads())
+        client, _ = client_as(app, accounts[role])
+        assert client.get(path).status_code == 200
+        after = collection_reads()
+        shown = can(accounts[role].principal(), Action.CONFIDENTIAL_READ, Resource("collection"))
+        if shown.allowed and shown.scope is None:
+            assert len(after) > before, role
+        else:
+            assert len(after) == before, (role, after[before:])

@@ -206,6 +206,15 @@ class Gate:
             )
         return decision
 
+    def sees_whole_cp_list(self, request: Request) -> bool:
+        """Whether the reader may see confidential regimes across every provider (lists,
+        counts): a role with a provider scope sees them only on its providers' own pages. Only
+        a read that shows them is audited as a confidential read."""
+        decision = can(self.user(request), Action.CONFIDENTIAL_READ, Resource("collection"))
+        if not (decision.allowed and decision.scope is None):
+            return False
+        return self.decide(request, Action.CONFIDENTIAL_READ).allowed
+
     async def __call__(self, request: Request) -> None:
         """The global dependency: runs before every route's own parameters and body."""
         rule = route_permission(request.scope.get("route"))

@@ -30,9 +30,8 @@ def build_overview_router(renderer: Renderer, gate: Gate, today: Callable[[], da
     repo = renderer.platform.repository
 
     def data(request: Request, as_of: date | None) -> dict[str, Any]:
-        decision = gate.decide(request, Action.CONFIDENTIAL_READ)
         view = national_overview(
-            repo, as_of or today(), include_confidential=decision.allowed and decision.scope is None
+            repo, as_of or today(), include_confidential=gate.sees_whole_cp_list(request)
         )
         window_end = backtest_end(as_of or today())  # as of: no later episodes
         if window_end and gate.decide(request, Action.RECOMMENDATION_READ).allowed:

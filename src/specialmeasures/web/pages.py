@@ -60,15 +60,9 @@ def build_router(renderer: Renderer, gate: Gate, today: Callable[[], date]) -> A
     router = APIRouter()
     repo = renderer.platform.repository
 
-    def sees_whole_cp_list(request: Request) -> bool:
-        # The list shows confidential status only to roles that may see it for every provider;
-        # people with a provider scope see it on their providers' own pages.
-        decision = gate.decide(request, Action.CONFIDENTIAL_READ)
-        return decision.allowed and decision.scope is None
-
     def list_data(request: Request, f: ProviderFilters) -> dict[str, Any]:
         day = f.as_of or today()
-        confidential = sees_whole_cp_list(request)
+        confidential = gate.sees_whole_cp_list(request)
         allowed = PUBLIC_REGIMES + (CONFIDENTIAL_REGIMES if confidential else ())
         regime_filter = f.regime if f.regime in allowed else None
         rows = provider_list(

@@ -33,18 +33,16 @@ def build_systems_router(
     router = APIRouter()
     repo = renderer.platform.repository
 
-    def whole_list(request: Request) -> bool:
-        decision = gate.decide(request, Action.CONFIDENTIAL_READ)
-        return decision.allowed and decision.scope is None
-
     def index_data(request: Request, as_of: date | None) -> dict[str, Any]:
-        view = systems_index(repo, as_of or today(), include_confidential=whole_list(request))
+        view = systems_index(
+            repo, as_of or today(), include_confidential=gate.sees_whole_cp_list(request)
+        )
         view["dataset"] = public_dataset_meta(repo.meta())
         return view
 
     def system_data(request: Request, name: str, as_of: date | None) -> dict[str, Any]:
         day = as_of or today()
-        confidential = whole_list(request)
+        confidential = gate.sees_whole_cp_list(request)
         bands = (
             provider_bands(repo, day, screen_with=screen_with)
             if gate.decide(request, Action.WATCHLIST_READ).allowed
