@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks._env import user_env
 from benchmarks.bench_spc import MONTHS, SEED, _series
 from benchmarks.bench_spc_peers import _peer_python
 
@@ -181,6 +182,7 @@ def _run(args: list[str]) -> tuple[float, float, float]:
             [sys.executable, "-m", "specialmeasures", *args],
             stdout=subprocess.DEVNULL,
             stderr=errors,
+            env=user_env(),
         )
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks._env import user_env
+
 RUNS = 5
 COMMANDS = (
     ["--version"],
@@ -34,7 +36,13 @@ def _median(argv: list[str]) -> float:
     times = []
     for _ in range(RUNS):
         started = time.perf_counter()
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            argv,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=user_env(),
+        )
         times.append(time.perf_counter() - started)
     return float(np.median(times))
 
