@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.bench_web_pages import demo_sqlite_url
 from specialmeasures.bootstrap import bootstrap
 from specialmeasures.settings import Settings
 from specialmeasures.store import audit
@@ -101,14 +102,7 @@ def run() -> list[dict[str, Any]]:
     counts = [int(n) for n in re.split(r"[ ,]+", os.environ.get("SM_BENCH_SHARED_WORKERS", "2 4"))]
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        given = os.environ.get("SM_BENCH_DEMO_DB")
-        url = f"sqlite:///{Path(given).resolve() if given else Path(tmp) / 'demo.db'}"
-        if not given:
-            subprocess.run(
-                [sys.executable, "-m", "specialmeasures", "demo", "--no-serve"],
-                env={**os.environ, "SPECIALMEASURES_DATABASE_URL": url}, check=True,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )  # fmt: skip
+        url = demo_sqlite_url(tmp)
         bootstrap(Settings(database_url=url), upgrade=True).close()
         for n in counts:
             unshared = _round(url, n, shared=False)

@@ -105,6 +105,14 @@ def _demo(url: str) -> str:
     return url
 
 
+def demo_sqlite_url(folder: str) -> str:
+    """The demo on SQLite: the file ``SM_BENCH_DEMO_DB`` names, or one built in ``folder``."""
+    given = os.environ.get("SM_BENCH_DEMO_DB")
+    if given:
+        return f"sqlite:///{Path(given).resolve()}"
+    return _demo(f"sqlite:///{Path(folder) / 'demo.db'}")
+
+
 def _password(url: str) -> str:
     platform = bootstrap(Settings(database_url=url), upgrade=True)
     try:
@@ -359,12 +367,7 @@ def run() -> list[dict[str, Any]]:
     for database in _databases():
         if database == "sqlite":
             with tempfile.TemporaryDirectory() as tmp:
-                given = os.environ.get("SM_BENCH_DEMO_DB")
-                url = (
-                    f"sqlite:///{Path(given).resolve()}"
-                    if given
-                    else _demo(f"sqlite:///{Path(tmp) / 'demo.db'}")
-                )
+                url = demo_sqlite_url(tmp)
                 password = _password(url)
                 for count in workers:
                     rows += _one_server("SQLite", url, password, count, seconds)

@@ -20,11 +20,18 @@ import os
 import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from benchmarks._loadgen import Connection, process_tree_cpu
-from benchmarks.bench_web_pages import PAGES, PEER, _demo, _free_port, _serve, _twin, _wait_ready
+from benchmarks.bench_web_pages import (
+    PAGES,
+    PEER,
+    _free_port,
+    _serve,
+    _twin,
+    _wait_ready,
+    demo_sqlite_url,
+)
 from specialmeasures.access import Accounts, Sessions, create_demo_accounts
 from specialmeasures.bootstrap import bootstrap
 from specialmeasures.settings import Settings
@@ -108,12 +115,7 @@ def run() -> list[dict[str, Any]]:
     count = int(os.environ.get("SM_BENCH_SERVICE_REQUESTS", "100"))
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        given = os.environ.get("SM_BENCH_DEMO_DB")
-        url = (
-            f"sqlite:///{Path(given).resolve()}"
-            if given
-            else _demo(f"sqlite:///{Path(tmp) / 'demo.db'}")
-        )
+        url = demo_sqlite_url(tmp)
         cookies = _cookies(url)
         port = _free_port()
         base = f"http://127.0.0.1:{port}"

@@ -1,4 +1,5 @@
-"""Fixtures shared by integration tests: one Spark session in local mode for the Spark tests."""
+"""Fixtures shared by integration tests: one Spark session in local mode for the Spark tests, and
+two workers over one database (``two``, from ``tests/workers_fixtures.py``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
+from workers_fixtures import two  # noqa: F401  (a fixture: two workers over one database)
 
 
 @pytest.fixture(scope="session")

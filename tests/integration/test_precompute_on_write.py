@@ -8,39 +8,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
-from datetime import datetime
+from collections.abc import Callable
 
-import pytest
 from sqlalchemy import select
 
-from specialmeasures.bootstrap import Platform, bootstrap
-from specialmeasures.settings import Settings
-from specialmeasures.store import audit
+from specialmeasures.bootstrap import Platform
 from specialmeasures.store.read_models import SharedReadModels, key_text, stored_keys
 from specialmeasures.store.tables import read_models
 from specialmeasures.store.versioned import PRECOMPUTE, Refresher, VersionedCache, data_version
-
-
-@pytest.fixture
-def two(database_url: str) -> Iterator[tuple[Platform, Platform]]:
-    """Two platforms (two engines, as two workers have) over one migrated database."""
-    first = bootstrap(Settings(database_url=database_url), upgrade=True)
-    second = bootstrap(Settings(database_url=database_url))
-    try:
-        yield first, second
-    finally:
-        second.close()
-        first.close()
-
-
-def _write(platform: Platform) -> None:
-    """An audited change to the data (it bumps the data version)."""
-    with platform.repository.transaction() as conn:
-        audit.append(
-            conn, actor="a", role="r", action="decision.enter", entity="e", entity_key="k",
-            payload={}, at=datetime(2026, 1, 1),
-        )  # fmt: skip
+from workers_fixtures import audited_change
 
 
 def _ready(platform: Platform, version: int) -> set[str]:
@@ -99,7 +75,7 @@ def test_a_write_makes_the_read_models_ready_once_without_a_request(
         _until(lambda: sum(w.refresher.refreshed + w.refresher.skipped for w in workers) >= 2)
         before = data_version(a.repository)
         assert len(calls) == len(keys)  # at start: each computed once, by one worker
-        _write(a)
+        audited_change(a)
         after = data_version(b.repository)
         assert after != before
         # Nobody asks: a refresher notices the new version and fills the shared table.
@@ -174,10 +150,10 @@ def test_the_keys_asked_for_before_a_change_can_be_listed(
     key = ("impact", "ae_four_hour", "entry", "matched", (-12, 24), 0.95)
     other = ("impact", "shmi", "exit", "did", (-12, 24), 0.95)
     SharedReadModels().get(a.repository.engine, data_version(a.repository), key, dict)
-    _write(a)
+    audited_change(a)
     SharedReadModels().get(a.repository.engine, data_version(a.repository), other, dict)
     # Newest first, rebuilt as the keys they were (tuples, floats); other names left out.
     SharedReadModels().get(a.repository.engine, data_version(a.repository), "watch list", dict)
     assert stored_keys(b.repository.engine, "impact") == [other]  # storing removed the older
-    _write(b)
+    audited_change(b)
     assert stored_keys(b.repository.engine, "impact") == [other]  # until a newer is stored

@@ -12,17 +12,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from datetime import datetime
+from collections.abc import Callable
 from hashlib import sha256
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
 
-from specialmeasures.bootstrap import Platform, bootstrap
-from specialmeasures.settings import Settings
-from specialmeasures.store import audit
+from specialmeasures.bootstrap import Platform
 from specialmeasures.store.read_models import (
     ClaimedElsewhereError,
     SharedReadModels,
@@ -32,29 +29,10 @@ from specialmeasures.store.read_models import (
 )
 from specialmeasures.store.tables import read_models
 from specialmeasures.store.versioned import PRECOMPUTE, Refresher, VersionedCache, data_version
+from workers_fixtures import audited_change
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 LEASE = 1.0
-
-
-@pytest.fixture
-def two(database_url: str) -> Iterator[tuple[Platform, Platform]]:
-    """Two platforms (two engines, as two workers have) over one migrated database."""
-    first = bootstrap(Settings(database_url=database_url), upgrade=True)
-    second = bootstrap(Settings(database_url=database_url))
-    try:
-        yield first, second
-    finally:
-        second.close()
-        first.close()
-
-
-def _change(platform: Platform) -> None:
-    with platform.repository.transaction() as conn:
-        audit.append(
-            conn, actor="a", role="r", action="decision.enter", entity="e", entity_key="k",
-            payload={}, at=datetime(2026, 1, 1),
-        )  # fmt: skip
 
 
 def _until(check: Callable[[], bool], seconds: float = 60) -> None:
@@ -309,7 +287,7 @@ def test_a_result_computed_while_the_data_changed_is_not_stored_or_returned(
     def compute() -> str:
         calls.append(data_version(a.repository))
         if len(calls) == 1:
-            _change(b)  # another worker's write lands while this is being computed
+            audited_change(b)  # another worker's write lands while this is being computed
             return "mixed"
         return f"made at {calls[-1]}"
 
@@ -334,7 +312,7 @@ def test_readers_under_parallel_writers_get_only_results_of_one_version(
 
     def writer() -> None:
         while not stop.is_set():
-            _change(b)
+            audited_change(b)
             time.sleep(0.25)  # a get follows up to five changes (VERSION_ATTEMPTS)
 
     def reader(platform: Platform) -> None:

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -26,28 +25,9 @@ from specialmeasures.store.loader import load_country
 from specialmeasures.store.read_models import SharedReadModels
 from specialmeasures.store.tables import read_models
 from specialmeasures.store.versioned import VersionedCache, data_version
+from workers_fixtures import audited_change
 
 SRC = Path(__file__).resolve().parents[2] / "src"
-
-
-@pytest.fixture
-def two(database_url: str) -> Iterator[tuple[Platform, Platform]]:
-    """Two platforms (two engines, as two workers have) over one migrated database."""
-    first = bootstrap(Settings(database_url=database_url), upgrade=True)
-    second = bootstrap(Settings(database_url=database_url))
-    try:
-        yield first, second
-    finally:
-        second.close()
-        first.close()
-
-
-def _change(platform: Platform) -> None:
-    with platform.repository.transaction() as conn:
-        audit.append(
-            conn, actor="a", role="r", action="decision.enter", entity="e", entity_key="k",
-            payload={}, at=datetime(2026, 1, 1),
-        )  # fmt: skip
 
 
 def _rows(platform: Platform) -> int:
@@ -89,7 +69,7 @@ def test_a_change_to_the_data_makes_every_worker_see_a_fresh_result(
     counter = iter(range(100))
     before = worker_a.get(a.repository, "balancing", lambda: next(counter))
     assert worker_b.get(b.repository, "balancing", lambda: next(counter)) == before == 0
-    _change(b)  # a write through the other worker
+    audited_change(b)  # a write through the other worker
     assert data_version(a.repository) == data_version(b.repository) == 1
     assert worker_b.get(b.repository, "balancing", lambda: next(counter)) == 1
     assert worker_a.get(a.repository, "balancing", lambda: next(counter)) == 1

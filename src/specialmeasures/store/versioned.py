@@ -40,6 +40,13 @@ def data_version(repository: Repository) -> int:
     return _versions.current(repository.engine)
 
 
+def _shared_models(shared: SharedReadModels | bool) -> SharedReadModels | None:
+    """The shared read models given, a new one for ``True``, none for ``False``."""
+    if isinstance(shared, SharedReadModels):
+        return shared
+    return SharedReadModels() if shared else None
+
+
 class VersionedCache:
     """A small cache of expensive read models, keyed by database, data version and parameters.
 
@@ -54,13 +61,7 @@ class VersionedCache:
 
     def __init__(self, size: int = 16, *, shared: SharedReadModels | bool = True) -> None:
         self.size = size
-        self.shared: SharedReadModels | None = (
-            shared
-            if isinstance(shared, SharedReadModels)
-            else SharedReadModels()
-            if shared
-            else None
-        )
+        self.shared = _shared_models(shared)
         self.computed = 0
         self._values: dict[tuple[Hashable, ...], Any] = {}
         self._lock = Lock()
@@ -170,13 +171,7 @@ class Refresher:
     ) -> None:
         self.repository = repository
         self.interval = interval
-        self.shared: SharedReadModels | None = (
-            shared
-            if isinstance(shared, SharedReadModels)
-            else SharedReadModels()
-            if shared
-            else None
-        )
+        self.shared = _shared_models(shared)
         self.skipped = 0  # data versions another worker precomputed
         self.taken_over = 0  # data versions taken over from a worker whose lease expired
         self._warm: list[tuple[str, Callable[[], Iterable[Callable[[], object]]]]] = []
