@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -142,14 +143,16 @@ def panel_from_rows(
     provider_code, indicator_id, period, value, numerator, denominator, expected), converting
     whole columns at once rather than building a data frame.
 
-    The rows become one object array (one pass in C); codes, indicator ids and periods are
-    factorised (hashed in C) so that only their few distinct values are looked up or parsed in
-    Python; the numbers are converted column by column (``None`` becomes NaN)."""
+    The rows become one object array (one pass in C, cell by cell); codes, indicator ids and
+    periods are factorised (hashed in C) so that only their few distinct values are looked up
+    or parsed in Python; the numbers are converted column by column (``None`` becomes NaN)."""
     if not rows:
         return panel_from_frame(pd.DataFrame(columns=list(_COLUMNS)), providers, indicators)
-    table = np.array(rows, dtype=object)
-    if table.ndim != 2 or table.shape[1] != len(_COLUMNS):
-        raise ValueError(f"rows: expected {len(_COLUMNS)} columns ({', '.join(_COLUMNS)})")
+    width = len(_COLUMNS)
+    if len(rows[0]) != width:  # a cursor's rows all have the width of its first
+        raise ValueError(f"rows: expected {width} columns ({', '.join(_COLUMNS)})")
+    cells = np.fromiter(chain.from_iterable(rows), dtype=object, count=len(rows) * width)
+    table = cells.reshape(len(rows), width)
     p_index = {p.code: i for i, p in enumerate(providers)}
     i_index = {d.id: i for i, d in enumerate(indicators)}
     prov = _lookup(table[:, 0], p_index)
