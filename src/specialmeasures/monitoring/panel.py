@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -107,7 +108,12 @@ def _panel(
     months = np.arange(first, last + np.timedelta64(1, "M"), dtype="datetime64[M]")
     t = (month - first).astype(np.intp)
     key = prov_a * len(indicators) + ind_a
-    series_key, s = np.unique(key, return_inverse=True)
+    # The distinct keys in order and each row's rank among them (what ``np.unique`` with
+    # ``return_inverse`` gives, without sorting 600,000 keys: there are few possible keys).
+    present = np.zeros(len(providers) * len(indicators), dtype=bool)
+    present[key] = True
+    series_key = np.flatnonzero(present)
+    s = (np.cumsum(present) - 1)[key]
     shape = (series_key.size, months.size)
 
     def grid(name: str) -> FloatArray:
@@ -135,26 +141,47 @@ def panel_from_rows(
 ) -> Panel:
     """The same panel as :func:`panel_from_frame`, from the driver's rows (``store.raw_rows``:
     provider_code, indicator_id, period, value, numerator, denominator, expected), converting
-    whole columns at once rather than building a data frame."""
+    whole columns at once rather than building a data frame.
+
+    The rows become one object array (one pass in C, cell by cell); codes, indicator ids and
+    periods are factorised (hashed in C) so that only their few distinct values are looked up
+    or parsed in Python; the numbers are converted column by column (``None`` becomes NaN)."""
     if not rows:
         return panel_from_frame(pd.DataFrame(columns=list(_COLUMNS)), providers, indicators)
-    columns = dict(zip(_COLUMNS, zip(*rows, strict=True), strict=True))
+    width = len(_COLUMNS)
+    if len(rows[0]) != width:  # a cursor's rows all have the width of its first
+        raise ValueError(f"rows: expected {width} columns ({', '.join(_COLUMNS)})")
+    cells = np.fromiter(chain.from_iterable(rows), dtype=object, count=len(rows) * width)
+    table = cells.reshape(len(rows), width)
     p_index = {p.code: i for i, p in enumerate(providers)}
     i_index = {d.id: i for i, d in enumerate(indicators)}
-    n = len(rows)
-    prov = np.fromiter((p_index.get(c, -1) for c in columns["provider_code"]), np.intp, n)
-    ind = np.fromiter((i_index.get(c, -1) for c in columns["indicator_id"]), np.intp, n)
+    prov = _lookup(table[:, 0], p_index)
+    ind = _lookup(table[:, 1], i_index)
     keep = (prov >= 0) & (ind >= 0)
+    period_code, period_values = pd.factorize(table[:, 2])
     try:  # YYYY-MM-DD text (SQLite) or date objects (PostgreSQL)
-        period = np.array(columns["period"], dtype="datetime64[D]")
+        periods = np.array(list(period_values), dtype="datetime64[D]")
     except ValueError:
-        period = pd.to_datetime(pd.Series(columns["period"])).to_numpy()
-    month = period[keep].astype("datetime64[M]")
+        periods = pd.to_datetime(pd.Series(list(period_values))).to_numpy()
+    month = periods.astype("datetime64[M]")[period_code[keep]]
+    numbers = {
+        name: table[:, j].astype(np.float64)  # None becomes NaN
+        for j, name in enumerate(_COLUMNS)
+        if j >= 3
+    }
 
     def column(name: str) -> FloatArray:
-        return np.array(columns[name], dtype=np.float64)  # None becomes NaN
+        return numbers[name]
 
     return _panel(providers, indicators, prov[keep], ind[keep], month, keep, column)
+
+
+def _lookup(column: NDArray[np.object_], index: dict[Any, int]) -> IntArray:
+    """Position in ``index`` of each value of ``column`` (-1 where absent), looking up each
+    distinct value once."""
+    codes, values = pd.factorize(column)
+    positions = np.array([index.get(v, -1) for v in values] + [-1], dtype=np.intp)
+    return np.asarray(positions[codes], dtype=np.intp)  # a missing value (-1) takes the last -1
 
 
 _COLUMNS = (
