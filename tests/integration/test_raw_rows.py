@@ -45,3 +45,17 @@ def test_raw_rows_are_the_values_sqlalchemy_reads(platform: Platform) -> None:
         assert got == expected
     nulls = sum(v is None for row in raw_rows(engine, queries[0]) for v in row)
     assert nulls > 0  # the comparison covered missing numbers too
+
+
+def test_the_binary_path_stays_reachable_on_postgresql(platform: Platform) -> None:
+    """``raw_rows`` reads SQLAlchemy's private ``_bind_processors`` to choose the binary
+    protocol; if a SQLAlchemy upgrade drops it, the general path still answers (the test above)
+    but the speed is lost: this says so."""
+    engine = platform.repository.engine
+    if engine.dialect.driver != "psycopg":
+        assert raw_rows(engine, select(o.c.value).limit(1)) == []  # SQLite: the general path
+        return
+    compiled = (
+        select(o.c.value).where(o.c.period <= date(2014, 6, 30)).compile(dialect=engine.dialect)
+    )
+    assert getattr(compiled, "_bind_processors", None) is not None

@@ -26,8 +26,11 @@ def raw_rows(engine: Engine, query: Select[Any]) -> list[tuple[Any, ...]]:
     with engine.connect() as conn:
         if engine.dialect.driver == "psycopg":
             compiled = query.compile(dialect=engine.dialect)
-            plain = not (
-                compiled._bind_processors  # parameters the driver does not take as they are
+            # Parameters the driver does not take as they are (SQLAlchemy's private attribute:
+            # if a later version drops it, every query takes the general path below).
+            processors = getattr(compiled, "_bind_processors", None)
+            plain = processors is not None and not (
+                processors
                 or compiled.post_compile_params  # expanding IN lists
                 or compiled.literal_execute_params
             )
