@@ -235,6 +235,12 @@ def _name(key: Hashable) -> str:
     return str(first)[:100]
 
 
+def _computing(digest: str, version: int) -> tuple[ColumnElement[bool], ...]:
+    """The conditions of a read model's claim being computed for ``version``."""
+    t = read_models
+    return (t.c.key_hash == digest, t.c.version == version, t.c.state == "computing")
+
+
 def _db_now(engine: Engine) -> ColumnElement[float]:
     """The database's clock in seconds since the epoch: one clock for every worker's lease,
     whatever the workers' own clocks say."""
@@ -345,9 +351,7 @@ class SharedReadModels:
             done = conn.execute(
                 update(t)
                 .where(
-                    t.c.key_hash == digest,
-                    t.c.version == version,
-                    t.c.state == "computing",
+                    *_computing(digest, version),
                     was,
                     expired,
                 )
@@ -362,9 +366,7 @@ class SharedReadModels:
             done = conn.execute(
                 update(t)
                 .where(
-                    t.c.key_hash == digest,
-                    t.c.version == version,
-                    t.c.state == "computing",
+                    *_computing(digest, version),
                     t.c.owner == self.owner,
                 )
                 .values(heartbeat_at=_db_now(engine))
@@ -398,9 +400,7 @@ class SharedReadModels:
         with engine.begin() as conn:  # let the next waiter claim it
             conn.execute(
                 delete(t).where(
-                    t.c.key_hash == digest,
-                    t.c.version == version,
-                    t.c.state == "computing",
+                    *_computing(digest, version),
                     t.c.owner == self.owner,
                 )
             )
@@ -430,18 +430,13 @@ class SharedReadModels:
                     # The data changed while it was computed: the result may mix two versions,
                     # so it is not stored for either (readers of the new version compute anew).
                     conn.execute(
-                        delete(t).where(
-                            t.c.key_hash == digest, t.c.version == version,
-                            t.c.owner == self.owner, t.c.state == "computing",
-                        )
-                    )  # fmt: skip
+                        delete(t).where(*_computing(digest, version), t.c.owner == self.owner)
+                    )
                     return value
                 stored = conn.execute(
                     update(t)
                     .where(
-                        t.c.key_hash == digest,
-                        t.c.version == version,
-                        t.c.state == "computing",
+                        *_computing(digest, version),
                         t.c.owner == self.owner,
                     )
                     .values(state="ready", payload=payload, compute_seconds=seconds)
