@@ -9,11 +9,12 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import psycopg
 
 from specialmeasures.bootstrap import Platform
 from specialmeasures.demo import generate
 from specialmeasures.store.loader import load_country
-from specialmeasures.store.raw_rows import raw_rows
+from specialmeasures.store.raw_rows import binary_safe, raw_rows
 from specialmeasures.store.tables import observations as o
 
 
@@ -47,15 +48,13 @@ def test_raw_rows_are_the_values_sqlalchemy_reads(platform: Platform) -> None:
     assert nulls > 0  # the comparison covered missing numbers too
 
 
-def test_the_binary_path_stays_reachable_on_postgresql(platform: Platform) -> None:
-    """``raw_rows`` reads SQLAlchemy's private ``_bind_processors`` to choose the binary
-    protocol; if a SQLAlchemy upgrade drops it, the general path still answers (the test above)
-    but the speed is lost: this says so."""
-    engine = platform.repository.engine
-    if engine.dialect.driver != "psycopg":
-        assert raw_rows(engine, select(o.c.value).limit(1)) == []  # SQLite: the general path
-        return
-    compiled = (
-        select(o.c.value).where(o.c.period <= date(2014, 6, 30)).compile(dialect=engine.dialect)
-    )
-    assert getattr(compiled, "_bind_processors", None) is not None
+def test_plain_queries_take_the_binary_path_and_in_lists_do_not() -> None:
+    """``binary_safe`` chooses the binary protocol from SQLAlchemy's compiled query (a private
+    attribute among others): compiled for psycopg with no database, a plain query is safe and an
+    expanding IN list is not. If a SQLAlchemy upgrade drops the attribute, the general path
+    still answers (the test above) but the speed is lost: this fails and says so."""
+    dialect = psycopg.dialect()
+    plain = select(o.c.value).where(o.c.period <= date(2014, 6, 30)).compile(dialect=dialect)
+    listed = select(o.c.value).where(o.c.indicator_id.in_(["shmi"])).compile(dialect=dialect)
+    assert binary_safe(plain)
+    assert not binary_safe(listed)

@@ -17,8 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine, Select
+from sqlalchemy.engine.interfaces import Compiled
 
-__all__ = ["raw_rows"]
+__all__ = ["binary_safe", "raw_rows"]
 
 
 def raw_rows(engine: Engine, query: Select[Any]) -> list[tuple[Any, ...]]:
@@ -26,15 +27,7 @@ def raw_rows(engine: Engine, query: Select[Any]) -> list[tuple[Any, ...]]:
     with engine.connect() as conn:
         if engine.dialect.driver == "psycopg":
             compiled = query.compile(dialect=engine.dialect)
-            # Parameters the driver does not take as they are (SQLAlchemy's private attribute:
-            # if a later version drops it, every query takes the general path below).
-            processors = getattr(compiled, "_bind_processors", None)
-            plain = processors is not None and not (
-                processors
-                or compiled.post_compile_params  # expanding IN lists
-                or compiled.literal_execute_params
-            )
-            if plain:
+            if binary_safe(compiled):
                 driver = conn.connection.driver_connection
                 assert driver is not None
                 with driver.cursor(binary=True) as cursor:
@@ -47,3 +40,16 @@ def raw_rows(engine: Engine, query: Select[Any]) -> list[tuple[Any, ...]]:
             return list(result.cursor.fetchall())
         finally:
             result.close()
+
+
+def binary_safe(compiled: Compiled) -> bool:
+    """Whether a compiled query's parameters go to the driver as they are (no bind processor,
+    no expanding ``IN`` list, no literal parameter), so its SQL and ``params`` can be run on
+    the driver's own cursor. ``_bind_processors`` is SQLAlchemy's private attribute: if a later
+    version drops it, every query takes the general path."""
+    processors = getattr(compiled, "_bind_processors", None)
+    return processors is not None and not (
+        processors
+        or getattr(compiled, "post_compile_params", None)  # expanding IN lists
+        or getattr(compiled, "literal_execute_params", None)
+    )
